@@ -1,0 +1,348 @@
+package io.hanfs.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigSyntax;
+import io.hanfs.config.HanfsConfig.Export;
+import io.hanfs.config.HanfsConfig.Filesystem;
+import io.hanfs.config.HanfsConfig.FloatingIp;
+import io.hanfs.config.HanfsConfig.Fsck;
+import io.hanfs.config.HanfsConfig.Management;
+import io.hanfs.config.HanfsConfig.Nfs;
+import io.hanfs.config.HanfsConfig.NfsServer;
+import io.hanfs.config.HanfsConfig.Node;
+import io.hanfs.config.HanfsConfig.Replication;
+import io.hanfs.config.HanfsConfig.ReplicationType;
+import io.hanfs.config.HanfsConfig.Resource;
+import io.hanfs.config.HanfsConfig.Role;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Parses and validates a hanfs config file. Every error is collected with its path, line and fix;
+ * nothing is touched on the machine. Used by {@code hanfs validate} and by {@code hanfs run}
+ * before it starts anything.
+ */
+public final class ConfigLoader {
+  private ConfigLoader() {}
+
+  public static HanfsConfig load(Path file) throws InvalidConfigException {
+    if (!Files.isRegularFile(file)) {
+      throw new InvalidConfigException(List.of(new ConfigError(file.toString(), 0,
+          "the config file does not exist or is not a regular file", "pass the path of your hanfs.conf")));
+    }
+    Config parsed;
+    try {
+      parsed = ConfigFactory.parseFile(file.toFile(),
+              ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false))
+          .resolve();
+    } catch (ConfigException e) {
+      int line = e.origin() == null ? 0 : e.origin().lineNumber();
+      throw new InvalidConfigException(List.of(new ConfigError(file.toString(), line,
+          "cannot be parsed: " + e.getMessage(), "fix the HOCON syntax at that line")));
+    }
+    return fromConfig(parsed);
+  }
+
+  public static HanfsConfig parse(String text) throws InvalidConfigException {
+    Config parsed;
+    try {
+      parsed = ConfigFactory.parseString(text, ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF)).resolve();
+    } catch (ConfigException e) {
+      int line = e.origin() == null ? 0 : e.origin().lineNumber();
+      throw new InvalidConfigException(List.of(new ConfigError("(text)", line,
+          "cannot be parsed: " + e.getMessage(), "fix the HOCON syntax at that line")));
+    }
+    return fromConfig(parsed);
+  }
+
+  static HanfsConfig fromConfig(Config root) throws InvalidConfigException {
+    List<ConfigError> errors = new ArrayList<>();
+    ConfigObject top = root.root();
+    ObjectReader rootReader = new ObjectReader(top, "", errors);
+    Optional<ObjectReader> hanfsReader = rootReader.object("hanfs", true);
+    rootReader.finish();
+    if (hanfsReader.isEmpty()) throw new InvalidConfigException(errors);
+    ObjectReader h = hanfsReader.get();
+
+    String clusterName = h.string("cluster-name", false, "hanfs").orElse("hanfs");
+    if (!Syntax.isName(clusterName)) {
+      h.error("cluster-name", "\"" + clusterName + "\" is not a plain name", "use lower-case letters, digits and -, starting with a letter");
+    }
+    Optional<String> localNode = h.string("node", false, "nfs01");
+    Path stateDir = path(h, "state-dir", false, "/var/lib/hanfs").orElse(Path.of("/var/lib/hanfs"));
+    int remotingPort = h.integer("remoting-port", 1, 65535, Optional.of(25520)).orElse(25520);
+    Management management = new Management("127.0.0.1", 7626);
+    Optional<ObjectReader> mgmt = h.object("management", false);
+    if (mgmt.isPresent()) {
+      ObjectReader m = mgmt.get();
+      String host = m.string("hostname", false, "127.0.0.1").orElse("127.0.0.1");
+      if (!Syntax.isIpv4(host) && !Syntax.isHostname(host)) {
+        m.error("hostname", "\"" + host + "\" is not an address or host name", "use e.g. 127.0.0.1");
+      }
+      int port = m.integer("port", 1, 65535, Optional.of(7626)).orElse(7626);
+      management = new Management(host, port);
+      m.finish();
+    }
+
+    List<Node> nodes = new ArrayList<>();
+    Map<String, String> nodePaths = new HashMap<>();
+    Map<String, String> addressPaths = new HashMap<>();
+    for (ObjectReader n : h.objects("nodes", true)) {
+      Optional<String> name = n.string("name", true, "nfs01");
+      Optional<String> address = n.string("address", true, "\"192.168.33.21\"");
+      Optional<List<String>> roleNames = n.strings("roles", false, "[data]");
+      n.finish();
+      name.ifPresent(nm -> {
+        if (!Syntax.isName(nm)) n.error("name", "\"" + nm + "\" is not a plain name", "use lower-case letters, digits and -, starting with a letter, at most 32");
+        String prev = nodePaths.putIfAbsent(nm, n.path());
+        if (prev != null) n.error("name", "node \"" + nm + "\" is already defined at " + prev, "give every node a unique name");
+      });
+      address.ifPresent(a -> {
+        if (!Syntax.isIpv4(a) && !Syntax.isHostname(a)) n.error("address", "\"" + a + "\" is not an IPv4 address or host name", "use e.g. \"192.168.33.21\"");
+        String prev = addressPaths.putIfAbsent(a, n.path());
+        if (prev != null) n.error("address", "address " + a + " is already used by " + prev, "give every node its own address");
+      });
+      Set<Role> roles = EnumSet.noneOf(Role.class);
+      for (String r : roleNames.orElse(List.of("data"))) {
+        try {
+          roles.add(Role.valueOf(r.toUpperCase(Locale.ROOT)));
+        } catch (IllegalArgumentException e) {
+          n.error("roles", "\"" + r + "\" is not a role", "use data or witness");
+        }
+      }
+      if (roleNames.isPresent() && roleNames.get().isEmpty()) n.error("roles", "is empty", "use [data] or [witness]");
+      if (name.isPresent() && address.isPresent()) nodes.add(new Node(name.get(), address.get(), Set.copyOf(roles.isEmpty() ? EnumSet.of(Role.DATA) : roles)));
+    }
+    if (nodes.stream().noneMatch(Node::isData) && errors.isEmpty()) {
+      h.error("nodes", "has no node with the data role", "give at least one node roles = [data]");
+    }
+    localNode.ifPresent(ln -> {
+      if (!nodePaths.containsKey(ln)) h.error("node", "\"" + ln + "\" is not in hanfs.nodes", "use one of " + nodePaths.keySet());
+    });
+
+    List<Resource> resources = new ArrayList<>();
+    Map<String, String> resourceNames = new HashMap<>();
+    for (ObjectReader r : h.objects("resources", false)) {
+      readResource(r, nodes, nodePaths).ifPresent(res -> {
+        String prev = resourceNames.putIfAbsent(res.name(), r.path());
+        if (prev != null) r.error("name", "resource \"" + res.name() + "\" is already defined at " + prev, "give every resource a unique name");
+        resources.add(res);
+      });
+    }
+    h.finish();
+    crossResourceChecks(h, resources, errors);
+    if (!errors.isEmpty()) throw new InvalidConfigException(errors);
+    return new HanfsConfig(clusterName, localNode, stateDir, List.copyOf(nodes), management, remotingPort, List.copyOf(resources));
+  }
+
+  private static Optional<Resource> readResource(ObjectReader r, List<Node> nodes, Map<String, String> nodePaths) {
+    Optional<String> name = r.string("name", true, "home");
+    name.ifPresent(nm -> {
+      if (!Syntax.isName(nm)) r.error("name", "\"" + nm + "\" is not a plain name", "use lower-case letters, digits and -, starting with a letter, at most 32");
+    });
+
+    Optional<Replication> replication = r.object("replication", true).flatMap(o -> {
+      Optional<ReplicationType> type = o.enumValue("type", ReplicationType.class, Optional.empty());
+      Optional<String> drbdRes = o.string("resource", false, "r0");
+      o.finish();
+      if (type.isEmpty()) return Optional.empty();
+      if (type.get() == ReplicationType.DRBD) {
+        if (drbdRes.isEmpty() && !o.has("resource")) {
+          o.error("resource", "is missing (type = drbd needs the DRBD resource name)", "add resource = r0");
+          return Optional.empty();
+        }
+        if (drbdRes.isPresent() && !Syntax.isDrbdResource(drbdRes.get())) {
+          o.error("resource", "\"" + drbdRes.get() + "\" is not a DRBD resource name", "use letters, digits, _ . -");
+          return Optional.empty();
+        }
+      } else if (drbdRes.isPresent()) {
+        o.error("resource", "is only for type = drbd", "remove it, or set type = drbd");
+      }
+      return drbdRes.isEmpty() && type.get() == ReplicationType.DRBD ? Optional.empty() : Optional.of(new Replication(type.get(), drbdRes));
+    });
+
+    Optional<Filesystem> filesystem = r.object("filesystem", true).flatMap(o -> {
+      Optional<Path> device = path(o, "device", true, "\"/dev/drbd0\"");
+      Optional<Path> mountpoint = path(o, "mountpoint", true, "\"/srv/nfs/home\"");
+      Optional<String> fstype = o.string("fstype", false, "ext4");
+      String fs = fstype.orElse("ext4");
+      if (!List.of("ext4", "xfs").contains(fs)) {
+        o.error("fstype", "\"" + fs + "\" is not supported", "use ext4 or xfs");
+      }
+      Optional<Fsck> fsck = o.enumValue("fsck", Fsck.class, Optional.of(Fsck.AUTO));
+      Optional<List<String>> opts = o.strings("options", false, "\"noatime\"");
+      opts.ifPresent(list -> list.forEach(opt -> {
+        if (!Syntax.isMountOption(opt)) o.error("options", "\"" + opt + "\" is not a mount option", "use plain options like noatime or commit=5, comma-separated");
+      }));
+      Optional<Boolean> xfsRepair = o.bool("xfs-repair", false);
+      if (mountpoint.isPresent() && mountpoint.get().getNameCount() == 0) {
+        o.error("mountpoint", "is /", "mount the resource below / (e.g. /srv/nfs/home)");
+      }
+      o.finish();
+      if (device.isEmpty() || mountpoint.isEmpty() || fsck.isEmpty() || opts.isEmpty() || xfsRepair.isEmpty()) return Optional.empty();
+      return Optional.of(new Filesystem(device.get(), mountpoint.get(), fs, fsck.get(), opts.get(), xfsRepair.get()));
+    });
+
+    Optional<Nfs> nfs = r.object("nfs", true).flatMap(o -> {
+      Optional<NfsServer> server = o.enumValue("server", NfsServer.class, Optional.of(NfsServer.GANESHA));
+      Optional<Path> stateDir = path(o, "state-dir", true, "\"/srv/nfs/home/.nfs-state\"");
+      Optional<Duration> grace = o.duration("grace", Duration.ofSeconds(1), Duration.ofSeconds(180), Duration.ofSeconds(10));
+      Optional<Duration> lease = o.duration("lease", Duration.ofSeconds(1), Duration.ofSeconds(120), Duration.ofSeconds(10));
+      List<Export> exports = new ArrayList<>();
+      List<ObjectReader> exportReaders = o.objects("exports", true);
+      for (ObjectReader e : exportReaders) readExport(e).ifPresent(exports::add);
+      if (o.has("exports") && exportReaders.isEmpty()) o.error("exports", "is empty", "add at least one export { path, clients, options, fsid }");
+      o.finish();
+      stateDir.ifPresent(sd -> filesystemMountpoint(r).ifPresent(mp -> {
+        if (!Syntax.isInside(sd, mp) || sd.equals(mp)) {
+          o.error("state-dir", sd + " is not below the resource's mountpoint " + mp,
+              "put the NFS state on the replicated filesystem, e.g. " + mp.resolve(".nfs-state"));
+        }
+      }));
+      if (server.isEmpty() || stateDir.isEmpty() || grace.isEmpty() || lease.isEmpty() || exports.size() != exportReaders.size() || exports.isEmpty()) return Optional.empty();
+      return Optional.of(new Nfs(server.get(), stateDir.get(), grace.get(), lease.get(), List.copyOf(exports)));
+    });
+
+    Optional<FloatingIp> vip = r.object("floating-ip", true).flatMap(o -> {
+      Optional<String> address = o.string("address", true, "\"192.168.33.20/24\"");
+      Optional<String> iface = o.string("interface", true, "eth1");
+      Optional<Integer> garp = o.integer("gratuitous-arp", 0, 20, Optional.of(3));
+      o.finish();
+      int prefix = address.map(Syntax::cidrPrefix).orElse(-1);
+      if (address.isPresent() && prefix < 0) {
+        o.error("address", "\"" + address.get() + "\" is not an IPv4 address with a prefix length", "write it as a.b.c.d/prefix, e.g. 192.168.33.20/24");
+      } else if (address.isPresent() && (prefix == 0 || address.get().startsWith("0.") || address.get().startsWith("127."))) {
+        o.error("address", "\"" + address.get() + "\" cannot be a floating IP", "use a unicast address in the clients' subnet");
+      }
+      if (iface.isPresent() && !Syntax.isInterface(iface.get())) {
+        o.error("interface", "\"" + iface.get() + "\" is not a plain interface name", "use a name like eth1 or bond0.100 (at most 15 characters)");
+      }
+      if (address.isEmpty() || prefix <= 0 || iface.isEmpty() || !Syntax.isInterface(iface.get()) || garp.isEmpty()) return Optional.empty();
+      String ip = address.get().substring(0, address.get().indexOf('/'));
+      return Optional.of(new FloatingIp(ip, prefix, iface.get(), garp.get()));
+    });
+
+    Optional<String> preferred = r.string("preferred-node", false, "nfs01");
+    preferred.ifPresent(p -> {
+      Optional<Node> n = nodes.stream().filter(x -> x.name().equals(p)).findFirst();
+      if (n.isEmpty()) {
+        if (!nodePaths.containsKey(p)) r.error("preferred-node", "\"" + p + "\" is not in hanfs.nodes", "use one of " + nodePaths.keySet());
+      } else if (!n.get().isData()) {
+        r.error("preferred-node", "\"" + p + "\" is not a data node", "prefer a node with roles = [data]");
+      }
+    });
+    Optional<Boolean> failback = r.bool("failback", false);
+    Optional<Integer> threshold = r.integer("migration-threshold", 1, 1000, Optional.of(3));
+    Optional<Duration> failureTimeout = r.duration("failure-timeout", Duration.ofSeconds(1), Duration.ofDays(7), Duration.ofMinutes(10));
+    Optional<Duration> monitor = r.duration("monitor-interval", Duration.ofMillis(100), Duration.ofMinutes(10), Duration.ofSeconds(5));
+    Optional<Duration> opTimeout = r.duration("operation-timeout", Duration.ofSeconds(1), Duration.ofMinutes(30), Duration.ofSeconds(60));
+    r.finish();
+    if (name.isEmpty() || replication.isEmpty() || filesystem.isEmpty() || nfs.isEmpty() || vip.isEmpty()
+        || failback.isEmpty() || threshold.isEmpty() || failureTimeout.isEmpty() || monitor.isEmpty() || opTimeout.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new Resource(name.get(), replication.get(), filesystem.get(), nfs.get(), vip.get(), preferred,
+        failback.get(), threshold.get(), failureTimeout.get(), monitor.get(), opTimeout.get()));
+  }
+
+  private static Optional<Path> filesystemMountpoint(ObjectReader r) {
+    // Re-read leniently for a cross-field check; errors of the field itself are reported elsewhere.
+    List<ConfigError> scratch = new ArrayList<>();
+    return r.objectQuietly("filesystem", scratch)
+        .flatMap(o -> o.string("mountpoint", false, ""))
+        .filter(s -> Syntax.pathProblem(s).isEmpty())
+        .map(Path::of);
+  }
+
+  private static Optional<Export> readExport(ObjectReader e) {
+    Optional<Path> path = path(e, "path", true, "\"/srv/nfs/home/export\"");
+    Optional<List<String>> clients = e.strings("clients", true, "\"192.168.33.0/24\"");
+    Optional<List<String>> options = e.strings("options", false, "\"rw,sync,no_root_squash\"");
+    Optional<Integer> fsid = e.integer("fsid", 1, 65535, Optional.empty());
+    e.finish();
+    clients.ifPresent(list -> {
+      if (list.isEmpty()) e.error("clients", "is empty", "name who may mount it, e.g. \"192.168.33.0/24\"");
+      list.forEach(c -> {
+        if (!Syntax.isClientSpec(c)) e.error("clients", "\"" + c + "\" is not a client address, CIDR, host name or *", "use e.g. 192.168.33.0/24");
+      });
+    });
+    boolean optionsOk = true;
+    for (String opt : options.orElse(List.of())) {
+      Optional<String> problem = Syntax.exportOptionProblem(opt);
+      if (problem.isPresent()) {
+        optionsOk = false;
+        e.error("options", problem.get(), "use options from " + new java.util.TreeSet<>(Syntax.EXPORT_FLAGS) + " or anonuid=N, anongid=N, sec=sys:krb5");
+      }
+    }
+    List<String> opts = options.orElse(List.of());
+    if (opts.contains("rw") && opts.contains("ro")) {
+      optionsOk = false;
+      e.error("options", "has both rw and ro", "keep one of them");
+    }
+    if (path.isEmpty() || clients.isEmpty() || clients.get().isEmpty() || options.isEmpty() || fsid.isEmpty() || !optionsOk) return Optional.empty();
+    return Optional.of(new Export(path.get(), clients.get(), opts, fsid.get()));
+  }
+
+  private static Optional<Path> path(ObjectReader o, String key, boolean required, String example) {
+    return o.string(key, required, example).flatMap(s -> {
+      Optional<String> problem = Syntax.pathProblem(s);
+      if (problem.isPresent()) {
+        o.error(key, problem.get(), "write an absolute, normalised path such as " + example);
+        return Optional.empty();
+      }
+      return Optional.of(Path.of(s));
+    });
+  }
+
+  private static void crossResourceChecks(ObjectReader h, List<Resource> resources, List<ConfigError> errors) {
+    Map<Integer, String> fsids = new HashMap<>();
+    Map<Path, String> exportPaths = new HashMap<>();
+    Map<String, String> vips = new HashMap<>();
+    for (int i = 0; i < resources.size(); i++) {
+      Resource r = resources.get(i);
+      String rp = "resources[" + i + "]";
+      String vipPrev = vips.putIfAbsent(r.floatingIp().address(), r.name());
+      if (vipPrev != null) {
+        h.error(rp + ".floating-ip.address", "floating IP " + r.floatingIp().address() + " is also used by resource " + vipPrev, "give every resource its own floating IP");
+      }
+      for (int j = 0; j < r.nfs().exports().size(); j++) {
+        Export e = r.nfs().exports().get(j);
+        String ep = rp + ".nfs.exports[" + j + "]";
+        String prev = fsids.putIfAbsent(e.fsid(), r.name() + " " + e.path());
+        if (prev != null) h.error(ep + ".fsid", "fsid " + e.fsid() + " is also used by " + prev, "give every export a unique fsid");
+        String prevPath = exportPaths.putIfAbsent(e.path(), r.name());
+        if (prevPath != null) h.error(ep + ".path", "export path " + e.path() + " is also exported by resource " + prevPath, "export each path once");
+        if (!Syntax.isInside(e.path(), r.filesystem().mountpoint())) {
+          h.error(ep + ".path", e.path() + " is not on the resource's filesystem " + r.filesystem().mountpoint(),
+              "export a path below " + r.filesystem().mountpoint());
+        }
+      }
+      for (int k = 0; k < resources.size(); k++) {
+        if (k == i) continue;
+        Resource other = resources.get(k);
+        Path mine = r.filesystem().mountpoint();
+        Path theirs = other.filesystem().mountpoint();
+        if (Syntax.isInside(mine, theirs) && (!mine.equals(theirs) || k < i)) {
+          h.error(rp + ".filesystem.mountpoint", mine + (mine.equals(theirs) ? " is also the mountpoint of " : " is inside the mountpoint of ") + "resource " + other.name(),
+              "use separate mountpoints that do not nest");
+        }
+        if (r.filesystem().device().equals(other.filesystem().device()) && k < i) {
+          h.error(rp + ".filesystem.device", "device " + r.filesystem().device() + " is also used by resource " + other.name(), "give every resource its own device");
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package io.hanfs.exec;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one external tool as an argument list (never through a shell), bounded by a timeout, and
+ * logs the command line, exit code, duration and output. Drivers get one of these injected so the
+ * same code runs against the real tools in production and in the labs.
+ */
+public class CommandRunner {
+  private static final Logger log = LoggerFactory.getLogger(CommandRunner.class);
+  private static final int MAX_CAPTURE = 64 * 1024;
+
+  private final Map<String, String> environment;
+
+  public CommandRunner() {
+    // A fixed PATH: the daemon runs as root and must not pick tools from an inherited PATH.
+    this(Map.of("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL", "C"));
+  }
+
+  public CommandRunner(Map<String, String> environment) {
+    this.environment = Map.copyOf(environment);
+  }
+
+  /** Runs the command; never throws for a non-zero exit, only for a failure to start or a timeout. */
+  public CommandResult run(List<String> argv, Duration timeout) {
+    return run(argv, timeout, null);
+  }
+
+  public CommandResult run(List<String> argv, Duration timeout, String stdin) {
+    if (argv.isEmpty()) throw new IllegalArgumentException("empty command");
+    long start = System.nanoTime();
+    ProcessBuilder pb = new ProcessBuilder(argv);
+    pb.environment().clear();
+    pb.environment().putAll(environment);
+    pb.directory(Path.of("/").toFile());
+    if (stdin == null) pb.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+    Process p;
+    try {
+      p = pb.start();
+    } catch (IOException e) {
+      log.warn("exec {} failed to start: {}", argv, e.getMessage());
+      return new CommandResult(argv, 127, "", e.getMessage(), false, Duration.ofNanos(System.nanoTime() - start));
+    }
+    CompletableFuture<String> out = drain(p.getInputStream());
+    CompletableFuture<String> err = drain(p.getErrorStream());
+    boolean timedOut = false;
+    try {
+      if (stdin != null) {
+        try (var in = p.getOutputStream()) {
+          in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+      }
+      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        timedOut = true;
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        p.waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      p.destroyForcibly();
+      timedOut = true;
+    } catch (IOException e) {
+      log.debug("stdin to {} closed early: {}", argv, e.getMessage());
+    }
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    int code = timedOut ? -1 : p.exitValue();
+    CommandResult r = new CommandResult(argv, code, out.join(), err.join(), timedOut, took);
+    if (r.ok()) {
+      log.debug("exec {} -> 0 in {} ms", argv, took.toMillis());
+    } else {
+      log.info("exec {} -> {} in {} ms{}; stderr: {}", argv, code, took.toMillis(),
+          timedOut ? " (timed out after " + timeout.toMillis() + " ms)" : "", r.stderr().strip());
+    }
+    return r;
+  }
+
+  private static CompletableFuture<String> drain(InputStream in) {
+    return CompletableFuture.supplyAsync(() -> {
+      try (in) {
+        byte[] all = in.readAllBytes();
+        int n = Math.min(all.length, MAX_CAPTURE);
+        return new String(all, 0, n, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        return "";
+      }
+    });
+  }
+}

@@ -1,0 +1,59 @@
+package io.hanfs.node;
+
+import io.hanfs.config.HanfsConfig;
+import io.hanfs.config.HanfsConfig.Resource;
+import io.hanfs.exec.CommandRunner;
+import io.hanfs.node.resource.Layer;
+import io.hanfs.node.resource.filesystem.FilesystemDriver;
+import io.hanfs.node.resource.filesystem.FilesystemLayer;
+import io.hanfs.node.resource.floatingip.FloatingIpLayer;
+import io.hanfs.node.resource.floatingip.IpDriver;
+import io.hanfs.node.resource.nfs.GaneshaLayer;
+import io.hanfs.node.resource.nfs.KernelNfsLayer;
+import io.hanfs.node.resource.replication.DrbdDriver;
+import io.hanfs.node.resource.replication.DrbdLayer;
+import io.hanfs.node.resource.replication.SharedDiskLayer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/** Builds the four real layers of a resource from its config. */
+public final class LayerFactory {
+  private final CommandRunner runner;
+  private final Path stateDir;
+  private final Path ganeshaBinary;
+
+  public LayerFactory(CommandRunner runner, Path stateDir, Path ganeshaBinary) {
+    this.runner = runner;
+    this.stateDir = stateDir;
+    this.ganeshaBinary = ganeshaBinary;
+  }
+
+  /** Per-node files of a resource (generated configs, pid files, logs): never on the replicated disk. */
+  public Path runDir(Resource r) {
+    return stateDir.resolve("run").resolve(r.name());
+  }
+
+  public Map<String, Layer> layers(Resource r) {
+    // Single commands get a share of the operation timeout; the layer as a whole gets all of it.
+    Duration cmd = r.operationTimeout().dividedBy(2);
+    FilesystemDriver fs = new FilesystemDriver(runner, cmd);
+    Layer replication = switch (r.replication().type()) {
+      case SHARED -> new SharedDiskLayer(r.filesystem().device(), fs);
+      case DRBD -> new DrbdLayer(r.replication().drbdResource().orElseThrow(), new DrbdDriver(runner, cmd), Duration.ofMillis(500));
+    };
+    Layer nfs = switch (r.nfs().server()) {
+      case GANESHA -> new GaneshaLayer(r, runDir(r), ganeshaBinary, cmd);
+      case KERNEL -> new KernelNfsLayer(r, runner, cmd);
+    };
+    return Map.of(
+        "replication", replication,
+        "filesystem", new FilesystemLayer(r.filesystem(), fs),
+        "nfs", nfs,
+        "floating-ip", new FloatingIpLayer(r.floatingIp(), new IpDriver(runner, cmd)));
+  }
+
+  public static LayerFactory forConfig(HanfsConfig config, CommandRunner runner) {
+    return new LayerFactory(runner, config.stateDir(), Path.of("/usr/bin/ganesha.nfsd"));
+  }
+}

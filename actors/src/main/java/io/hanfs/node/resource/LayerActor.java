@@ -1,0 +1,161 @@
+package io.hanfs.node.resource;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * Supervises one {@link Layer} of a resource (the replication, filesystem, NFS server and
+ * floating IP actors of the design are this behavior around different layers: their protocol
+ * is the same, only the driver differs). It runs one operation at a time off the actor thread,
+ * bounded by a timeout, and reports the outcome to its ResourceAgent. While monitoring is on it
+ * checks the layer on a timer and reports failures; a monitor never starts anything.
+ */
+public final class LayerActor extends AbstractBehavior<LayerActor.Command> {
+
+  public sealed interface Command {}
+
+  public enum Op { START, STOP, PROBE }
+
+  /** Run an operation; the outcome comes back as {@link Completed}. */
+  public record Run(Op op) implements Command {}
+
+  /** Turn the periodic monitor on or off. */
+  public record SetMonitoring(boolean on) implements Command {}
+
+  private record OpDone(Op op, Layer.Probe probe, String error) implements Command {}
+
+  private record MonitorTick() implements Command {}
+
+  private record MonitorDone(Layer.Probe probe, String error) implements Command {}
+
+  /** What a layer actor tells its parent. */
+  public sealed interface Event {
+    String layer();
+  }
+
+  /** An operation finished; {@code error} is null on success, {@code probe} is the state after it. */
+  public record Completed(String layer, Op op, Layer.Probe probe, String error) implements Event {
+    public boolean ok() {
+      return error == null;
+    }
+  }
+
+  /** The monitor found the active layer unhealthy. */
+  public record MonitorFailed(String layer, String detail) implements Event {}
+
+  public static Behavior<Command> create(Layer layer, ActorRef<Event> parent, Executor blocking, Duration opTimeout, Duration monitorInterval) {
+    return Behaviors.withStash(64, stash -> Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        new LayerActor(ctx, stash, timers, layer, parent, blocking, opTimeout, monitorInterval))));
+  }
+
+  private final StashBuffer<Command> stash;
+  private final TimerScheduler<Command> timers;
+  private final Layer layer;
+  private final ActorRef<Event> parent;
+  private final Executor blocking;
+  private final Duration opTimeout;
+  private final Duration monitorInterval;
+  private boolean busy;
+  private boolean monitoring;
+
+  private LayerActor(ActorContext<Command> ctx, StashBuffer<Command> stash, TimerScheduler<Command> timers, Layer layer,
+      ActorRef<Event> parent, Executor blocking, Duration opTimeout, Duration monitorInterval) {
+    super(ctx);
+    this.stash = stash;
+    this.timers = timers;
+    this.layer = layer;
+    this.parent = parent;
+    this.blocking = blocking;
+    this.opTimeout = opTimeout;
+    this.monitorInterval = monitorInterval;
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Run.class, this::onRun)
+        .onMessage(OpDone.class, this::onOpDone)
+        .onMessage(SetMonitoring.class, this::onSetMonitoring)
+        .onMessage(MonitorTick.class, this::onMonitorTick)
+        .onMessage(MonitorDone.class, this::onMonitorDone)
+        .build();
+  }
+
+  private Behavior<Command> onRun(Run run) {
+    if (busy) {
+      stash.stash(run);
+      return this;
+    }
+    busy = true;
+    CompletableFuture<Layer.Probe> work = CompletableFuture.supplyAsync(() -> {
+      switch (run.op()) {
+        case START -> layer.start();
+        case STOP -> layer.stop();
+        case PROBE -> { }
+      }
+      return layer.probe();
+    }, blocking).orTimeout(opTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    getContext().pipeToSelf(work, (probe, failure) -> failure == null
+        ? new OpDone(run.op(), probe, null)
+        : new OpDone(run.op(), null, describe(failure)));
+    return this;
+  }
+
+  private Behavior<Command> onOpDone(OpDone done) {
+    busy = false;
+    String error = done.error();
+    if (error == null && done.op() == Op.START && !done.probe().active()) {
+      error = "started, but the probe says it is not active: " + done.probe().detail();
+    }
+    if (error == null && done.op() == Op.STOP && done.probe().active()) {
+      error = "stopped, but the probe says it is still active: " + done.probe().detail();
+    }
+    if (error != null) getContext().getLog().warn("{} {} failed: {}", layer.name(), done.op(), error);
+    else getContext().getLog().info("{} {} ok: {}", layer.name(), done.op(), done.probe().detail());
+    parent.tell(new Completed(layer.name(), done.op(), done.probe(), error));
+    return stash.unstashAll(this);
+  }
+
+  private Behavior<Command> onSetMonitoring(SetMonitoring m) {
+    monitoring = m.on();
+    if (monitoring) timers.startTimerWithFixedDelay("monitor", new MonitorTick(), monitorInterval);
+    else timers.cancel("monitor");
+    return this;
+  }
+
+  private Behavior<Command> onMonitorTick(MonitorTick tick) {
+    if (!monitoring || busy) return this;
+    busy = true;
+    CompletableFuture<Layer.Probe> work = CompletableFuture.supplyAsync(layer::monitor, blocking)
+        .orTimeout(opTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    getContext().pipeToSelf(work, (probe, failure) -> new MonitorDone(probe, failure == null ? null : describe(failure)));
+    return this;
+  }
+
+  private Behavior<Command> onMonitorDone(MonitorDone done) {
+    busy = false;
+    // A result that arrives after monitoring was switched off (a demote began) is stale.
+    if (monitoring) {
+      if (done.error() != null) parent.tell(new MonitorFailed(layer.name(), "monitor failed: " + done.error()));
+      else if (!done.probe().healthy() || !done.probe().active()) parent.tell(new MonitorFailed(layer.name(), done.probe().detail()));
+    }
+    return stash.unstashAll(this);
+  }
+
+  private static String describe(Throwable t) {
+    Throwable c = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+    if (c instanceof TimeoutException) return "timed out";
+    return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+  }
+}

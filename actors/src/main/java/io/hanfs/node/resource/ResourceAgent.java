@@ -1,0 +1,364 @@
+package io.hanfs.node.resource;
+
+import io.hanfs.config.HanfsConfig.Resource;
+import io.hanfs.node.resource.LayerActor.Completed;
+import io.hanfs.node.resource.LayerActor.MonitorFailed;
+import io.hanfs.node.resource.LayerActor.Op;
+import io.hanfs.node.resource.ResourceStatus.LayerStatus;
+import io.hanfs.persistence.EpochStore;
+import io.hanfs.sbr.LocalPromotionGate;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * One HA resource's local stack on this node. It owns the order of operations: promote brings
+ * the layers up bottom to top (replication, filesystem, NFS server with exports, floating IP
+ * last, so clients never reach a half-started server); demote takes them down top to bottom
+ * (floating IP first). Each step probes first, so a restarted daemon adopts what runs. A failed
+ * start rolls back; a failed stop fences the node (floating IP and NFS down, promotion refused).
+ * A monitor failure restarts the failed layer and those above it, at most migration-threshold
+ * times within failure-timeout; past that the stack is taken down and the resource reports
+ * needs-move so that the leader can place it elsewhere.
+ */
+public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command> {
+
+  public sealed interface Command {}
+
+  /** Promote under {@code epoch}, or under this node's next epoch when {@code epoch} is 0. */
+  public record Promote(long epoch, ActorRef<Reply> replyTo) implements Command {}
+
+  /** Demote; {@code epoch} 0 means a local operator command, otherwise it must not be stale. */
+  public record Demote(long epoch, ActorRef<Reply> replyTo) implements Command {}
+
+  public record GetStatus(ActorRef<ResourceStatus> replyTo) implements Command {}
+
+  private record LayerEvent(LayerActor.Event event) implements Command {}
+
+  public sealed interface Reply {}
+
+  /** The request is done; the status is the state after it. */
+  public record Done(ResourceStatus status) implements Reply {}
+
+  /** The request was refused before anything changed. */
+  public record Refused(String reason, String message) implements Reply {}
+
+  /** The request was accepted but failed; the status tells where the resource stands now. */
+  public record Failed(String message, ResourceStatus status) implements Reply {}
+
+  public enum Role { PROBING, SECONDARY, PROMOTING, PRIMARY, DEMOTING, RESTARTING, FENCING, STOP_FAILED, START_FAILED, NEEDS_MOVE }
+
+  private enum Kind { PROBE, PROMOTE, ROLLBACK, DEMOTE, RESTART, FENCE, MOVE_AWAY }
+
+  private record Step(String layer, Op op) {}
+
+  /** Layer names in promote order. */
+  static final List<String> ORDER = List.of("replication", "filesystem", "nfs", "floating-ip");
+
+  public static Behavior<Command> create(Resource resource, Map<String, Layer> layers, EpochStore epochs,
+      ActorRef<ResourceStatus> statusListener, Executor blocking) {
+    return Behaviors.setup(ctx -> new ResourceAgent(ctx, resource, layers, epochs, statusListener, blocking));
+  }
+
+  private final Resource resource;
+  private final EpochStore epochs;
+  private final ActorRef<ResourceStatus> statusListener;
+  private final Map<String, ActorRef<LayerActor.Command>> children = new LinkedHashMap<>();
+  private final Map<String, LayerStatus> layerStatus = new LinkedHashMap<>();
+  private final Deque<Long> failureTimes = new ArrayDeque<>();
+
+  private Role role = Role.PROBING;
+  private long epoch;
+  private String message = "probing the real state of every layer";
+  private Kind kind;
+  private final Deque<Step> plan = new ArrayDeque<>();
+  private ActorRef<Reply> pending;
+  private String failure;
+
+  private ResourceAgent(ActorContext<Command> ctx, Resource resource, Map<String, Layer> layers, EpochStore epochs,
+      ActorRef<ResourceStatus> statusListener, Executor blocking) {
+    super(ctx);
+    this.resource = resource;
+    this.epochs = epochs;
+    this.statusListener = statusListener;
+    ActorRef<LayerActor.Event> events = ctx.messageAdapter(LayerActor.Event.class, LayerEvent::new);
+    for (String name : ORDER) {
+      Layer layer = layers.get(name);
+      if (layer == null) throw new IllegalArgumentException("missing layer " + name);
+      children.put(name, ctx.spawn(LayerActor.create(layer, events, blocking, resource.operationTimeout(), resource.monitorInterval()), name));
+      layerStatus.put(name, new LayerStatus(name, "unknown", ""));
+    }
+    try {
+      epoch = epochs.current(resource.name());
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read the epoch of " + resource.name() + ": " + e.getMessage(), e);
+    }
+    begin(Kind.PROBE, ORDER.stream().map(l -> new Step(l, Op.PROBE)).toList());
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Promote.class, this::onPromote)
+        .onMessage(Demote.class, this::onDemote)
+        .onMessage(GetStatus.class, g -> {
+          g.replyTo().tell(status());
+          return this;
+        })
+        .onMessage(LayerEvent.class, e -> onLayerEvent(e.event()))
+        .build();
+  }
+
+  private boolean busy() {
+    return kind != null;
+  }
+
+  private Behavior<Command> onPromote(Promote p) {
+    LocalPromotionGate.Verdict v = LocalPromotionGate.decide(new LocalPromotionGate.Facts(
+        role == Role.STOP_FAILED, busy(), role == Role.PRIMARY, p.epoch(), epoch));
+    if (v instanceof LocalPromotionGate.Refuse r) {
+      p.replyTo().tell(new Refused(r.reason().name(), r.message()));
+      return this;
+    }
+    LocalPromotionGate.Allow allow = (LocalPromotionGate.Allow) v;
+    if (allow.noop()) {
+      p.replyTo().tell(new Done(status()));
+      return this;
+    }
+    try {
+      // The epoch is durable before anything acts on it.
+      epochs.advanceTo(resource.name(), allow.epoch());
+    } catch (IOException e) {
+      p.replyTo().tell(new Refused("EPOCH_NOT_PERSISTED", "cannot persist epoch " + allow.epoch() + ": " + e.getMessage()));
+      return this;
+    }
+    epoch = allow.epoch();
+    failureTimes.clear();
+    pending = p.replyTo();
+    setRole(Role.PROMOTING, "promoting under epoch " + epoch);
+    begin(Kind.PROMOTE, ORDER.stream().map(l -> new Step(l, Op.START)).toList());
+    return this;
+  }
+
+  private Behavior<Command> onDemote(Demote d) {
+    if (busy()) {
+      d.replyTo().tell(new Refused("BUSY", "a " + kind.name().toLowerCase() + " of this resource is in progress; retry when it ends"));
+      return this;
+    }
+    if (d.epoch() != 0 && d.epoch() < epoch) {
+      d.replyTo().tell(new Refused("STALE_EPOCH", "epoch " + d.epoch() + " is older than this node's epoch " + epoch));
+      return this;
+    }
+    if (role == Role.SECONDARY) {
+      d.replyTo().tell(new Done(status()));
+      return this;
+    }
+    pending = d.replyTo();
+    monitoring(false);
+    setRole(Role.DEMOTING, "demoting");
+    begin(Kind.DEMOTE, reversed(ORDER).stream().map(l -> new Step(l, Op.STOP)).toList());
+    return this;
+  }
+
+  private Behavior<Command> onLayerEvent(LayerActor.Event event) {
+    if (event instanceof MonitorFailed mf) return onMonitorFailed(mf);
+    Completed c = (Completed) event;
+    layerStatus.put(c.layer(), new LayerStatus(c.layer(), stateOf(c), c.ok() ? c.probe().detail() : c.error()));
+    Step head = plan.peekFirst();
+    if (head == null || !head.layer().equals(c.layer()) || head.op() != c.op()) {
+      publish();
+      return this; // a late answer from an aborted plan
+    }
+    plan.removeFirst();
+    if (!c.ok() && kind != Kind.FENCE) {
+      onStepFailed(c);
+    } else {
+      if (!c.ok()) failure = failure == null ? c.layer() + ": " + c.error() : failure;
+      next();
+    }
+    publish();
+    return this;
+  }
+
+  private static String stateOf(Completed c) {
+    if (!c.ok()) return "failed";
+    if (!c.probe().healthy()) return "failed";
+    return c.probe().active() ? "up" : "down";
+  }
+
+  private void onStepFailed(Completed c) {
+    String why = c.layer() + " " + c.op().name().toLowerCase() + " failed: " + c.error();
+    switch (kind) {
+      case PROBE -> {
+        // Cannot even read the state: do not guess; stay passive and say so.
+        kind = null;
+        plan.clear();
+        setRole(Role.START_FAILED, "probe failed, state unknown: " + why);
+      }
+      case PROMOTE -> {
+        failure = why;
+        int failedAt = ORDER.indexOf(c.layer());
+        setRole(Role.PROMOTING, "rolling back: " + why);
+        begin(Kind.ROLLBACK, reversed(ORDER.subList(0, failedAt + 1)).stream().map(l -> new Step(l, Op.STOP)).toList());
+      }
+      case ROLLBACK, DEMOTE, RESTART, MOVE_AWAY -> {
+        if (c.op() == Op.STOP) {
+          failure = failure == null ? why : failure + "; then " + why;
+          fence(why);
+        } else {
+          // A restart could not bring the layer back: take the whole stack down, ask to move.
+          failure = why;
+          moveAway(why);
+        }
+      }
+      case FENCE -> next();
+    }
+  }
+
+  private Behavior<Command> onMonitorFailed(MonitorFailed mf) {
+    layerStatus.put(mf.layer(), new LayerStatus(mf.layer(), "failed", mf.detail()));
+    if (role != Role.PRIMARY || busy()) {
+      publish();
+      return this;
+    }
+    long now = System.nanoTime();
+    failureTimes.addLast(now);
+    while (!failureTimes.isEmpty() && now - failureTimes.peekFirst() > resource.failureTimeout().toNanos()) failureTimes.removeFirst();
+    getContext().getLog().warn("resource {}: {} monitor failed ({} of {} within {}): {}", resource.name(), mf.layer(),
+        failureTimes.size(), resource.migrationThreshold(), resource.failureTimeout(), mf.detail());
+    if (failureTimes.size() >= resource.migrationThreshold()) {
+      moveAway(mf.layer() + " failed " + failureTimes.size() + " times within " + resource.failureTimeout().toSeconds() + " s: " + mf.detail());
+    } else {
+      monitoring(false);
+      int at = ORDER.indexOf(mf.layer());
+      List<Step> steps = new ArrayList<>();
+      for (String l : reversed(ORDER.subList(at, ORDER.size()))) steps.add(new Step(l, Op.STOP));
+      for (String l : ORDER.subList(at, ORDER.size())) steps.add(new Step(l, Op.START));
+      setRole(Role.RESTARTING, "restarting " + mf.layer() + " and the layers above it: " + mf.detail());
+      begin(Kind.RESTART, steps);
+    }
+    publish();
+    return this;
+  }
+
+  private void moveAway(String why) {
+    monitoring(false);
+    failure = why;
+    setRole(Role.DEMOTING, "taking the stack down to move it: " + why);
+    begin(Kind.MOVE_AWAY, reversed(ORDER).stream().map(l -> new Step(l, Op.STOP)).toList());
+  }
+
+  private void fence(String why) {
+    monitoring(false);
+    setRole(Role.FENCING, "a stop failed, fencing: " + why);
+    // Best effort: whatever else happened, no client may reach this node through the VIP or NFS.
+    begin(Kind.FENCE, List.of(new Step("floating-ip", Op.STOP), new Step("nfs", Op.STOP)));
+  }
+
+  private void begin(Kind k, List<Step> steps) {
+    kind = k;
+    plan.clear();
+    plan.addAll(steps);
+    next();
+  }
+
+  private void next() {
+    Step s = plan.peekFirst();
+    if (s != null) {
+      LayerStatus old = layerStatus.get(s.layer());
+      String state = switch (s.op()) {
+        case START -> "starting";
+        case STOP -> "stopping";
+        case PROBE -> old.state();
+      };
+      layerStatus.put(s.layer(), new LayerStatus(s.layer(), state, old.detail()));
+      children.get(s.layer()).tell(new LayerActor.Run(s.op()));
+      return;
+    }
+    Kind finished = kind;
+    kind = null;
+    switch (finished) {
+      case PROBE -> adopt();
+      case PROMOTE, RESTART -> {
+        failure = null;
+        setRole(Role.PRIMARY, finished == Kind.PROMOTE ? "active under epoch " + epoch : "restarted, active under epoch " + epoch);
+        monitoring(true);
+        answer(new Done(status()));
+      }
+      case DEMOTE -> {
+        setRole(Role.SECONDARY, "standing by");
+        answer(new Done(status()));
+      }
+      case ROLLBACK -> {
+        setRole(Role.START_FAILED, "promotion failed and was rolled back: " + failure);
+        answer(new Failed(failure, status()));
+      }
+      case MOVE_AWAY -> {
+        setRole(Role.NEEDS_MOVE, "needs-move: " + failure);
+        answer(new Failed(failure, status()));
+      }
+      case FENCE -> {
+        setRole(Role.STOP_FAILED, "stop-failed, node fenced (VIP and NFS stopped, promotion refused until a clean demote): " + failure);
+        answer(new Failed(failure, status()));
+      }
+    }
+  }
+
+  /** After the startup probe: adopt a fully running stack, clean up a partial one. */
+  private void adopt() {
+    long up = ORDER.stream().filter(l -> layerStatus.get(l).state().equals("up")).count();
+    if (up == ORDER.size()) {
+      setRole(Role.PRIMARY, "adopted the running stack under epoch " + epoch);
+      monitoring(true);
+    } else if (up == 0) {
+      setRole(Role.SECONDARY, "standing by");
+    } else {
+      getContext().getLog().warn("resource {} is half up ({} of {} layers); taking it down cleanly", resource.name(), up, ORDER.size());
+      setRole(Role.DEMOTING, "found half started (" + up + " of " + ORDER.size() + " layers up); taking it down");
+      begin(Kind.DEMOTE, reversed(ORDER).stream().map(l -> new Step(l, Op.STOP)).toList());
+    }
+  }
+
+  private void answer(Reply r) {
+    if (pending != null) pending.tell(r);
+    pending = null;
+  }
+
+  private void monitoring(boolean on) {
+    children.values().forEach(c -> c.tell(new LayerActor.SetMonitoring(on)));
+  }
+
+  private void setRole(Role r, String msg) {
+    if (r != role) getContext().getLog().info("resource {}: {} -> {} ({})", resource.name(), role, r, msg);
+    role = r;
+    message = msg;
+    publish();
+  }
+
+  private void publish() {
+    statusListener.tell(status());
+  }
+
+  private ResourceStatus status() {
+    return new ResourceStatus(resource.name(), role.name().toLowerCase().replace('_', '-'), epoch, message,
+        List.copyOf(layerStatus.values()), failureTimes.size());
+  }
+
+  private static List<String> reversed(List<String> l) {
+    List<String> r = new ArrayList<>(l);
+    java.util.Collections.reverse(r);
+    return r;
+  }
+
+}

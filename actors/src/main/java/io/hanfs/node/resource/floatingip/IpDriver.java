@@ -1,0 +1,81 @@
+package io.hanfs.node.resource.floatingip;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hanfs.exec.CommandResult;
+import io.hanfs.exec.CommandRunner;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+
+/** iproute2 and iputils-arping around one interface: probe, add, delete, announce. */
+public class IpDriver {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final CommandRunner runner;
+  private final Duration timeout;
+
+  public IpDriver(CommandRunner runner, Duration timeout) {
+    this.runner = runner;
+    this.timeout = timeout;
+  }
+
+  /** True when {@code address} is configured on {@code iface} (from {@code ip -j addr show}). */
+  public boolean hasAddress(String iface, String address) {
+    CommandResult r = runner.run(List.of("ip", "-j", "addr", "show", "dev", iface), timeout).orThrow();
+    return addressesOf(r.stdout()).contains(address);
+  }
+
+  /** True when the interface exists and is administratively up. */
+  public boolean interfaceUp(String iface) {
+    CommandResult r = runner.run(List.of("ip", "-j", "link", "show", "dev", iface), timeout);
+    if (!r.ok()) return false;
+    try {
+      for (JsonNode link : JSON.readTree(r.stdout())) {
+        for (JsonNode flag : link.path("flags")) if (flag.asText().equals("UP")) return true;
+      }
+    } catch (IOException e) {
+      return false;
+    }
+    return false;
+  }
+
+  /** Parses the IPv4 and IPv6 addresses out of {@code ip -j addr show} output. */
+  static List<String> addressesOf(String ipJson) {
+    try {
+      JsonNode root = JSON.readTree(ipJson);
+      java.util.ArrayList<String> out = new java.util.ArrayList<>();
+      for (JsonNode link : root) {
+        for (JsonNode info : link.path("addr_info")) out.add(info.path("local").asText());
+      }
+      return out;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot parse ip -j output: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Duplicate-address detection: true when another host answers ARP for the address. iputils
+   * arping -D exits 0 when nobody answered, 1 when somebody did.
+   */
+  public boolean someoneElseHas(String iface, String address) {
+    CommandResult r = runner.run(List.of("arping", "-D", "-q", "-c", "2", "-w", "1", "-I", iface, address), timeout);
+    if (r.timedOut() || r.exitCode() > 1) {
+      throw new IllegalStateException("duplicate-address check failed: " + r.describe());
+    }
+    return r.exitCode() == 1;
+  }
+
+  public void add(String iface, String cidr) {
+    runner.run(List.of("ip", "addr", "add", cidr, "dev", iface), timeout).orThrow();
+  }
+
+  public void delete(String iface, String cidr) {
+    runner.run(List.of("ip", "addr", "del", cidr, "dev", iface), timeout).orThrow();
+  }
+
+  /** Unsolicited ARP so clients and switches learn the new MAC at once instead of in 30-50 s. */
+  public void announce(String iface, String address, int count) {
+    if (count <= 0) return;
+    runner.run(List.of("arping", "-U", "-q", "-c", Integer.toString(count), "-i", "0.2", "-I", iface, address), timeout);
+  }
+}

@@ -1,0 +1,146 @@
+package io.hanfs.node.resource.nfs;
+
+import io.hanfs.config.HanfsConfig.Export;
+import io.hanfs.config.HanfsConfig.Resource;
+import io.hanfs.exec.CommandResult;
+import io.hanfs.exec.CommandRunner;
+import io.hanfs.node.resource.Layer;
+import io.hanfs.node.resource.LayerException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The kernel NFS server, as Pacemaker's nfsserver and exportfs agents drive it: /var/lib/nfs
+ * bind-mounted from the replicated filesystem (so rpc.statd and the v4 recovery records move
+ * with the data), grace and lease set in /proc/fs/nfsd before nfsd starts, exports added with a
+ * fixed fsid, and {@code sm-notify -f} after a takeover so NFSv3 clients reclaim their locks.
+ * The host kernel of the CI machine has no nfsd module: this layer runs for real in the VM lab
+ * and has argument-level unit tests here.
+ */
+public class KernelNfsLayer implements Layer {
+  static final Path VAR_LIB_NFS = Path.of("/var/lib/nfs");
+  private final Resource resource;
+  private final CommandRunner runner;
+  private final Duration timeout;
+  private final Path procNfsd;
+  private final int threads;
+
+  public KernelNfsLayer(Resource resource, CommandRunner runner, Duration timeout) {
+    this(resource, runner, timeout, Path.of("/proc/fs/nfsd"), 8);
+  }
+
+  KernelNfsLayer(Resource resource, CommandRunner runner, Duration timeout, Path procNfsd, int threads) {
+    this.resource = resource;
+    this.runner = runner;
+    this.timeout = timeout;
+    this.procNfsd = procNfsd;
+    this.threads = threads;
+  }
+
+  @Override
+  public String name() {
+    return "nfs";
+  }
+
+  Path sharedVarLibNfs() {
+    return resource.nfs().stateDir().resolve("var-lib-nfs");
+  }
+
+  /** The exportfs argument that names one export: CLIENT:PATH. */
+  static String target(String client, Export e) {
+    return client + ":" + e.path();
+  }
+
+  static String exportOptions(Export e) {
+    List<String> o = new ArrayList<>(e.options());
+    o.add("fsid=" + e.fsid());
+    return String.join(",", o);
+  }
+
+  int runningThreads() {
+    try {
+      return Integer.parseInt(Files.readString(procNfsd.resolve("threads")).trim());
+    } catch (IOException | NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  /** The export paths the kernel has now, from {@code exportfs -v}. */
+  List<String> exportedPaths() {
+    CommandResult r = runner.run(List.of("exportfs", "-v"), timeout);
+    return r.ok() ? ExportfsOutput.paths(r.stdout()) : List.of();
+  }
+
+  @Override
+  public Probe probe() {
+    int n = runningThreads();
+    List<String> exported = exportedPaths();
+    boolean ours = resource.nfs().exports().stream().allMatch(e -> exported.contains(e.path().toString()));
+    if (n > 0 && ours) return Probe.up("nfsd " + n + " threads, " + resource.nfs().exports().size() + " export(s)");
+    return Probe.down("nfsd " + n + " threads, exports " + (ours ? "present" : "absent"));
+  }
+
+  @Override
+  public void start() {
+    try {
+      Files.createDirectories(sharedVarLibNfs());
+    } catch (IOException e) {
+      throw new LayerException("cannot create " + sharedVarLibNfs() + ": " + e.getMessage(), e);
+    }
+    if (!runner.run(List.of("mountpoint", "-q", VAR_LIB_NFS.toString()), timeout).ok()) {
+      require(runner.run(List.of("mount", "--bind", sharedVarLibNfs().toString(), VAR_LIB_NFS.toString()), timeout));
+    }
+    if (runningThreads() == 0) {
+      // Grace and lease can only be changed while nfsd has no threads.
+      writeProc("nfsv4gracetime", resource.nfs().grace().toSeconds());
+      writeProc("nfsv4leasetime", resource.nfs().lease().toSeconds());
+      require(runner.run(List.of("rpc.nfsd", Integer.toString(threads)), timeout));
+    }
+    List<String> exported = exportedPaths();
+    for (Export e : resource.nfs().exports()) {
+      if (exported.contains(e.path().toString())) continue;
+      for (String client : e.clients()) {
+        require(runner.run(List.of("exportfs", "-o", exportOptions(e), target(client, e)), timeout));
+      }
+    }
+    // Tell NFSv3 clients that held locks on the old node to reclaim them here.
+    runner.run(List.of("sm-notify", "-f", "-P", VAR_LIB_NFS.resolve("statd").toString()), timeout);
+  }
+
+  @Override
+  public void stop() {
+    for (Export e : resource.nfs().exports()) {
+      for (String client : e.clients()) runner.run(List.of("exportfs", "-u", target(client, e)), timeout);
+    }
+    if (runningThreads() > 0) require(runner.run(List.of("rpc.nfsd", "0"), timeout));
+    if (runner.run(List.of("mountpoint", "-q", VAR_LIB_NFS.toString()), timeout).ok()) {
+      require(runner.run(List.of("umount", VAR_LIB_NFS.toString()), timeout));
+    }
+    List<String> left = exportedPaths();
+    for (Export e : resource.nfs().exports()) {
+      if (left.contains(e.path().toString())) throw new LayerException("export " + e.path() + " is still exported after exportfs -u");
+    }
+  }
+
+  @Override
+  public Probe monitor() {
+    Probe p = probe();
+    return p.active() ? p : Probe.failed(p.detail());
+  }
+
+  private void writeProc(String file, long value) {
+    try {
+      Files.writeString(procNfsd.resolve(file), Long.toString(value));
+    } catch (IOException e) {
+      throw new LayerException("cannot set " + procNfsd.resolve(file) + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void require(CommandResult r) {
+    if (!r.ok()) throw new LayerException(r.describe());
+  }
+}

@@ -1,0 +1,98 @@
+package io.hanfs.node.resource.replication;
+
+import io.hanfs.exec.CommandResult;
+import io.hanfs.node.resource.Layer;
+import io.hanfs.node.resource.LayerException;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * DRBD role switching. Promote only an UpToDate disk (a Consistent, Outdated or Inconsistent
+ * one could be older than the peer's); retry primary/secondary a few times as drbddisk did,
+ * because DRBD refuses briefly while a peer is still demoting or the device is held open.
+ */
+public class DrbdLayer implements Layer {
+  private static final int PRIMARY_ATTEMPTS = 6;
+  private static final int SECONDARY_ATTEMPTS = 3;
+
+  private final String resource;
+  private final DrbdDriver drbd;
+  private final Duration retryPause;
+
+  public DrbdLayer(String resource, DrbdDriver drbd, Duration retryPause) {
+    this.resource = resource;
+    this.drbd = drbd;
+    this.retryPause = retryPause;
+  }
+
+  @Override
+  public String name() {
+    return "replication";
+  }
+
+  @Override
+  public Probe probe() {
+    Optional<DrbdState> s = drbd.state(resource);
+    if (s.isEmpty()) return Probe.down("drbd " + resource + " not configured");
+    return s.get().primary() ? Probe.up(describe(s.get())) : Probe.down(describe(s.get()));
+  }
+
+  static String describe(DrbdState s) {
+    return "drbd " + s.resource() + " " + s.connection() + " " + s.role() + "/" + s.peerRole() + " " + s.disk() + "/" + s.peerDisk();
+  }
+
+  @Override
+  public void start() {
+    Optional<DrbdState> s = drbd.state(resource);
+    if (s.isEmpty()) {
+      drbd.up(resource).orThrow();
+      s = drbd.state(resource);
+      if (s.isEmpty()) throw new LayerException("drbd " + resource + " did not come up");
+    }
+    if (s.get().primary()) return;
+    if (!s.get().upToDate()) {
+      throw new LayerException("refusing to promote drbd " + resource + ": local disk is " + s.get().disk()
+          + ", not UpToDate (its data may be older than the peer's)");
+    }
+    CommandResult last = null;
+    for (int i = 0; i < PRIMARY_ATTEMPTS; i++) {
+      last = drbd.primary(resource);
+      if (last.ok()) return;
+      pause();
+    }
+    throw new LayerException("drbdadm primary " + resource + " failed: " + last.describe());
+  }
+
+  @Override
+  public void stop() {
+    Optional<DrbdState> s = drbd.state(resource);
+    if (s.isEmpty() || !s.get().primary()) return;
+    CommandResult last = null;
+    for (int i = 0; i < SECONDARY_ATTEMPTS; i++) {
+      last = drbd.secondary(resource);
+      if (last.ok()) return;
+      pause();
+    }
+    throw new LayerException("drbdadm secondary " + resource + " failed: " + last.describe());
+  }
+
+  @Override
+  public Probe monitor() {
+    Optional<DrbdState> s = drbd.state(resource);
+    if (s.isEmpty()) return Probe.failed("drbd " + resource + " is down");
+    if (!s.get().primary()) return Probe.failed("drbd " + resource + " is no longer Primary: " + describe(s.get()));
+    if (s.get().disk().equals("Diskless") || s.get().disk().equals("Failed")) {
+      return Probe.failed("drbd " + resource + " lost its local disk: " + describe(s.get()));
+    }
+    return Probe.up(describe(s.get()));
+  }
+
+  private void pause() {
+    try {
+      Thread.sleep(retryPause.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LayerException("interrupted");
+    }
+  }
+}

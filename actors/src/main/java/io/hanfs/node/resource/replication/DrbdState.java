@@ -1,0 +1,107 @@
+package io.hanfs.node.resource.replication;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A DRBD resource's state as DRBD names it: the local role, the connection state, the local and
+ * peer disk states. Parsed from {@code drbdsetup events2 --now}, /proc/drbd (8.4) or drbd-overview.
+ */
+public record DrbdState(String resource, String role, String peerRole, String connection, String disk, String peerDisk) {
+
+  public boolean primary() {
+    return role.equals("Primary");
+  }
+
+  public boolean upToDate() {
+    return disk.equals("UpToDate");
+  }
+
+  public boolean connected() {
+    return connection.equals("Connected");
+  }
+
+  /** StandAlone after a connect attempt is how DRBD reports a split brain it refused to resolve. */
+  public boolean standAlone() {
+    return connection.equals("StandAlone");
+  }
+
+  /**
+   * Parses {@code drbdsetup events2 --now [RES]}: lines of "exists KIND key:value..." ending with
+   * "exists -". The first connection and peer-device stand for the peer (two-node setups).
+   */
+  public static Optional<DrbdState> fromEvents2(String text, String resource) {
+    String role = null, peerRole = "Unknown", connection = "StandAlone", disk = null, peerDisk = "DUnknown";
+    boolean seenConnection = false, seenPeerDevice = false;
+    for (String line : text.split("\n")) {
+      String[] f = line.trim().split("\\s+");
+      if (f.length < 3) continue;
+      Map<String, String> kv = keyValues(f, 2);
+      if (!resource.equals(kv.get("name"))) continue;
+      switch (f[1]) {
+        case "resource" -> role = kv.getOrDefault("role", role);
+        case "connection" -> {
+          if (!seenConnection) {
+            connection = kv.getOrDefault("connection", connection);
+            peerRole = kv.getOrDefault("role", peerRole);
+            seenConnection = true;
+          }
+        }
+        case "device" -> {
+          if (disk == null) disk = kv.get("disk");
+        }
+        case "peer-device" -> {
+          if (!seenPeerDevice) {
+            peerDisk = kv.getOrDefault("peer-disk", peerDisk);
+            seenPeerDevice = true;
+          }
+        }
+        default -> { }
+      }
+    }
+    if (role == null || disk == null) return Optional.empty();
+    return Optional.of(new DrbdState(resource, role, peerRole, connection, disk, peerDisk));
+  }
+
+  /** Parses /proc/drbd of DRBD 8.4: " 0: cs:Connected ro:Primary/Secondary ds:UpToDate/UpToDate C r-----". */
+  public static Map<Integer, DrbdState> fromProcDrbd(String text) {
+    Map<Integer, DrbdState> out = new HashMap<>();
+    for (String line : text.split("\n")) {
+      String t = line.trim();
+      int colon = t.indexOf(':');
+      if (colon <= 0 || !t.substring(0, colon).matches("\\d+") || !t.contains("cs:")) continue;
+      String[] f = t.substring(colon + 1).trim().split("\\s+");
+      Map<String, String> kv = keyValues(f, 0);
+      String[] ro = kv.getOrDefault("ro", "Unknown/Unknown").split("/");
+      String[] ds = kv.getOrDefault("ds", "DUnknown/DUnknown").split("/");
+      out.put(Integer.parseInt(t.substring(0, colon)), new DrbdState("minor-" + t.substring(0, colon),
+          ro[0], ro.length > 1 ? ro[1] : "Unknown", kv.getOrDefault("cs", "Unconfigured"), ds[0], ds.length > 1 ? ds[1] : "DUnknown"));
+    }
+    return out;
+  }
+
+  /** Parses drbd-overview / "drbd status" lines: "  0:home  Connected Primary/Secondary UpToDate/UpToDate C r--- /home xfs ...". */
+  public static List<DrbdState> fromOverview(String text) {
+    List<DrbdState> out = new ArrayList<>();
+    for (String line : text.split("\n")) {
+      String[] f = line.trim().split("\\s+");
+      if (f.length < 4 || !f[0].matches("\\d+:\\S+") || !f[2].contains("/") || !f[3].contains("/")) continue;
+      String[] ro = f[2].split("/");
+      String[] ds = f[3].split("/");
+      out.add(new DrbdState(f[0].substring(f[0].indexOf(':') + 1), ro[0], ro[1], f[1], ds[0], ds[1]));
+    }
+    return out;
+  }
+
+  private static Map<String, String> keyValues(String[] fields, int from) {
+    Map<String, String> kv = new HashMap<>();
+    for (int i = from; i < fields.length; i++) {
+      int c = fields[i].indexOf(':');
+      if (c > 0) kv.put(fields[i].substring(0, c), fields[i].substring(c + 1));
+    }
+    return kv;
+  }
+}

@@ -1,0 +1,57 @@
+package io.hanfs.node.resource.replication;
+
+import io.hanfs.node.resource.Layer;
+import io.hanfs.node.resource.LayerException;
+import io.hanfs.node.resource.filesystem.FilesystemDriver;
+import java.nio.file.Path;
+
+/**
+ * A shared disk (one LUN seen by every data node, mounted only by the active one): there is no
+ * replication role to switch, so this layer checks that the device is there and reports it as
+ * active from its start until its stop, or while this node has it mounted (so a restarted daemon
+ * adopts it). Exclusivity comes from the leader and the lease, not from the disk.
+ */
+public class SharedDiskLayer implements Layer {
+  private final Path device;
+  private final FilesystemDriver fs;
+  private volatile boolean claimed;
+
+  public SharedDiskLayer(Path device, FilesystemDriver fs) {
+    this.device = device;
+    this.fs = fs;
+  }
+
+  @Override
+  public String name() {
+    return "replication";
+  }
+
+  @Override
+  public Probe probe() {
+    if (FilesystemDriver.deviceNumber(device).isEmpty()) return Probe.failed("shared device " + device + " is missing");
+    return !claimed && fs.mountsOf(device).isEmpty()
+        ? Probe.down("shared device " + device + " (not in use here)")
+        : Probe.up("shared device " + device + " (in use here)");
+  }
+
+  @Override
+  public void start() {
+    if (FilesystemDriver.deviceNumber(device).isEmpty()) {
+      throw new LayerException("shared device " + device + " is missing or not a block device");
+    }
+    claimed = true;
+  }
+
+  @Override
+  public void stop() {
+    // Nothing to switch on the disk: releasing it is the filesystem layer's umount, done before.
+    claimed = false;
+  }
+
+  @Override
+  public Probe monitor() {
+    return FilesystemDriver.deviceNumber(device).isEmpty()
+        ? Probe.failed("shared device " + device + " disappeared")
+        : Probe.up("shared device " + device);
+  }
+}

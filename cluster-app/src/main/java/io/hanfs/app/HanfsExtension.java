@@ -1,0 +1,44 @@
+package io.hanfs.app;
+
+import io.hanfs.config.HanfsConfig;
+import io.hanfs.node.NodeAgent;
+import org.apache.pekko.actor.AbstractExtensionId;
+import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.actor.Extension;
+import org.apache.pekko.actor.ExtensionIdProvider;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/** Lets the Management HTTP routes reach this node's NodeAgent and config. */
+public final class HanfsExtension extends AbstractExtensionId<HanfsExtension.Node> implements ExtensionIdProvider {
+  public static final HanfsExtension ID = new HanfsExtension();
+
+  private HanfsExtension() {}
+
+  @Override
+  public HanfsExtension lookup() {
+    return ID;
+  }
+
+  @Override
+  public Node createExtension(ExtendedActorSystem system) {
+    return new Node();
+  }
+
+  public static final class Node implements Extension {
+    private volatile ActorRef<NodeAgent.Command> agent;
+    private volatile HanfsConfig config;
+
+    public void set(ActorRef<NodeAgent.Command> agent, HanfsConfig config) {
+      this.agent = agent;
+      this.config = config;
+    }
+
+    public ActorRef<NodeAgent.Command> agent() {
+      return agent;
+    }
+
+    public HanfsConfig config() {
+      return config;
+    }
+  }
+}

@@ -1,0 +1,136 @@
+package io.hanfs.app;
+
+import io.hanfs.config.ConfigLoader;
+import io.hanfs.config.HanfsConfig;
+import io.hanfs.config.InvalidConfigException;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The {@code hanfs} command: the daemon, config validation and the operator commands. */
+@Command(name = "hanfs", mixinStandardHelpOptions = true, version = "hanfs 0.1.0",
+    description = "High-availability NFS server on Apache Pekko.",
+    subcommands = {Main.Run.class, Main.Validate.class, Main.Status.class, Main.Promote.class, Main.Demote.class})
+public final class Main {
+  static final int EXIT_CONFIG = 2;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Main()).execute(args));
+  }
+
+  static String defaultConfig() {
+    return Optional.ofNullable(System.getenv("HANFS_CONFIG")).orElse("/etc/hanfs/hanfs.conf");
+  }
+
+  @Command(name = "run", description = "Run the hanfs daemon of this node.")
+  static final class Run implements Callable<Integer> {
+    @Option(names = {"-c", "--config"}, description = "config file (default: $HANFS_CONFIG or /etc/hanfs/hanfs.conf)")
+    Path config;
+
+    @Option(names = {"-n", "--node"}, description = "this node's name in the config (default: hanfs.node, $HANFS_NODE)")
+    String node;
+
+    @Override
+    public Integer call() throws Exception {
+      HanfsConfig cfg;
+      try {
+        cfg = ConfigLoader.load(config != null ? config : Path.of(defaultConfig()));
+      } catch (InvalidConfigException e) {
+        System.err.println(e.getMessage());
+        System.err.println("hanfs run: refusing to start with an invalid config; nothing was changed.");
+        return EXIT_CONFIG;
+      }
+      String name = node != null ? node : cfg.localNode().orElse(null);
+      if (name == null) {
+        System.err.println("hanfs run: which node is this? Set hanfs.node in the config, HANFS_NODE, or --node NAME.");
+        return EXIT_CONFIG;
+      }
+      if (cfg.node(name).isEmpty()) {
+        System.err.println("hanfs run: node \"" + name + "\" is not in hanfs.nodes; use one of "
+            + cfg.nodes().stream().map(HanfsConfig.Node::name).toList());
+        return EXIT_CONFIG;
+      }
+      return Daemon.run(cfg, name);
+    }
+  }
+
+  @Command(name = "validate", description = "Check a config file; print every error with its place and fix. Touches nothing.")
+  static final class Validate implements Callable<Integer> {
+    @Parameters(index = "0", description = "config file")
+    Path file;
+
+    @Override
+    public Integer call() {
+      try {
+        HanfsConfig cfg = ConfigLoader.load(file);
+        System.out.println(file + ": valid (" + cfg.nodes().size() + " nodes, " + cfg.resources().size() + " resources)");
+        return 0;
+      } catch (InvalidConfigException e) {
+        System.err.println(file + ": " + e.getMessage());
+        return EXIT_CONFIG;
+      }
+    }
+  }
+
+  /** Options shared by the commands that talk to the local daemon. */
+  static class ClientOptions {
+    @Option(names = "--url", description = "management URL of the local daemon (default: from the config, else http://127.0.0.1:7626)")
+    String url;
+
+    @Option(names = {"-c", "--config"}, description = "config file to read the management address from")
+    Path config;
+
+    @Option(names = "--json", description = "print the raw JSON answer")
+    boolean json;
+
+    ManagementClient client() {
+      if (url != null) return new ManagementClient(url);
+      Path file = config != null ? config : Path.of(defaultConfig());
+      if (file.toFile().isFile()) {
+        try {
+          HanfsConfig cfg = ConfigLoader.load(file);
+          return new ManagementClient("http://" + cfg.management().hostname() + ":" + cfg.management().port());
+        } catch (InvalidConfigException e) {
+          System.err.println("warning: " + file + " is invalid, using the default management address");
+        }
+      }
+      return new ManagementClient("http://127.0.0.1:7626");
+    }
+  }
+
+  @Command(name = "status", description = "Show this node's resources and each layer's state.")
+  static final class Status implements Callable<Integer> {
+    @CommandLine.Mixin ClientOptions options = new ClientOptions();
+
+    @Override
+    public Integer call() {
+      return options.client().status(options.json);
+    }
+  }
+
+  @Command(name = "promote", description = "Promote a resource on this node (until the cluster leader does it).")
+  static final class Promote implements Callable<Integer> {
+    @Parameters(index = "0", description = "resource name") String resource;
+    @CommandLine.Mixin ClientOptions options = new ClientOptions();
+
+    @Override
+    public Integer call() {
+      return options.client().control(resource, "promote", options.json);
+    }
+  }
+
+  @Command(name = "demote", description = "Demote a resource on this node.")
+  static final class Demote implements Callable<Integer> {
+    @Parameters(index = "0", description = "resource name") String resource;
+    @CommandLine.Mixin ClientOptions options = new ClientOptions();
+
+    @Override
+    public Integer call() {
+      return options.client().control(resource, "demote", options.json);
+    }
+  }
+}

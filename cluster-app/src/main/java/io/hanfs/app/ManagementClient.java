@@ -1,0 +1,70 @@
+package io.hanfs.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** The CLI's side of Management HTTP: sends one request, prints a readable answer. */
+final class ManagementClient {
+  private final String base;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+  ManagementClient(String base) {
+    this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+  }
+
+  int status(boolean raw) {
+    HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + "/hanfs/status")).GET());
+    if (r == null) return 3;
+    if (raw || r.statusCode() != 200) {
+      System.out.println(r.body());
+      return r.statusCode() == 200 ? 0 : 1;
+    }
+    System.out.print(StatusTable.render(parse(r.body())));
+    return 0;
+  }
+
+  int control(String resource, String action, boolean raw) {
+    HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + "/hanfs/resources/" + encode(resource) + "/" + action))
+        .timeout(Duration.ofMinutes(5)).POST(HttpRequest.BodyPublishers.noBody()));
+    if (r == null) return 3;
+    JsonNode body = parse(r.body());
+    if (raw) {
+      System.out.println(r.body());
+    } else if (r.statusCode() == 200) {
+      JsonNode res = body.path("resource");
+      System.out.println(action + " " + resource + ": done, " + res.path("role").asText() + " (epoch " + res.path("epoch").asLong() + ")");
+    } else {
+      System.err.println(action + " " + resource + ": " + body.path("result").asText("error") + ": " + body.path("error").asText(r.body()));
+    }
+    return r.statusCode() == 200 ? 0 : 1;
+  }
+
+  private HttpResponse<String> send(HttpRequest.Builder b) {
+    try {
+      return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      System.err.println("cannot reach the hanfs daemon at " + base + ": " + e.getMessage() + " (is `hanfs run` up on this node?)");
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  private static JsonNode parse(String body) {
+    try {
+      return Json.MAPPER.readTree(body);
+    } catch (IOException e) {
+      return Json.MAPPER.createObjectNode().put("error", body);
+    }
+  }
+
+  private static String encode(String s) {
+    return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
+  }
+}

@@ -103,6 +103,7 @@ public final class ConfigLoader {
     for (ObjectReader n : h.objects("nodes", true)) {
       Optional<String> name = n.string("name", true, "nfs01");
       Optional<String> address = n.string("address", true, "\"192.168.33.21\"");
+      boolean rolesGiven = n.has("roles");
       Optional<List<String>> roleNames = n.strings("roles", false, "[data]");
       n.finish();
       name.ifPresent(nm -> {
@@ -116,14 +117,14 @@ public final class ConfigLoader {
         if (prev != null) n.error("address", "address " + a + " is already used by " + prev, "give every node its own address");
       });
       Set<Role> roles = EnumSet.noneOf(Role.class);
-      for (String r : roleNames.orElse(List.of("data"))) {
+      for (String r : rolesGiven ? roleNames.orElse(List.of()) : List.of("data")) {
         try {
           roles.add(Role.valueOf(r.toUpperCase(Locale.ROOT)));
         } catch (IllegalArgumentException e) {
           n.error("roles", "\"" + r + "\" is not a role", "use data or witness");
         }
       }
-      if (roleNames.isPresent() && roleNames.get().isEmpty()) n.error("roles", "is empty", "use [data] or [witness]");
+      if (rolesGiven && roleNames.isPresent() && roleNames.get().isEmpty()) n.error("roles", "is empty", "use [data] or [witness]");
       if (name.isPresent() && address.isPresent()) nodes.add(new Node(name.get(), address.get(), Set.copyOf(roles.isEmpty() ? EnumSet.of(Role.DATA) : roles)));
     }
     if (nodes.stream().noneMatch(Node::isData) && errors.isEmpty()) {

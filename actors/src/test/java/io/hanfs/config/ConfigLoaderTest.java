@@ -1,0 +1,282 @@
+package io.hanfs.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hanfs.config.HanfsConfig.Resource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+  /** A valid two-resource cluster; each test breaks one thing in it. */
+  static final String VALID = """
+      hanfs {
+        node = nfs01
+        nodes = [ { name = nfs01, address = "192.168.33.21", roles = [data] },
+                  { name = nfs02, address = "192.168.33.22", roles = [data] },
+                  { name = arbiter, address = "192.168.33.23", roles = [witness] } ]
+        resources = [ {
+          name = home
+          replication { type = drbd, resource = r0 }
+          filesystem  { device = "/dev/drbd0", mountpoint = "/srv/nfs/home", fstype = xfs, fsck = auto }
+          nfs { server = kernel, state-dir = "/srv/nfs/home/.nfs-state", grace = 10s
+                exports = [ { path = "/srv/nfs/home/export", clients = "192.168.33.0/24", options = "rw,sync,no_root_squash", fsid = 1 } ] }
+          floating-ip { address = "192.168.33.20/24", interface = eth1, gratuitous-arp = 3 }
+          preferred-node = nfs01, failback = off
+        }, {
+          name = data
+          replication { type = shared }
+          filesystem  { device = "/dev/sdb1", mountpoint = "/srv/nfs/data", fstype = ext4 }
+          nfs { state-dir = "/srv/nfs/data/.nfs-state"
+                exports = [ { path = "/srv/nfs/data", clients = ["192.168.33.0/24", "*.lab.example"], options = [ro], fsid = 2 } ] }
+          floating-ip { address = "192.168.33.30/24", interface = "bond0.100" }
+        } ]
+      }
+      """;
+
+  static List<ConfigError> errorsOf(String text) {
+    InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> ConfigLoader.parse(text));
+    return e.errors();
+  }
+
+  static ConfigError onlyError(String text) {
+    List<ConfigError> errors = errorsOf(text);
+    assertEquals(1, errors.size(), () -> "expected one error, got " + errors);
+    return errors.get(0);
+  }
+
+  static String describe(List<ConfigError> errors) {
+    return errors.stream().map(ConfigError::toString).collect(Collectors.joining("\n"));
+  }
+
+  @Test
+  void validConfigBecomesRecordsWithDefaults() throws Exception {
+    HanfsConfig c = ConfigLoader.parse(VALID);
+    assertEquals(3, c.nodes().size());
+    assertEquals("nfs01", c.localNode().orElseThrow());
+    Resource home = c.resource("home").orElseThrow();
+    assertEquals(HanfsConfig.ReplicationType.DRBD, home.replication().type());
+    assertEquals("r0", home.replication().drbdResource().orElseThrow());
+    assertEquals(Duration.ofSeconds(10), home.nfs().grace());
+    assertEquals("192.168.33.20", home.floatingIp().address());
+    assertEquals(24, home.floatingIp().prefixLength());
+    assertEquals(List.of("rw", "sync", "no_root_squash"), home.nfs().exports().get(0).options());
+    Resource data = c.resource("data").orElseThrow();
+    assertEquals(HanfsConfig.NfsServer.GANESHA, data.nfs().server(), "ganesha is the default server");
+    assertEquals(3, data.migrationThreshold());
+    assertEquals(List.of("192.168.33.0/24", "*.lab.example"), data.nfs().exports().get(0).clients());
+    assertTrue(data.nfs().exports().get(0).readOnly());
+    assertEquals(7626, c.management().port());
+    assertEquals("127.0.0.1", c.management().hostname());
+  }
+
+  @Test
+  void unknownKeyIsNamedWithItsPathAndLine() {
+    ConfigError e = onlyError(VALID.replace("gratuitous-arp = 3", "gratuitous-arp = 3, gratuitus-arp = 2"));
+    assertEquals("hanfs.resources[0].floating-ip.gratuitus-arp", e.path());
+    assertTrue(e.problem().contains("not a known setting"), e.toString());
+    assertEquals(12, e.line());
+  }
+
+  @Test
+  void wrongTypeIsReported() {
+    ConfigError e = onlyError(VALID.replace("gratuitous-arp = 3", "gratuitous-arp = lots"));
+    assertEquals("hanfs.resources[0].floating-ip.gratuitous-arp", e.path());
+    assertTrue(e.problem().contains("whole number"), e.toString());
+  }
+
+  @Test
+  void outOfRangeNumberIsReported() {
+    ConfigError e = onlyError(VALID.replace("fsid = 2", "fsid = 70000"));
+    assertEquals("hanfs.resources[1].nfs.exports[0].fsid", e.path());
+    assertTrue(e.fix().contains("1 to 65535"), e.toString());
+  }
+
+  @Test
+  void badDurationIsReported() {
+    ConfigError e = onlyError(VALID.replace("grace = 10s", "grace = soon"));
+    assertEquals("hanfs.resources[0].nfs.grace", e.path());
+  }
+
+  @Test
+  void duplicateNodeNames() {
+    ConfigError e = onlyError(VALID.replace("name = nfs02, address", "name = nfs01, address"));
+    assertEquals("hanfs.nodes[1].name", e.path());
+    assertTrue(e.problem().contains("already defined"), e.toString());
+  }
+
+  @Test
+  void duplicateResourceNames() {
+    ConfigError e = onlyError(VALID.replace("name = data\n", "name = home\n"));
+    assertTrue(e.problem().contains("resource \"home\" is already defined"), e.toString());
+  }
+
+  @Test
+  void localNodeMustBeInTheList() {
+    ConfigError e = onlyError(VALID.replaceFirst("  node = nfs01", "  node = nfs09"));
+    assertEquals("hanfs.node", e.path());
+    assertTrue(e.fix().contains("nfs01"), e.toString());
+  }
+
+  @Test
+  void preferredNodeMustBeAKnownDataNode() {
+    ConfigError unknown = onlyError(VALID.replace("preferred-node = nfs01", "preferred-node = nfs03"));
+    assertEquals("hanfs.resources[0].preferred-node", unknown.path());
+    ConfigError witness = onlyError(VALID.replace("preferred-node = nfs01", "preferred-node = arbiter"));
+    assertTrue(witness.problem().contains("not a data node"), witness.toString());
+  }
+
+  @Test
+  void badCidr() {
+    for (String bad : List.of("192.168.33.300/24", "192.168.33.20", "192.168.33.20/33", "fe80::1/64", "vip/24")) {
+      ConfigError e = onlyError(VALID.replace("192.168.33.20/24", bad));
+      assertEquals("hanfs.resources[0].floating-ip.address", e.path(), bad);
+    }
+    ConfigError loopback = onlyError(VALID.replace("192.168.33.20/24", "127.0.0.5/8"));
+    assertTrue(loopback.problem().contains("cannot be a floating IP"), loopback.toString());
+  }
+
+  @Test
+  void badClientSpec() {
+    ConfigError e = onlyError(VALID.replace("clients = \"192.168.33.0/24\"", "clients = \"192.168.33.0/99\""));
+    assertEquals("hanfs.resources[0].nfs.exports[0].clients", e.path());
+  }
+
+  @Test
+  void interfaceMustBeAPlainName() {
+    ConfigError e = onlyError(VALID.replace("interface = eth1", "interface = \"../eth1\""));
+    assertEquals("hanfs.resources[0].floating-ip.interface", e.path());
+    ConfigError tooLong = onlyError(VALID.replace("interface = eth1", "interface = averyveryverylongname"));
+    assertEquals("hanfs.resources[0].floating-ip.interface", tooLong.path());
+  }
+
+  @Test
+  void relativeAndUnnormalisedPaths() {
+    ConfigError rel = onlyError(VALID.replace("device = \"/dev/sdb1\"", "device = \"dev/sdb1\""));
+    assertEquals("hanfs.resources[1].filesystem.device", rel.path());
+    assertTrue(rel.problem().contains("relative"), rel.toString());
+    ConfigError dots = onlyError(VALID.replace("device = \"/dev/sdb1\"", "device = \"/dev/../etc/sdb1\""));
+    assertTrue(dots.problem().contains("not normalised"), dots.toString());
+    ConfigError slash = onlyError(VALID.replace("device = \"/dev/sdb1\"", "device = \"/dev//sdb1\""));
+    assertTrue(slash.problem().contains("not normalised"), slash.toString());
+    ConfigError dash = onlyError(VALID.replace("device = \"/dev/sdb1\"", "device = \"/dev/-rf\""));
+    assertTrue(dash.problem().contains("option"), dash.toString());
+  }
+
+  @Test
+  void exportOptionSyntax() {
+    ConfigError e = onlyError(VALID.replace("options = \"rw,sync,no_root_squash\"", "options = \"rw,sink\""));
+    assertEquals("hanfs.resources[0].nfs.exports[0].options", e.path());
+    assertTrue(e.problem().contains("sink"), e.toString());
+    ConfigError fsid = onlyError(VALID.replace("options = \"rw,sync,no_root_squash\"", "options = \"rw,fsid=7\""));
+    assertTrue(fsid.problem().contains("own fsid field"), fsid.toString());
+    ConfigError both = onlyError(VALID.replace("options = \"rw,sync,no_root_squash\"", "options = \"rw,ro\""));
+    assertTrue(both.problem().contains("both rw and ro"), both.toString());
+    ConfigError sec = onlyError(VALID.replace("options = \"rw,sync,no_root_squash\"", "options = \"rw,sec=krb9\""));
+    assertTrue(sec.problem().contains("krb9"), sec.toString());
+  }
+
+  @Test
+  void duplicateFsid() {
+    ConfigError e = onlyError(VALID.replace("fsid = 2", "fsid = 1"));
+    assertEquals("resources[1].nfs.exports[0].fsid", e.path().replace("hanfs.", ""));
+    assertTrue(e.problem().contains("fsid 1 is also used"), e.toString());
+  }
+
+  @Test
+  void duplicateExportPath() {
+    String text = VALID.replace("exports = [ { path = \"/srv/nfs/home/export\", clients = \"192.168.33.0/24\", options = \"rw,sync,no_root_squash\", fsid = 1 } ]",
+        "exports = [ { path = \"/srv/nfs/home/export\", clients = \"192.168.33.0/24\", fsid = 1 }, { path = \"/srv/nfs/home/export\", clients = \"10.0.0.0/8\", fsid = 3 } ]");
+    ConfigError e = onlyError(text);
+    assertEquals("hanfs.resources[0].nfs.exports[1].path", e.path());
+  }
+
+  @Test
+  void exportMustBeOnTheResourcesFilesystem() {
+    ConfigError e = onlyError(VALID.replace("path = \"/srv/nfs/data\"", "path = \"/srv/other\""));
+    assertTrue(e.problem().contains("not on the resource's filesystem"), e.toString());
+  }
+
+  @Test
+  void mountpointInsideAnotherResourcesMountpoint() {
+    String text = VALID.replace("mountpoint = \"/srv/nfs/data\"", "mountpoint = \"/srv/nfs/home/data\"")
+        .replace("state-dir = \"/srv/nfs/data/.nfs-state\"", "state-dir = \"/srv/nfs/home/data/.nfs-state\"")
+        .replace("path = \"/srv/nfs/data\"", "path = \"/srv/nfs/home/data\"");
+    List<ConfigError> errors = errorsOf(text);
+    assertTrue(errors.stream().anyMatch(e -> e.path().equals("hanfs.resources[1].filesystem.mountpoint")
+        && e.problem().contains("inside the mountpoint of resource home")), describe(errors));
+  }
+
+  @Test
+  void nfsStateMustLiveOnTheReplicatedFilesystem() {
+    ConfigError e = onlyError(VALID.replace("state-dir = \"/srv/nfs/home/.nfs-state\"", "state-dir = \"/var/lib/nfs\""));
+    assertEquals("hanfs.resources[0].nfs.state-dir", e.path());
+  }
+
+  @Test
+  void shellMetacharactersAnywhereAreRefused() {
+    for (String evil : List.of("r0;reboot", "r0 && reboot", "$(reboot)", "`reboot`", "r0|tee", "r0\\nx")) {
+      List<ConfigError> errors = errorsOf(VALID.replace("resource = r0", "resource = \"" + evil + "\""));
+      assertTrue(errors.stream().anyMatch(e -> e.path().equals("hanfs.resources[0].replication.resource")
+          && e.problem().contains("metacharacter")), evil + ": " + describe(errors));
+    }
+    ConfigError iface = onlyError(VALID.replace("interface = eth1", "interface = \"eth1;ip link del eth0\""));
+    assertTrue(iface.problem().contains("metacharacter"), iface.toString());
+    ConfigError option = onlyError(VALID.replace("resource = r0", "resource = \"-r0\""));
+    assertTrue(option.problem().contains("option"), option.toString());
+  }
+
+  @Test
+  void missingRequiredSettings() {
+    ConfigError e = onlyError(VALID.replace("replication { type = drbd, resource = r0 }", "replication { type = drbd }"));
+    assertEquals("hanfs.resources[0].replication.resource", e.path());
+    ConfigError noVip = onlyError(VALID.replace("floating-ip { address = \"192.168.33.30/24\", interface = \"bond0.100\" }", ""));
+    assertEquals("hanfs.resources[1].floating-ip", noVip.path());
+    assertTrue(noVip.problem().contains("missing"));
+  }
+
+  @Test
+  void unknownEnumValue() {
+    ConfigError e = onlyError(VALID.replace("type = shared", "type = nbd"));
+    assertEquals("hanfs.resources[1].replication.type", e.path());
+    assertTrue(e.fix().contains("drbd"), e.toString());
+  }
+
+  @Test
+  void everyErrorIsReportedAtOnce() {
+    String text = VALID.replace("gratuitous-arp = 3", "gratuitous-arp = 99")
+        .replace("interface = eth1", "interface = \"eth 1\"")
+        .replace("fstype = ext4", "fstype = zfs")
+        .replace("preferred-node = nfs01", "preferred-node = nobody")
+        .replace("address = \"192.168.33.23\"", "address = \"192.168.33.23\", colour = blue");
+    List<ConfigError> errors = errorsOf(text);
+    assertEquals(5, errors.size(), describe(errors));
+  }
+
+  @Test
+  void syntaxErrorNamesTheLine() {
+    ConfigError e = onlyError("hanfs {\n  nodes = [ { name = a \n");
+    assertTrue(e.problem().contains("cannot be parsed"), e.toString());
+    assertTrue(e.line() > 0, e.toString());
+  }
+
+  @Test
+  void missingFileIsAClearError(@TempDir Path dir) {
+    InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> ConfigLoader.load(dir.resolve("nope.conf")));
+    assertTrue(e.getMessage().contains("does not exist"));
+  }
+
+  @Test
+  void loadsFromAFile(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("hanfs.conf");
+    Files.writeString(f, VALID);
+    assertEquals(2, ConfigLoader.load(f).resources().size());
+  }
+}

@@ -1,0 +1,71 @@
+package io.hanfs.node.resource.nfs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hanfs.config.ConfigLoader;
+import io.hanfs.config.HanfsConfig.Resource;
+import io.hanfs.exec.RecordingCommandRunner;
+import io.hanfs.node.resource.LayerException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Argument-level tests; the kernel server itself runs in the VM lab (no nfsd module on CI hosts). */
+class KernelNfsLayerTest {
+  @TempDir Path proc;
+  @TempDir Path srv;
+
+  Resource resource() throws Exception {
+    return ConfigLoader.parse(GaneshaConfigTest.CONF.replace("nfs { state-dir", "nfs { server = kernel, state-dir")
+        .replace("/srv/home", srv.toString())).resources().get(0);
+  }
+
+  @Test
+  void startSetsGraceBeforeThreadsThenExportsWithFsidThenNotifies() throws Exception {
+    Files.writeString(proc.resolve("threads"), "0\n");
+    RecordingCommandRunner runner = new RecordingCommandRunner(argv -> {
+      if (argv.get(0).equals("rpc.nfsd")) {
+        try {
+          Files.writeString(proc.resolve("threads"), "8\n");
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }
+      if (argv.equals(List.of("mountpoint", "-q", "/var/lib/nfs"))) return RecordingCommandRunner.fail(argv, 1, "");
+      return RecordingCommandRunner.ok(argv, "");
+    });
+    KernelNfsLayer layer = new KernelNfsLayer(resource(), runner, Duration.ofSeconds(5), proc, 8);
+    layer.start();
+    assertEquals("5", Files.readString(proc.resolve("nfsv4gracetime")));
+    assertEquals("4", Files.readString(proc.resolve("nfsv4leasetime")));
+    List<String> cmds = runner.commandNames();
+    assertEquals(List.of(
+        "mountpoint -q /var/lib/nfs",
+        "mount --bind " + srv + "/.state/var-lib-nfs /var/lib/nfs",
+        "rpc.nfsd 8",
+        "exportfs -v",
+        "exportfs -o rw,no_root_squash,fsid=7 10.1.1.0/24:" + srv + "/a",
+        "exportfs -o ro,all_squash,anonuid=99,sec=sys:krb5,fsid=8 10.1.1.0/24:" + srv + "/b",
+        "exportfs -o ro,all_squash,anonuid=99,sec=sys:krb5,fsid=8 10.2.0.0/16:" + srv + "/b",
+        "sm-notify -f -P /var/lib/nfs/statd"), cmds);
+  }
+
+  @Test
+  void stopUnexportsStopsThreadsAndFailsIfAnExportRemains() throws Exception {
+    Files.writeString(proc.resolve("threads"), "8\n");
+    RecordingCommandRunner runner = new RecordingCommandRunner(argv -> {
+      if (argv.equals(List.of("exportfs", "-v"))) return RecordingCommandRunner.ok(argv, srv + "/a\n\t\t10.1.1.0/24(rw)\n");
+      return RecordingCommandRunner.ok(argv, "");
+    });
+    KernelNfsLayer layer = new KernelNfsLayer(resource(), runner, Duration.ofSeconds(5), proc, 8);
+    LayerException e = assertThrows(LayerException.class, layer::stop);
+    assertTrue(e.getMessage().contains("still exported"), e.getMessage());
+    assertEquals("exportfs -u 10.1.1.0/24:" + srv + "/a", runner.commandNames().get(0));
+    assertTrue(runner.commandNames().contains("rpc.nfsd 0"));
+  }
+}

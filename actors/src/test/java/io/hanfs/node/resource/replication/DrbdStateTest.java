@@ -1,0 +1,60 @@
+package io.hanfs.node.resource.replication;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hanfs.Captured;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DrbdStateTest {
+  @Test
+  void procDrbd84FromSeed004() {
+    Map<Integer, DrbdState> m = DrbdState.fromProcDrbd(Captured.read("proc-drbd-8.4-seed004.txt"));
+    assertEquals(1, m.size());
+    DrbdState s = m.get(0);
+    assertEquals("Secondary", s.role());
+    assertEquals("Primary", s.peerRole());
+    assertEquals("Connected", s.connection());
+    assertTrue(s.upToDate());
+    assertEquals("UpToDate", s.peerDisk());
+    assertFalse(s.primary());
+  }
+
+  @Test
+  void drbdOverviewFromSeed003() {
+    List<DrbdState> l = DrbdState.fromOverview(Captured.read("drbd-overview-seed003.txt"));
+    assertEquals(List.of("home", "data", "nfs-root"), l.stream().map(DrbdState::resource).toList());
+    assertTrue(l.stream().allMatch(s -> s.primary() && s.connected() && s.upToDate()));
+  }
+
+  @Test
+  void drbdInitStatusFromSeed004BeforeTheFirstSync() {
+    List<DrbdState> l = DrbdState.fromOverview(Captured.read("drbd-status-seed004.txt"));
+    assertEquals(1, l.size());
+    assertEquals("Inconsistent", l.get(0).disk());
+    assertFalse(l.get(0).upToDate());
+  }
+
+  @Test
+  void events2Primary() {
+    DrbdState s = DrbdState.fromEvents2(Captured.read("drbd-events2-now-primary.txt"), "home").orElseThrow();
+    assertEquals(new DrbdState("home", "Primary", "Secondary", "Connected", "UpToDate", "UpToDate"), s);
+  }
+
+  @Test
+  void events2StandAloneOutdated() {
+    DrbdState s = DrbdState.fromEvents2(Captured.read("drbd-events2-now-standalone-outdated.txt"), "home").orElseThrow();
+    assertTrue(s.standAlone());
+    assertEquals("Outdated", s.disk());
+    assertFalse(s.upToDate());
+  }
+
+  @Test
+  void events2OfAnotherResourceOrEmptyIsNothing() {
+    assertTrue(DrbdState.fromEvents2(Captured.read("drbd-events2-now-primary.txt"), "r9").isEmpty());
+    assertTrue(DrbdState.fromEvents2("exists -\n", "home").isEmpty());
+  }
+}

@@ -1,0 +1,249 @@
+package io.hanfs.node.resource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hanfs.config.ConfigLoader;
+import io.hanfs.config.HanfsConfig.Resource;
+import io.hanfs.persistence.EpochStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ResourceAgentTest {
+  static final ActorTestKit testKit = ActorTestKit.create();
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  @TempDir Path dir;
+  List<String> journal;
+  Map<String, ScriptedLayer> layers;
+  EpochStore epochs;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    journal = new CopyOnWriteArrayList<>();
+    layers = new LinkedHashMap<>();
+    for (String n : ResourceAgent.ORDER) layers.put(n, new ScriptedLayer(n, journal));
+    epochs = new EpochStore(dir.resolve("epochs"));
+  }
+
+  static Resource resource(int threshold) throws Exception {
+    return ConfigLoader.parse("""
+        hanfs {
+          nodes = [ { name = n1, address = "10.1.1.1" } ]
+          resources = [ {
+            name = home
+            replication { type = shared }
+            filesystem { device = "/dev/sdb", mountpoint = "/srv/home" }
+            nfs { state-dir = "/srv/home/.state", exports = [ { path = "/srv/home", clients = "*", fsid = 1 } ] }
+            floating-ip { address = "10.1.1.100/24", interface = eth0 }
+            monitor-interval = 100ms
+            migration-threshold = %d
+            failure-timeout = 60s
+            operation-timeout = 5s
+          } ]
+        }
+        """.formatted(threshold)).resources().get(0);
+  }
+
+  ActorRef<ResourceAgent.Command> spawn(int threshold) throws Exception {
+    Map<String, Layer> asLayers = Collections.unmodifiableMap(new LinkedHashMap<>(layers));
+    TestProbe<ResourceStatus> statuses = testKit.createTestProbe();
+    return testKit.spawn(ResourceAgent.create(resource(threshold), asLayers, epochs, statuses.getRef(), Executors.newCachedThreadPool()));
+  }
+
+  ResourceStatus status(ActorRef<ResourceAgent.Command> agent) {
+    TestProbe<ResourceStatus> p = testKit.createTestProbe();
+    agent.tell(new ResourceAgent.GetStatus(p.getRef()));
+    return p.receiveMessage();
+  }
+
+  ResourceAgent.Reply promote(ActorRef<ResourceAgent.Command> agent, long epoch) {
+    TestProbe<ResourceAgent.Reply> p = testKit.createTestProbe();
+    agent.tell(new ResourceAgent.Promote(epoch, p.getRef()));
+    return p.receiveMessage(Duration.ofSeconds(10));
+  }
+
+  ResourceAgent.Reply demote(ActorRef<ResourceAgent.Command> agent, long epoch) {
+    TestProbe<ResourceAgent.Reply> p = testKit.createTestProbe();
+    agent.tell(new ResourceAgent.Demote(epoch, p.getRef()));
+    return p.receiveMessage(Duration.ofSeconds(10));
+  }
+
+  void awaitRole(ActorRef<ResourceAgent.Command> agent, String role) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (status(agent).role().equals(role)) return;
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    throw new AssertionError("role never became " + role + ": " + status(agent));
+  }
+
+  /** Waits until the resource is primary again after {@code failures} monitor failures. */
+  void awaitRestarted(ActorRef<ResourceAgent.Command> agent, int failures) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline) {
+      ResourceStatus s = status(agent);
+      if (s.role().equals("primary") && s.recentFailures() == failures) return;
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    throw new AssertionError("never restarted: " + status(agent));
+  }
+
+  @Test
+  void promoteBottomUpDemoteTopDown() throws Exception {
+    var agent = spawn(3);
+    awaitRole(agent, "secondary");
+    ResourceAgent.Reply r = promote(agent, 0);
+    assertInstanceOf(ResourceAgent.Done.class, r);
+    assertEquals("primary", ((ResourceAgent.Done) r).status().role());
+    assertEquals(1, epochs.current("home"), "the epoch is persisted");
+    assertInstanceOf(ResourceAgent.Done.class, demote(agent, 0));
+    assertEquals(List.of("start replication", "start filesystem", "start nfs", "start floating-ip",
+        "stop floating-ip", "stop nfs", "stop filesystem", "stop replication"), journal);
+  }
+
+  @Test
+  void promoteAndDemoteTwiceChangeNothingTheSecondTime() throws Exception {
+    var agent = spawn(3);
+    awaitRole(agent, "secondary");
+    promote(agent, 0);
+    ResourceAgent.Reply again = promote(agent, 0);
+    assertInstanceOf(ResourceAgent.Done.class, again);
+    assertEquals(1, ((ResourceAgent.Done) again).status().epoch(), "no new epoch for a no-op");
+    demote(agent, 0);
+    assertInstanceOf(ResourceAgent.Done.class, demote(agent, 0));
+    assertEquals(8, journal.size(), journal.toString());
+  }
+
+  @Test
+  void failedStartRollsBackWhatWasStartedInReverse() throws Exception {
+    layers.get("nfs").failStarts.set(1);
+    var agent = spawn(3);
+    awaitRole(agent, "secondary");
+    ResourceAgent.Reply r = promote(agent, 0);
+    ResourceAgent.Failed f = assertInstanceOf(ResourceAgent.Failed.class, r);
+    assertTrue(f.message().contains("nfs start failed"), f.message());
+    assertEquals("start-failed", f.status().role());
+    assertEquals(List.of("start replication", "start filesystem", "start nfs", "stop nfs", "stop filesystem", "stop replication"), journal);
+    assertTrue(layers.values().stream().noneMatch(l -> l.active.get()));
+    assertInstanceOf(ResourceAgent.Done.class, promote(agent, 0), "a later promote may succeed");
+  }
+
+  @Test
+  void failedStopFencesTheNodeAndRefusesPromotion() throws Exception {
+    var agent = spawn(3);
+    awaitRole(agent, "secondary");
+    promote(agent, 0);
+    layers.get("filesystem").failStops.set(1);
+    journal.clear();
+    ResourceAgent.Failed f = assertInstanceOf(ResourceAgent.Failed.class, demote(agent, 0));
+    assertEquals("stop-failed", f.status().role());
+    assertTrue(f.status().message().contains("fenced"), f.status().message());
+    assertEquals(List.of("stop floating-ip", "stop nfs", "stop filesystem", "stop floating-ip", "stop nfs"), journal);
+    assertTrue(!layers.get("floating-ip").active.get() && !layers.get("nfs").active.get(), "VIP and NFS are down");
+    ResourceAgent.Refused refused = assertInstanceOf(ResourceAgent.Refused.class, promote(agent, 0));
+    assertEquals("STOP_FAILED", refused.reason());
+    assertInstanceOf(ResourceAgent.Done.class, demote(agent, 0), "a clean demote clears the fence");
+    assertEquals("secondary", status(agent).role());
+  }
+
+  @Test
+  void promoteDuringPromoteIsRefusedAsBusy() throws Exception {
+    var agent = spawn(3);
+    awaitRole(agent, "secondary");
+    CountDownLatch gate = new CountDownLatch(1);
+    layers.get("filesystem").startGate = gate;
+    TestProbe<ResourceAgent.Reply> first = testKit.createTestProbe();
+    agent.tell(new ResourceAgent.Promote(0, first.getRef()));
+    awaitRole(agent, "promoting");
+    ResourceAgent.Refused busy = assertInstanceOf(ResourceAgent.Refused.class, promote(agent, 0));
+    assertEquals("BUSY", busy.reason());
+    assertEquals("BUSY", ((ResourceAgent.Refused) demote(agent, 0)).reason());
+    gate.countDown();
+    assertInstanceOf(ResourceAgent.Done.class, first.receiveMessage(Duration.ofSeconds(10)));
+  }
+
+  @Test
+  void staleEpochsAreRejected() throws Exception {
+    var agent = spawn(3);
+    awaitRole(agent, "secondary");
+    assertInstanceOf(ResourceAgent.Done.class, promote(agent, 5));
+    assertEquals(5, epochs.current("home"));
+    assertEquals("STALE_EPOCH", ((ResourceAgent.Refused) demote(agent, 4)).reason());
+    assertInstanceOf(ResourceAgent.Done.class, demote(agent, 5));
+    assertEquals("STALE_EPOCH", ((ResourceAgent.Refused) promote(agent, 5)).reason());
+    assertInstanceOf(ResourceAgent.Done.class, promote(agent, 6));
+  }
+
+  @Test
+  void monitorFailureRestartsTheLayerAndThoseAboveItOnly() throws Exception {
+    var agent = spawn(3);
+    awaitRole(agent, "secondary");
+    promote(agent, 0);
+    journal.clear();
+    layers.get("nfs").healthy.set(false);
+    awaitRestarted(agent, 1);
+    assertEquals(List.of("stop floating-ip", "stop nfs", "start nfs", "start floating-ip"), journal);
+    assertEquals(1, status(agent).recentFailures());
+  }
+
+  @Test
+  void pastTheMigrationThresholdTheStackGoesDownAndAsksToMove() throws Exception {
+    var agent = spawn(2);
+    awaitRole(agent, "secondary");
+    promote(agent, 0);
+    layers.get("floating-ip").healthy.set(false);
+    awaitRestarted(agent, 1);
+    layers.get("floating-ip").healthy.set(false);
+    awaitRole(agent, "needs-move");
+    assertTrue(layers.values().stream().noneMatch(l -> l.active.get()), "nothing left running");
+    assertTrue(status(agent).message().contains("failed 2 times"), status(agent).message());
+  }
+
+  @Test
+  void aRunningStackIsAdoptedWithoutStartingAnything() throws Exception {
+    epochs.advanceTo("home", 4);
+    layers.values().forEach(l -> l.active.set(true));
+    var agent = spawn(3);
+    awaitRole(agent, "primary");
+    assertEquals(4, status(agent).epoch());
+    assertTrue(status(agent).message().contains("adopted"));
+    assertEquals(List.of(), journal);
+  }
+
+  @Test
+  void aHalfStartedStackIsTakenDownAtStartup() throws Exception {
+    layers.get("replication").active.set(true);
+    layers.get("filesystem").active.set(true);
+    var agent = spawn(3);
+    awaitRole(agent, "secondary");
+    assertEquals(List.of("stop floating-ip", "stop nfs", "stop filesystem", "stop replication"), journal);
+  }
+}

@@ -1,0 +1,82 @@
+package io.hanfs.e2e;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Drives deploy/lab/nslab (the real namespace lab) from tests: every call is an argument list
+ * with a timeout, and its output is kept for the assertion messages.
+ */
+final class Lab {
+  record Result(int code, String out, String err) {
+    boolean ok() {
+      return code == 0;
+    }
+
+    @Override
+    public String toString() {
+      return "exit " + code + "\nstdout: " + out + "\nstderr: " + err;
+    }
+  }
+
+  final Path root = Path.of(System.getProperty("hanfs.root", "../..")).toAbsolutePath().normalize();
+  final String name;
+  final String net;
+
+  Lab(String name, String net) {
+    this.name = name;
+    this.net = net;
+  }
+
+  String vip() {
+    return net + ".100";
+  }
+
+  String srv() {
+    return "/srv/hanfs-" + name;
+  }
+
+  Path dir() {
+    return Path.of("/var/tmp/hanfs-lab", name);
+  }
+
+  Result nslab(Duration timeout, String... args) {
+    List<String> argv = new ArrayList<>();
+    argv.add(root.resolve("deploy/lab/nslab").toString());
+    argv.addAll(List.of(args));
+    return exec(argv, timeout, Map.of("HANFS_LAB", name, "HANFS_LAB_NET", net, "HANFS_CLIENT_TIMEOUT", "5"));
+  }
+
+  static Result exec(List<String> argv, Duration timeout, Map<String, String> env) {
+    try {
+      Path out = Files.createTempFile("lab", ".out");
+      Path err = Files.createTempFile("lab", ".err");
+      ProcessBuilder pb = new ProcessBuilder(argv).redirectOutput(out.toFile()).redirectError(err.toFile())
+          .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+      pb.environment().putAll(env);
+      Process p = pb.start();
+      boolean done = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      if (!done) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        p.waitFor(5, TimeUnit.SECONDS);
+      }
+      Result r = new Result(done ? p.exitValue() : -1, Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+      return r;
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,254 @@
+package io.hanfs.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * One hanfs node on real parts: its own network and mount namespaces, a bridge, a loop-file
+ * ext4 as the shared disk, NFS-Ganesha, a floating IP, and an NFS client (libnfs) in a second
+ * namespace that reaches the node only through that IP. The lab is removed afterwards, also
+ * when a test fails.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SingleNodeLabTest {
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final Duration SHORT = Duration.ofSeconds(30);
+  final Lab lab = new Lab("hfit", "10.213.9");
+  final Path sample = Path.of("/tmp/hanfs-it-sample.txt");
+
+  @BeforeAll
+  void up() throws IOException {
+    Assumptions.assumeFalse(Boolean.getBoolean("hanfs.skipLab"), "lab tests skipped with -DskipLab=true");
+    if (!"root".equals(System.getProperty("user.name"))) fail("the lab needs root (namespaces, mounts, loop devices); run as root or pass -DskipLab=true");
+    lab.nslab(SHORT, "down");
+    Lab.Result up = lab.nslab(Duration.ofSeconds(60), "up");
+    assertTrue(up.ok(), up.toString());
+    Lab.Result start = lab.nslab(Duration.ofSeconds(60), "start", "n1");
+    assertTrue(start.ok(), start + "\n" + log());
+    Files.writeString(sample, "record 1 written through the floating IP\n");
+  }
+
+  @AfterAll
+  void down() throws IOException {
+    Files.deleteIfExists(sample);
+    if (Boolean.getBoolean("hanfs.skipLab")) return;
+    Lab.Result down = lab.nslab(Duration.ofSeconds(60), "down");
+    assertTrue(down.ok(), down.toString());
+    Lab.Result netns = Lab.exec(List.of("ip", "netns", "list"), SHORT, Map.of());
+    assertFalse(netns.out().contains("hfit-"), "namespaces left behind: " + netns.out());
+    assertFalse(Lab.exec(List.of("ip", "link", "show", "hfit-br"), SHORT, Map.of()).ok(), "bridge left behind");
+    assertFalse(Files.exists(lab.dir()), "lab directory left behind");
+  }
+
+  String log() {
+    try {
+      return Files.readString(lab.dir().resolve("n1.log"));
+    } catch (IOException e) {
+      return "(no log)";
+    }
+  }
+
+  JsonNode status() throws IOException {
+    Lab.Result r = lab.nslab(SHORT, "hanfs", "n1", "status", "--json");
+    assertTrue(r.ok(), r.toString());
+    return JSON.readTree(r.out()).path("resources").get(0);
+  }
+
+  Lab.Result http(String method, String path) {
+    return lab.nslab(Duration.ofSeconds(90), "http", "n1", method, path);
+  }
+
+  String url(String file) {
+    return "nfs://" + lab.vip() + lab.srv() + "/home/export/" + file + "?version=4";
+  }
+
+  /** The client writes through the VIP; Ganesha's grace period (2 s here) may delay the first write. */
+  void clientWrite(String file) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    Lab.Result r = null;
+    while (System.nanoTime() < deadline) {
+      r = lab.nslab(SHORT, "client", "nfs-cp", sample.toString(), url(file));
+      if (r.ok()) return;
+      sleep(300);
+    }
+    fail("client write through the VIP failed: " + r);
+  }
+
+  String clientRead(String file) {
+    Lab.Result r = lab.nslab(SHORT, "client", "nfs-cat", url(file));
+    assertTrue(r.ok(), "client read through the VIP failed: " + r);
+    return r.out();
+  }
+
+  boolean vipOnNode() {
+    Lab.Result r = Lab.exec(List.of("ip", "-n", "hfit-n1", "-j", "addr", "show", "dev", "eth1"), SHORT, Map.of());
+    assertTrue(r.ok(), r.toString());
+    return r.out().contains("\"" + lab.vip() + "\"");
+  }
+
+  boolean mounted() {
+    Lab.Result r = lab.nslab(SHORT, "in", "n1", "cat", "/proc/self/mountinfo");
+    assertTrue(r.ok(), r.toString());
+    return r.out().contains(" " + lab.srv() + "/home ");
+  }
+
+  long ganeshaPid() throws IOException {
+    return Long.parseLong(Files.readString(lab.dir().resolve("state/n1/run/home/ganesha.pid")).trim());
+  }
+
+  /** Ganesha processes started with this lab's config, found through /proc. */
+  long ganeshaCount() throws IOException {
+    String conf = lab.dir().resolve("state/n1/run/home/ganesha.conf").toString();
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      return procs.filter(p -> p.getFileName().toString().matches("\\d+")).filter(p -> {
+        try {
+          String cmd = Files.readString(p.resolve("cmdline")).replace('\0', ' ');
+          return cmd.contains("ganesha.nfsd") && cmd.contains(conf);
+        } catch (IOException e) {
+          return false;
+        }
+      }).count();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void startsAsSecondaryWithEveryLayerDown() throws IOException {
+    JsonNode home = status();
+    assertEquals("secondary", home.path("role").asText(), home.toString());
+    for (JsonNode l : home.path("layers")) assertEquals("down", l.path("state").asText(), home.toString());
+  }
+
+  @Test
+  @Order(2)
+  void badHttpRequestsGetClearErrorsAndChangeNothing() throws IOException {
+    Lab.Result unknown = http("POST", "/hanfs/resources/nosuch/promote");
+    assertTrue(unknown.out().strip().endsWith("404") && unknown.out().contains("no resource named"), unknown.toString());
+    Lab.Result action = http("POST", "/hanfs/resources/home/fly");
+    assertTrue(action.out().strip().endsWith("404") && action.out().contains("use promote or demote"), action.toString());
+    Lab.Result epoch = http("POST", "/hanfs/resources/home/promote?epoch=-3");
+    assertTrue(epoch.out().strip().endsWith("400") && epoch.out().contains("positive whole number"), epoch.toString());
+    Lab.Result name = http("POST", "/hanfs/resources/Home%3B/promote");
+    assertTrue(name.out().strip().endsWith("400"), name.toString());
+    Lab.Result method = http("GET", "/hanfs/resources/home/promote");
+    assertTrue(method.out().strip().endsWith("405"), method.toString());
+    assertEquals("secondary", status().path("role").asText());
+    assertFalse(vipOnNode());
+  }
+
+  @Test
+  @Order(3)
+  void promoteServesTheClientThroughTheVipAndDemoteRemovesEverything() throws IOException {
+    Lab.Result p = lab.nslab(Duration.ofSeconds(120), "hanfs", "n1", "promote", "home");
+    assertTrue(p.ok(), p + "\n" + log());
+    JsonNode home = status();
+    assertEquals("primary", home.path("role").asText(), home.toString());
+    for (JsonNode l : home.path("layers")) assertEquals("up", l.path("state").asText(), home.toString());
+    assertTrue(vipOnNode());
+    assertTrue(mounted());
+    clientWrite("one.txt");
+    assertEquals(Files.readString(sample), clientRead("one.txt"));
+
+    long pid = ganeshaPid();
+    Lab.Result d = lab.nslab(Duration.ofSeconds(120), "hanfs", "n1", "demote", "home");
+    assertTrue(d.ok(), d + "\n" + log());
+    assertEquals("secondary", status().path("role").asText());
+    assertFalse(vipOnNode(), "VIP gone");
+    assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "Ganesha process gone");
+    assertEquals(0, ganeshaCount());
+    assertFalse(mounted(), "filesystem unmounted");
+    Lab.Result read = lab.nslab(SHORT, "client", "nfs-cat", url("one.txt"));
+    assertFalse(read.ok(), "export gone: the client can no longer read: " + read);
+
+    Lab.Result again = lab.nslab(Duration.ofSeconds(60), "hanfs", "n1", "demote", "home");
+    assertTrue(again.ok(), "a demote run twice is a no-op: " + again);
+  }
+
+  @Test
+  @Order(4)
+  void aDaemonKilledWithSigkillIsAdoptedOnRestart() throws IOException {
+    Lab.Result p = lab.nslab(Duration.ofSeconds(120), "hanfs", "n1", "promote", "home");
+    assertTrue(p.ok(), p + "\n" + log());
+    clientWrite("two.txt");
+    long pid = ganeshaPid();
+    long epoch = status().path("epoch").asLong();
+
+    Lab.Result kill = lab.nslab(SHORT, "kill", "n1", "KILL");
+    assertTrue(kill.ok(), kill.toString());
+    assertEquals(Files.readString(sample), clientRead("two.txt"), "NFS keeps serving while the daemon is down");
+
+    Lab.Result start = lab.nslab(Duration.ofSeconds(60), "start", "n1");
+    assertTrue(start.ok(), start + "\n" + log());
+    JsonNode home = waitForRole("primary");
+    assertTrue(home.path("message").asText().contains("adopted"), home.toString());
+    assertEquals(epoch, home.path("epoch").asLong(), "the epoch survives the restart");
+    assertEquals(pid, ganeshaPid(), "the same Ganesha, not a second one");
+    assertEquals(1, ganeshaCount());
+    assertTrue(vipOnNode());
+    assertEquals(Files.readString(sample), clientRead("two.txt"));
+
+    Lab.Result d = lab.nslab(Duration.ofSeconds(120), "hanfs", "n1", "demote", "home");
+    assertTrue(d.ok(), d + "\n" + log());
+  }
+
+  @Test
+  @Order(5)
+  void aKilledGaneshaIsRestartedByTheMonitor() throws IOException {
+    Lab.Result p = lab.nslab(Duration.ofSeconds(120), "hanfs", "n1", "promote", "home");
+    assertTrue(p.ok(), p + "\n" + log());
+    long pid = ganeshaPid();
+    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      JsonNode home = status();
+      if (home.path("role").asText().equals("primary") && home.path("recentFailures").asInt() == 1 && ganeshaPid() != pid) break;
+      sleep(200);
+    }
+    JsonNode home = status();
+    assertEquals(1, home.path("recentFailures").asInt(), home.toString());
+    assertTrue(ganeshaPid() != pid, "a new Ganesha runs");
+    clientWrite("three.txt");
+    Lab.Result d = lab.nslab(Duration.ofSeconds(120), "hanfs", "n1", "demote", "home");
+    assertTrue(d.ok(), d + "\n" + log());
+  }
+
+  JsonNode waitForRole(String role) throws IOException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    JsonNode home = status();
+    while (System.nanoTime() < deadline && !home.path("role").asText().equals(role)) {
+      sleep(200);
+      home = status();
+    }
+    assertEquals(role, home.path("role").asText(), home.toString());
+    return home;
+  }
+
+  static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

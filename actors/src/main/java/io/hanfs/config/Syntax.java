@@ -54,7 +54,8 @@ public final class Syntax {
   }
 
   public static boolean isHostname(String s) {
-    return HOSTNAME.matcher(s).matches();
+    // A name whose last label is numeric would be read as a (possibly broken) IPv4 address.
+    return HOSTNAME.matcher(s).matches() && !s.substring(s.lastIndexOf('.') + 1).matches("\\d+");
   }
 
   /** Returns why {@code s} is not a plain absolute normalised path, or empty when it is one. */

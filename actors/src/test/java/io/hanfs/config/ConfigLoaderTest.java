@@ -144,6 +144,14 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void badNodeAddress() {
+    ConfigError e = onlyError(VALID.replace("address = \"192.168.33.22\"", "address = \"192.168.33.999\""));
+    assertEquals("hanfs.nodes[1].address", e.path());
+    ConfigError dup = onlyError(VALID.replace("address = \"192.168.33.22\"", "address = \"192.168.33.21\""));
+    assertTrue(dup.problem().contains("already used"), dup.toString());
+  }
+
+  @Test
   void badClientSpec() {
     ConfigError e = onlyError(VALID.replace("clients = \"192.168.33.0/24\"", "clients = \"192.168.33.0/99\""));
     assertEquals("hanfs.resources[0].nfs.exports[0].clients", e.path());

@@ -159,6 +159,25 @@ class SingleNodeLabTest {
 
   @Test
   @Order(3)
+  void aVipAnsweredByAnotherHostIsNotTakenAndThePromotionRollsBack() throws IOException {
+    List<String> add = List.of("ip", "-n", "hfit-client", "addr", "add", lab.vip() + "/24", "dev", "eth1");
+    assertTrue(Lab.exec(add, SHORT, Map.of()).ok());
+    try {
+      Lab.Result p = lab.nslab(Duration.ofSeconds(120), "hanfs", "n1", "promote", "home");
+      assertFalse(p.ok(), p.toString());
+      assertTrue(p.err().contains("another host already answers for " + lab.vip()), p.toString());
+      JsonNode home = status();
+      assertEquals("start-failed", home.path("role").asText(), home.toString());
+      assertFalse(vipOnNode());
+      assertFalse(mounted(), "the rollback unmounted the filesystem");
+      assertEquals(0, ganeshaCount(), "the rollback stopped Ganesha");
+    } finally {
+      Lab.exec(List.of("ip", "-n", "hfit-client", "addr", "del", lab.vip() + "/24", "dev", "eth1"), SHORT, Map.of());
+    }
+  }
+
+  @Test
+  @Order(4)
   void promoteServesTheClientThroughTheVipAndDemoteRemovesEverything() throws IOException {
     Lab.Result p = lab.nslab(Duration.ofSeconds(120), "hanfs", "n1", "promote", "home");
     assertTrue(p.ok(), p + "\n" + log());
@@ -186,7 +205,7 @@ class SingleNodeLabTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void aDaemonKilledWithSigkillIsAdoptedOnRestart() throws IOException {
     Lab.Result p = lab.nslab(Duration.ofSeconds(120), "hanfs", "n1", "promote", "home");
     assertTrue(p.ok(), p + "\n" + log());
@@ -213,7 +232,7 @@ class SingleNodeLabTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void aKilledGaneshaIsRestartedByTheMonitor() throws IOException {
     Lab.Result p = lab.nslab(Duration.ofSeconds(120), "hanfs", "n1", "promote", "home");
     assertTrue(p.ok(), p + "\n" + log());
@@ -231,6 +250,30 @@ class SingleNodeLabTest {
     clientWrite("three.txt");
     Lab.Result d = lab.nslab(Duration.ofSeconds(120), "hanfs", "n1", "demote", "home");
     assertTrue(d.ok(), d + "\n" + log());
+  }
+
+  @Test
+  @Order(7)
+  void aBusyFilesystemIsFreedByKillingItsHoldersOnDemote() throws Exception {
+    Lab.Result p = lab.nslab(Duration.ofSeconds(120), "hanfs", "n1", "promote", "home");
+    assertTrue(p.ok(), p + "\n" + log());
+    // A process of our own keeps the mount busy: its working directory is on it.
+    ProcessBuilder pb = new ProcessBuilder(lab.root.resolve("deploy/lab/nslab").toString(), "in", "n1",
+        "/usr/bin/env", "--chdir=" + lab.srv() + "/home", "sleep", "300")
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    pb.environment().putAll(Map.of("HANFS_LAB", lab.name, "HANFS_LAB_NET", lab.net));
+    Process holder = pb.start();
+    try {
+      sleep(500);
+      assertTrue(holder.isAlive(), "the holder runs");
+      Lab.Result d = lab.nslab(Duration.ofSeconds(120), "hanfs", "n1", "demote", "home");
+      assertTrue(d.ok(), d + "\n" + log());
+      assertFalse(mounted(), "unmounted after killing the holder");
+      assertTrue(holder.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "the holder was killed by fuser -k");
+      assertTrue(log().contains("failed (attempt 1)") && log().contains("killed the processes holding"), "the log shows the busy umount and the fuser run");
+    } finally {
+      holder.destroyForcibly();
+    }
   }
 
   JsonNode waitForRole(String role) throws IOException {

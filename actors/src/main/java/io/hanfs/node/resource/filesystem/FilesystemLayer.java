@@ -87,7 +87,8 @@ public class FilesystemLayer implements Layer {
       if (r.ok()) return;
       log.warn("umount {} failed (attempt {}): {}", fs.mountpoint(), attempt, r.describe());
       if (driver.isMountPoint(fs.mountpoint())) {
-        driver.killHolders(fs.mountpoint());
+        CommandResult killed = driver.killHolders(fs.mountpoint());
+        log.warn("killed the processes holding {} with fuser -k: {}", fs.mountpoint(), (killed.stdout() + " " + killed.stderr()).strip());
       }
     }
     if (driver.mountAt(fs.mountpoint()).isPresent()) {

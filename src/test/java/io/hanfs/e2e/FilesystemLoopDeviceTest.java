@@ -1,0 +1,112 @@
+package io.hanfs.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hanfs.config.HanfsConfig.Filesystem;
+import io.hanfs.config.HanfsConfig.Fsck;
+import io.hanfs.exec.CommandRunner;
+import io.hanfs.node.resource.LayerException;
+import io.hanfs.node.resource.filesystem.FilesystemDriver;
+import io.hanfs.node.resource.filesystem.FilesystemLayer;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The filesystem layer on real loop devices with ext4 and xfs: fsck, mount, umount, refusals. */
+class FilesystemLoopDeviceTest {
+  static final Duration T = Duration.ofSeconds(60);
+  final CommandRunner runner = new CommandRunner();
+  final FilesystemDriver driver = new FilesystemDriver(runner, T);
+  final List<String> loops = new ArrayList<>();
+  Path dir;
+  Path mnt;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    Assumptions.assumeFalse(Boolean.getBoolean("hanfs.skipLab"), "lab tests skipped with -DskipLab=true");
+    dir = Files.createTempDirectory(Path.of("/var/tmp"), "hanfs-fs-test-");
+    mnt = dir.resolve("mnt");
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    if (dir == null) return;
+    for (int i = 0; i < 3 && driver.mountAt(mnt).isPresent(); i++) runner.run(List.of("umount", mnt.toString()), T);
+    for (String loop : loops) runner.run(List.of("losetup", "-d", loop), T);
+    Lab.exec(List.of("rm", "-rf", dir.toString()), T, Map.of());
+  }
+
+  Path loopWith(String fstype, long megabytes) throws Exception {
+    Path img = dir.resolve(fstype + ".img");
+    try (RandomAccessFile f = new RandomAccessFile(img.toFile(), "rw")) {
+      f.setLength(megabytes << 20);
+    }
+    List<String> mkfs = fstype.equals("xfs") ? List.of("mkfs.xfs", "-q", "-f", img.toString()) : List.of("mkfs.ext4", "-q", "-F", img.toString());
+    assertTrue(runner.run(mkfs, T).ok());
+    String loop = runner.run(List.of("losetup", "-f", "--show", img.toString()), T).orThrow().stdout().strip();
+    loops.add(loop);
+    return Path.of(loop);
+  }
+
+  @Test
+  void ext4AndXfsMountAndUnmountIdempotently() throws Exception {
+    for (String type : List.of("ext4", "xfs")) {
+      Path dev = loopWith(type, type.equals("xfs") ? 320 : 32);
+      FilesystemLayer layer = new FilesystemLayer(new Filesystem(dev, mnt, type, Fsck.AUTO, List.of("noatime"), false), driver);
+      assertFalse(layer.probe().active());
+      layer.start();
+      layer.start();
+      assertTrue(layer.probe().active(), layer.probe().detail());
+      assertEquals(type, driver.mountAt(mnt).orElseThrow().fstype());
+      assertTrue(driver.mountAt(mnt).orElseThrow().options().contains("noatime"));
+      assertTrue(layer.monitor().healthy());
+      Files.writeString(mnt.resolve("f"), "data");
+      layer.stop();
+      layer.stop();
+      assertFalse(layer.probe().active());
+      assertFalse(layer.monitor().healthy(), "the monitor reports an unmounted filesystem as failed");
+    }
+  }
+
+  @Test
+  void aCorruptExt4IsNotMounted() throws Exception {
+    Path dev = loopWith("ext4", 32);
+    try (RandomAccessFile f = new RandomAccessFile(dev.toFile(), "rw")) {
+      f.seek(1024);
+      f.write(new byte[1024]); // the primary superblock
+    }
+    FilesystemLayer layer = new FilesystemLayer(new Filesystem(dev, mnt, "ext4", Fsck.AUTO, List.of(), false), driver);
+    LayerException e = assertThrows(LayerException.class, layer::start);
+    assertTrue(e.getMessage().contains("needs a manual repair"), e.getMessage());
+    assertTrue(driver.mountAt(mnt).isEmpty(), "nothing mounted");
+  }
+
+  @Test
+  void refusesToMountOverAnotherFilesystem() throws Exception {
+    Path dev = loopWith("ext4", 32);
+    Files.createDirectories(mnt);
+    assertTrue(runner.run(List.of("mount", "-t", "tmpfs", "-o", "size=1m", "hanfs-test", mnt.toString()), T).ok());
+    FilesystemLayer layer = new FilesystemLayer(new Filesystem(dev, mnt, "ext4", Fsck.AUTO, List.of(), false), driver);
+    LayerException e = assertThrows(LayerException.class, layer::start);
+    assertTrue(e.getMessage().contains("refusing to mount over it"), e.getMessage());
+    assertFalse(layer.probe().healthy(), "the probe names the foreign mount");
+  }
+
+  @Test
+  void fuserIsNeverRunOnAPlainDirectory() throws Exception {
+    Files.createDirectories(mnt);
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> driver.killHolders(mnt));
+    assertTrue(e.getMessage().contains("not a mount point"), e.getMessage());
+  }
+}

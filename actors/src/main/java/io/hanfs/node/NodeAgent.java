@@ -1,5 +1,6 @@
 package io.hanfs.node;
 
+import io.hanfs.CborSerializable;
 import io.hanfs.config.HanfsConfig;
 import io.hanfs.config.HanfsConfig.Resource;
 import io.hanfs.node.resource.Layer;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -29,7 +31,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   /** The dispatcher for actors that run blocking drivers (see reference.conf). */
   public static final String BLOCKING_DISPATCHER = "hanfs.blocking-dispatcher";
 
-  public sealed interface Command {}
+  public sealed interface Command extends CborSerializable {}
 
   public record Promote(String resource, long epoch, ActorRef<ResourceAgent.Reply> replyTo) implements Command {}
 
@@ -37,9 +39,10 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
 
   public record GetStatus(ActorRef<NodeStatus> replyTo) implements Command {}
 
-  private record StatusChanged(ResourceStatus status) implements Command {}
+  /** Local only: a child's status, never sent across nodes. */
+  private record StatusChanged(ResourceStatus status) implements Command, NoSerializationVerificationNeeded {}
 
-  public record NodeStatus(String node, List<String> roles, List<ResourceStatus> resources) {}
+  public record NodeStatus(String node, List<String> roles, List<ResourceStatus> resources) implements CborSerializable {}
 
   public static Behavior<Command> create(HanfsConfig config, String nodeName, EpochStore epochs, Function<Resource, Map<String, Layer>> layers) {
     return Behaviors.setup(ctx -> new NodeAgent(ctx, config, nodeName, epochs, layers));

@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -23,7 +24,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  */
 public final class LayerActor extends AbstractBehavior<LayerActor.Command> {
 
-  public sealed interface Command {}
+  /** Local only: a layer actor and its ResourceAgent always live in the same JVM. */
+  public sealed interface Command extends NoSerializationVerificationNeeded {}
 
   public enum Op { START, STOP, PROBE }
 
@@ -40,7 +42,7 @@ public final class LayerActor extends AbstractBehavior<LayerActor.Command> {
   private record MonitorDone(Layer.Probe probe, String error) implements Command {}
 
   /** What a layer actor tells its parent. */
-  public sealed interface Event {
+  public sealed interface Event extends NoSerializationVerificationNeeded {
     String layer();
   }
 

@@ -1,5 +1,6 @@
 package io.hanfs.node.resource;
 
+import io.hanfs.CborSerializable;
 import io.hanfs.config.HanfsConfig.Resource;
 import io.hanfs.node.resource.LayerActor.Completed;
 import io.hanfs.node.resource.LayerActor.MonitorFailed;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -34,7 +36,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  */
 public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command> {
 
-  public sealed interface Command {}
+  public sealed interface Command extends CborSerializable {}
 
   /** Promote under {@code epoch}, or under this node's next epoch when {@code epoch} is 0. */
   public record Promote(long epoch, ActorRef<Reply> replyTo) implements Command {}
@@ -44,9 +46,10 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
 
   public record GetStatus(ActorRef<ResourceStatus> replyTo) implements Command {}
 
-  private record LayerEvent(LayerActor.Event event) implements Command {}
+  /** Local only: what a child layer actor reports. */
+  private record LayerEvent(LayerActor.Event event) implements Command, NoSerializationVerificationNeeded {}
 
-  public sealed interface Reply {}
+  public sealed interface Reply extends CborSerializable {}
 
   /** The request is done; the status is the state after it. */
   public record Done(ResourceStatus status) implements Reply {}

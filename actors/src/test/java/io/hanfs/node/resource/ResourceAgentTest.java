@@ -19,18 +19,19 @@ import java.util.concurrent.Executors;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.junit.jupiter.api.AfterAll;
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@ExtendWith(TestKitJUnit5Extension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ResourceAgentTest {
-  static final ActorTestKit testKit = ActorTestKit.create();
-
-  @AfterAll
-  static void shutdown() {
-    testKit.shutdownTestKit();
-  }
+  @JUnit5TestKit ActorTestKit testKit = new JUnit5TestKitBuilder().build();
 
   @TempDir Path dir;
   List<String> journal;
@@ -114,6 +115,11 @@ class ResourceAgentTest {
       }
     }
     throw new AssertionError("never restarted: " + status(agent));
+  }
+
+  @Test
+  void messagesAreSerializedAsBetweenNodes() {
+    assertTrue(testKit.system().settings().config().getBoolean("pekko.actor.serialize-messages"));
   }
 
   @Test

@@ -179,8 +179,7 @@ class SingleNodeLabTest {
   @Test
   @Order(4)
   void promoteServesTheClientThroughTheVipAndDemoteRemovesEverything() throws IOException {
-    Lab.Result p = lab.nslab(Duration.ofSeconds(120), "hanfs", "n1", "promote", "home");
-    assertTrue(p.ok(), p + "\n" + log());
+    promote();
     JsonNode home = status();
     assertEquals("primary", home.path("role").asText(), home.toString());
     for (JsonNode l : home.path("layers")) assertEquals("up", l.path("state").asText(), home.toString());
@@ -190,8 +189,7 @@ class SingleNodeLabTest {
     assertEquals(Files.readString(sample), clientRead("one.txt"));
 
     long pid = ganeshaPid();
-    Lab.Result d = lab.nslab(Duration.ofSeconds(120), "hanfs", "n1", "demote", "home");
-    assertTrue(d.ok(), d + "\n" + log());
+    demote();
     assertEquals("secondary", status().path("role").asText());
     assertFalse(vipOnNode(), "VIP gone");
     assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "Ganesha process gone");
@@ -207,8 +205,7 @@ class SingleNodeLabTest {
   @Test
   @Order(5)
   void aDaemonKilledWithSigkillIsAdoptedOnRestart() throws IOException {
-    Lab.Result p = lab.nslab(Duration.ofSeconds(120), "hanfs", "n1", "promote", "home");
-    assertTrue(p.ok(), p + "\n" + log());
+    promote();
     clientWrite("two.txt");
     long pid = ganeshaPid();
     long epoch = status().path("epoch").asLong();
@@ -227,15 +224,13 @@ class SingleNodeLabTest {
     assertTrue(vipOnNode());
     assertEquals(Files.readString(sample), clientRead("two.txt"));
 
-    Lab.Result d = lab.nslab(Duration.ofSeconds(120), "hanfs", "n1", "demote", "home");
-    assertTrue(d.ok(), d + "\n" + log());
+    demote();
   }
 
   @Test
   @Order(6)
   void aKilledGaneshaIsRestartedByTheMonitor() throws IOException {
-    Lab.Result p = lab.nslab(Duration.ofSeconds(120), "hanfs", "n1", "promote", "home");
-    assertTrue(p.ok(), p + "\n" + log());
+    promote();
     long pid = ganeshaPid();
     ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -248,15 +243,13 @@ class SingleNodeLabTest {
     assertEquals(1, home.path("recentFailures").asInt(), home.toString());
     assertTrue(ganeshaPid() != pid, "a new Ganesha runs");
     clientWrite("three.txt");
-    Lab.Result d = lab.nslab(Duration.ofSeconds(120), "hanfs", "n1", "demote", "home");
-    assertTrue(d.ok(), d + "\n" + log());
+    demote();
   }
 
   @Test
   @Order(7)
   void aBusyFilesystemIsFreedByKillingItsHoldersOnDemote() throws Exception {
-    Lab.Result p = lab.nslab(Duration.ofSeconds(120), "hanfs", "n1", "promote", "home");
-    assertTrue(p.ok(), p + "\n" + log());
+    promote();
     // A process of our own keeps the mount busy: its working directory is on it.
     ProcessBuilder pb = new ProcessBuilder(lab.root.resolve("deploy/lab/nslab").toString(), "in", "n1",
         "/usr/bin/env", "--chdir=" + lab.srv() + "/home", "sleep", "300")
@@ -274,6 +267,19 @@ class SingleNodeLabTest {
     } finally {
       holder.destroyForcibly();
     }
+  }
+
+  void promote() {
+    control("promote");
+  }
+
+  void demote() {
+    control("demote");
+  }
+
+  void control(String action) {
+    Lab.Result r = lab.nslab(Duration.ofSeconds(120), "hanfs", "n1", action, "home");
+    assertTrue(r.ok(), action + ": " + r + "\n" + log());
   }
 
   JsonNode waitForRole(String role) throws IOException {

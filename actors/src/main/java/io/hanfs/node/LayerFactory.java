@@ -44,7 +44,7 @@ public final class LayerFactory {
     };
     Layer nfs = switch (r.nfs().server()) {
       case GANESHA -> new GaneshaLayer(r, runDir(r), ganeshaBinary, cmd);
-      case KERNEL -> new KernelNfsLayer(r, runner, cmd);
+      case KERNEL -> new KernelNfsLayer(r, runner, cmd, runDir(r));
     };
     return Map.of(
         "replication", replication,

@@ -4,6 +4,7 @@ import io.hanfs.config.HanfsConfig.Export;
 import io.hanfs.config.HanfsConfig.Resource;
 import io.hanfs.exec.CommandResult;
 import io.hanfs.exec.CommandRunner;
+import io.hanfs.exec.ManagedProcess;
 import io.hanfs.node.resource.Layer;
 import io.hanfs.node.resource.LayerException;
 import java.io.IOException;
@@ -17,7 +18,9 @@ import java.util.List;
  * The kernel NFS server, as Pacemaker's nfsserver and exportfs agents drive it: /var/lib/nfs
  * bind-mounted from the replicated filesystem (so rpc.statd and the v4 recovery records move
  * with the data), grace and lease set in /proc/fs/nfsd before nfsd starts, exports added with a
- * fixed fsid, and {@code sm-notify -f} after a takeover so NFSv3 clients reclaim their locks.
+ * fixed fsid, rpc.statd and rpc.mountd run in the foreground as children tracked by pid files
+ * (so a stop ends exactly those), and {@code sm-notify -f} after a takeover so NFSv3 clients
+ * reclaim their locks.
  * The host kernel of the CI machine has no nfsd module: this layer runs for real in the VM lab
  * and has argument-level unit tests here.
  */
@@ -28,17 +31,23 @@ public class KernelNfsLayer implements Layer {
   private final Duration timeout;
   private final Path procNfsd;
   private final int threads;
+  private final Path sbin;
+  private final ManagedProcess statd;
+  private final ManagedProcess mountd;
 
-  public KernelNfsLayer(Resource resource, CommandRunner runner, Duration timeout) {
-    this(resource, runner, timeout, Path.of("/proc/fs/nfsd"), 8);
+  public KernelNfsLayer(Resource resource, CommandRunner runner, Duration timeout, Path runDir) {
+    this(resource, runner, timeout, Path.of("/proc/fs/nfsd"), 8, runDir, Path.of("/usr/sbin"));
   }
 
-  KernelNfsLayer(Resource resource, CommandRunner runner, Duration timeout, Path procNfsd, int threads) {
+  KernelNfsLayer(Resource resource, CommandRunner runner, Duration timeout, Path procNfsd, int threads, Path runDir, Path sbin) {
     this.resource = resource;
     this.runner = runner;
     this.timeout = timeout;
     this.procNfsd = procNfsd;
     this.threads = threads;
+    this.sbin = sbin;
+    this.statd = new ManagedProcess(sbin.resolve("rpc.statd").toString(), runDir.resolve("rpc.statd.pid"), runDir.resolve("rpc.statd.log"), "--no-notify");
+    this.mountd = new ManagedProcess(sbin.resolve("rpc.mountd").toString(), runDir.resolve("rpc.mountd.pid"), runDir.resolve("rpc.mountd.log"), "-F");
   }
 
   @Override
@@ -94,6 +103,8 @@ public class KernelNfsLayer implements Layer {
     if (!runner.run(List.of("mountpoint", "-q", VAR_LIB_NFS.toString()), timeout).ok()) {
       require(runner.run(List.of("mount", "--bind", sharedVarLibNfs().toString(), VAR_LIB_NFS.toString()), timeout));
     }
+    startHelper(statd, List.of(sbin.resolve("rpc.statd").toString(), "-F", "--no-notify", "-P", VAR_LIB_NFS.toString()));
+    startHelper(mountd, List.of(sbin.resolve("rpc.mountd").toString(), "-F"));
     if (runningThreads() == 0) {
       // Grace and lease can only be changed while nfsd has no threads.
       writeProc("nfsv4gracetime", resource.nfs().grace().toSeconds());
@@ -108,7 +119,16 @@ public class KernelNfsLayer implements Layer {
       }
     }
     // Tell NFSv3 clients that held locks on the old node to reclaim them here.
-    runner.run(List.of("sm-notify", "-f", "-P", VAR_LIB_NFS.resolve("statd").toString()), timeout);
+    runner.run(List.of("sm-notify", "-f", "-P", VAR_LIB_NFS.toString()), timeout);
+  }
+
+  private void startHelper(ManagedProcess helper, List<String> argv) {
+    if (helper.running().isPresent()) return;
+    try {
+      helper.start(argv);
+    } catch (IOException e) {
+      throw new LayerException("cannot start " + argv.get(0) + ": " + e.getMessage(), e);
+    }
   }
 
   @Override
@@ -117,6 +137,9 @@ public class KernelNfsLayer implements Layer {
       for (String client : e.clients()) runner.run(List.of("exportfs", "-u", target(client, e)), timeout);
     }
     if (runningThreads() > 0) require(runner.run(List.of("rpc.nfsd", "0"), timeout));
+    // statd keeps files open below /var/lib/nfs: it must be gone before the bind mount can go.
+    if (!mountd.stop(timeout)) throw new LayerException("rpc.mountd does not exit");
+    if (!statd.stop(timeout)) throw new LayerException("rpc.statd does not exit");
     if (runner.run(List.of("mountpoint", "-q", VAR_LIB_NFS.toString()), timeout).ok()) {
       require(runner.run(List.of("umount", VAR_LIB_NFS.toString()), timeout));
     }
@@ -129,7 +152,10 @@ public class KernelNfsLayer implements Layer {
   @Override
   public Probe monitor() {
     Probe p = probe();
-    return p.active() ? p : Probe.failed(p.detail());
+    if (!p.active()) return Probe.failed(p.detail());
+    if (statd.running().isEmpty()) return Probe.failed("rpc.statd is not running");
+    if (mountd.running().isEmpty()) return Probe.failed("rpc.mountd is not running");
+    return p;
   }
 
   private void writeProc(String file, long value) {

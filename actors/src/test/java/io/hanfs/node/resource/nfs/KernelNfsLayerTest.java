@@ -19,6 +19,26 @@ import org.junit.jupiter.api.io.TempDir;
 class KernelNfsLayerTest {
   @TempDir Path proc;
   @TempDir Path srv;
+  @TempDir Path run;
+
+  @TempDir Path sbinDir;
+
+  /**
+   * Stand-ins for rpc.statd and rpc.mountd (not installed on CI hosts): scripts that run until
+   * SIGTERM, so the layer's start, tracking by pid file and stop by PID are exercised for real.
+   */
+  Path sbin() throws Exception {
+    for (String name : List.of("rpc.statd", "rpc.mountd")) {
+      Path f = sbinDir.resolve(name);
+      Files.writeString(f, "#!/bin/sh\ntrap 'exit 0' TERM\nwhile :; do sleep 0.1; done\n");
+      f.toFile().setExecutable(true);
+    }
+    return sbinDir;
+  }
+
+  static boolean alive(Path pidFile) throws Exception {
+    return Files.exists(pidFile) && ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim())).map(ProcessHandle::isAlive).orElse(false);
+  }
 
   Resource resource() throws Exception {
     return ConfigLoader.parse(GaneshaConfigTest.CONF.replace("nfs { state-dir", "nfs { server = kernel, state-dir")
@@ -39,8 +59,18 @@ class KernelNfsLayerTest {
       if (argv.equals(List.of("mountpoint", "-q", "/var/lib/nfs"))) return RecordingCommandRunner.fail(argv, 1, "");
       return RecordingCommandRunner.ok(argv, "");
     });
-    KernelNfsLayer layer = new KernelNfsLayer(resource(), runner, Duration.ofSeconds(5), proc, 8);
+    KernelNfsLayer layer = new KernelNfsLayer(resource(), runner, Duration.ofSeconds(5), proc, 8, run, sbin());
     layer.start();
+    try {
+      assertTrue(alive(run.resolve("rpc.statd.pid")), "rpc.statd runs");
+      assertTrue(alive(run.resolve("rpc.mountd.pid")), "rpc.mountd runs");
+      String statdCmd = Files.readString(Path.of("/proc", Files.readString(run.resolve("rpc.statd.pid")).trim(), "cmdline")).replace('\0', ' ');
+      assertTrue(statdCmd.contains("-F --no-notify -P /var/lib/nfs"), statdCmd);
+      assertTrue(layer.monitor().healthy() || !layer.monitor().active(), "monitor answers");
+    } finally {
+      layer.stop();
+    }
+    assertTrue(!alive(run.resolve("rpc.statd.pid")) && !alive(run.resolve("rpc.mountd.pid")), "stop ends both helpers by PID");
     assertEquals("5", Files.readString(proc.resolve("nfsv4gracetime")));
     assertEquals("4", Files.readString(proc.resolve("nfsv4leasetime")));
     List<String> cmds = runner.commandNames();
@@ -52,7 +82,7 @@ class KernelNfsLayerTest {
         "exportfs -o rw,no_root_squash,fsid=7 10.1.1.0/24:" + srv + "/a",
         "exportfs -o ro,all_squash,anonuid=99,sec=sys:krb5,fsid=8 10.1.1.0/24:" + srv + "/b",
         "exportfs -o ro,all_squash,anonuid=99,sec=sys:krb5,fsid=8 10.2.0.0/16:" + srv + "/b",
-        "sm-notify -f -P /var/lib/nfs/statd"), cmds);
+        "sm-notify -f -P /var/lib/nfs"), cmds.subList(0, 8));
   }
 
   @Test
@@ -60,9 +90,10 @@ class KernelNfsLayerTest {
     Files.writeString(proc.resolve("threads"), "8\n");
     RecordingCommandRunner runner = new RecordingCommandRunner(argv -> {
       if (argv.equals(List.of("exportfs", "-v"))) return RecordingCommandRunner.ok(argv, srv + "/a\n\t\t10.1.1.0/24(rw)\n");
+      if (argv.equals(List.of("mountpoint", "-q", "/var/lib/nfs"))) return RecordingCommandRunner.fail(argv, 1, "");
       return RecordingCommandRunner.ok(argv, "");
     });
-    KernelNfsLayer layer = new KernelNfsLayer(resource(), runner, Duration.ofSeconds(5), proc, 8);
+    KernelNfsLayer layer = new KernelNfsLayer(resource(), runner, Duration.ofSeconds(5), proc, 8, run, sbin());
     LayerException e = assertThrows(LayerException.class, layer::stop);
     assertTrue(e.getMessage().contains("still exported"), e.getMessage());
     assertEquals("exportfs -u 10.1.1.0/24:" + srv + "/a", runner.commandNames().get(0));

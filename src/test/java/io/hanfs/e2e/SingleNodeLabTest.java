@@ -178,6 +178,21 @@ class SingleNodeLabTest {
 
   @Test
   @Order(4)
+  void aPromoteDuringAPromoteIsAConflict() throws Exception {
+    // The first promote takes about a second (the duplicate-address check waits for ARP answers).
+    var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> http("POST", "/hanfs/resources/home/promote"));
+    JsonNode home = status();
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!home.path("role").asText().equals("promoting") && System.nanoTime() < deadline) home = status();
+    Lab.Result second = http("POST", "/hanfs/resources/home/promote");
+    assertTrue(second.out().strip().endsWith("409") && second.out().contains("BUSY"), second.toString());
+    Lab.Result firstResult = first.get();
+    assertTrue(firstResult.out().strip().endsWith("200"), firstResult.toString());
+    demote();
+  }
+
+  @Test
+  @Order(5)
   void promoteServesTheClientThroughTheVipAndDemoteRemovesEverything() throws IOException {
     promote();
     JsonNode home = status();
@@ -203,7 +218,7 @@ class SingleNodeLabTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void aDaemonKilledWithSigkillIsAdoptedOnRestart() throws IOException {
     promote();
     clientWrite("two.txt");
@@ -228,7 +243,7 @@ class SingleNodeLabTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void aKilledGaneshaIsRestartedByTheMonitor() throws IOException {
     promote();
     long pid = ganeshaPid();
@@ -247,7 +262,7 @@ class SingleNodeLabTest {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void aBusyFilesystemIsFreedByKillingItsHoldersOnDemote() throws Exception {
     promote();
     // A process of our own keeps the mount busy: its working directory is on it.

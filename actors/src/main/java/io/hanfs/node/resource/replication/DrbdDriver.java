@@ -19,11 +19,22 @@ public class DrbdDriver {
     this.timeout = timeout;
   }
 
-  /** The resource's state, or empty when it is not configured (down). */
+  /**
+   * The resource's state, or empty when it is not configured (down). {@code drbdsetup events2
+   * --now} answers in one call; utilities too old for it fall back to drbdadm role/cstate/dstate.
+   */
   public Optional<DrbdState> state(String resource) {
     CommandResult r = runner.run(List.of("drbdsetup", "events2", "--now", resource), timeout);
-    if (!r.ok()) return Optional.empty();
-    return DrbdState.fromEvents2(r.stdout(), resource);
+    if (r.ok()) return DrbdState.fromEvents2(r.stdout(), resource);
+    if (r.stderr().contains("Unknown command") || r.stderr().contains("unknown command")) {
+      CommandResult role = runner.run(List.of("drbdadm", "role", resource), timeout);
+      CommandResult cstate = runner.run(List.of("drbdadm", "cstate", resource), timeout);
+      CommandResult dstate = runner.run(List.of("drbdadm", "dstate", resource), timeout);
+      if (role.ok() && cstate.ok() && dstate.ok()) {
+        return Optional.of(DrbdState.fromDrbdadm(resource, role.stdout(), cstate.stdout(), dstate.stdout()));
+      }
+    }
+    return Optional.empty();
   }
 
   public CommandResult up(String resource) {

@@ -96,6 +96,24 @@ public record DrbdState(String resource, String role, String peerRole, String co
     return out;
   }
 
+  /**
+   * Builds the state from the answers of {@code drbdadm role}, {@code cstate} and {@code dstate}
+   * (DRBD 8.4 prints "Primary/Secondary" and "UpToDate/UpToDate"; DRBD 9 prints the local part
+   * only, one line per peer for cstate).
+   */
+  public static DrbdState fromDrbdadm(String resource, String role, String cstate, String dstate) {
+    String[] ro = firstLine(role).split("/");
+    String[] ds = firstLine(dstate).split("/");
+    return new DrbdState(resource, ro[0], ro.length > 1 ? ro[1] : "Unknown", firstLine(cstate),
+        ds[0], ds.length > 1 ? ds[1] : "DUnknown");
+  }
+
+  private static String firstLine(String s) {
+    String t = s.strip();
+    int nl = t.indexOf('\n');
+    return nl < 0 ? t : t.substring(0, nl).strip();
+  }
+
   private static Map<String, String> keyValues(String[] fields, int from) {
     Map<String, String> kv = new HashMap<>();
     for (int i = from; i < fields.length; i++) {

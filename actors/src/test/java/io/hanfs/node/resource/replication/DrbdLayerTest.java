@@ -1,0 +1,109 @@
+package io.hanfs.node.resource.replication;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hanfs.Captured;
+import io.hanfs.exec.CommandResult;
+import io.hanfs.exec.RecordingCommandRunner;
+import io.hanfs.node.resource.LayerException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The DRBD layer against captured drbdsetup output, with a recording runner standing in for
+ * drbdadm (the CI host has no drbd module; the VM lab runs the real one).
+ */
+class DrbdLayerTest {
+  static final String PRIMARY = Captured.read("drbd-events2-now-primary.txt");
+  static final String SECONDARY = PRIMARY.replace("name:home role:Primary", "name:home role:Secondary");
+  static final String OUTDATED = Captured.read("drbd-events2-now-standalone-outdated.txt");
+
+  static DrbdLayer layer(RecordingCommandRunner runner) {
+    return new DrbdLayer("home", new DrbdDriver(runner, Duration.ofSeconds(5)), Duration.ofMillis(1));
+  }
+
+  static RecordingCommandRunner script(Function<List<String>, CommandResult> f) {
+    return new RecordingCommandRunner(f);
+  }
+
+  @Test
+  void promotesAnUpToDateSecondaryAfterRetries() {
+    AtomicInteger primaryCalls = new AtomicInteger();
+    String[] state = {SECONDARY};
+    RecordingCommandRunner r = script(argv -> {
+      if (argv.get(0).equals("drbdsetup")) return RecordingCommandRunner.ok(argv, state[0]);
+      if (argv.equals(List.of("drbdadm", "primary", "home"))) {
+        if (primaryCalls.incrementAndGet() < 3) return RecordingCommandRunner.fail(argv, 11, "State change failed: (-1) Multiple primaries not allowed by config");
+        state[0] = PRIMARY;
+        return RecordingCommandRunner.ok(argv, "");
+      }
+      return RecordingCommandRunner.fail(argv, 1, "unexpected");
+    });
+    DrbdLayer l = layer(r);
+    assertFalse(l.probe().active());
+    l.start();
+    assertEquals(3, primaryCalls.get(), "DRBD refuses while the peer is still primary; the layer retries");
+    assertTrue(l.probe().active());
+    assertTrue(l.monitor().healthy());
+  }
+
+  @Test
+  void neverPromotesADiskThatIsNotUpToDate() {
+    RecordingCommandRunner r = script(argv -> argv.get(0).equals("drbdsetup")
+        ? RecordingCommandRunner.ok(argv, OUTDATED) : RecordingCommandRunner.ok(argv, ""));
+    LayerException e = assertThrows(LayerException.class, () -> layer(r).start());
+    assertTrue(e.getMessage().contains("Outdated"), e.getMessage());
+    assertTrue(r.commandNames().stream().noneMatch(c -> c.startsWith("drbdadm primary")), "primary was never tried");
+  }
+
+  @Test
+  void bringsADownResourceUpFirst() {
+    String[] state = {null};
+    RecordingCommandRunner r = script(argv -> {
+      if (argv.get(0).equals("drbdsetup")) {
+        return state[0] == null ? RecordingCommandRunner.fail(argv, 10, "home: No such resource") : RecordingCommandRunner.ok(argv, state[0]);
+      }
+      if (argv.equals(List.of("drbdadm", "up", "home"))) state[0] = SECONDARY;
+      if (argv.equals(List.of("drbdadm", "primary", "home"))) state[0] = PRIMARY;
+      return RecordingCommandRunner.ok(argv, "");
+    });
+    layer(r).start();
+    List<String> adm = r.commandNames().stream().filter(c -> c.startsWith("drbdadm")).toList();
+    assertEquals(List.of("drbdadm up home", "drbdadm primary home"), adm);
+  }
+
+  @Test
+  void demotesAndGivesUpAfterThreeRefusals() {
+    RecordingCommandRunner r = script(argv -> argv.get(0).equals("drbdsetup")
+        ? RecordingCommandRunner.ok(argv, PRIMARY)
+        : RecordingCommandRunner.fail(argv, 11, "State change failed: (-12) Device is held open by someone"));
+    LayerException e = assertThrows(LayerException.class, () -> layer(r).stop());
+    assertTrue(e.getMessage().contains("held open"), e.getMessage());
+    assertEquals(3, r.commandNames().stream().filter(c -> c.equals("drbdadm secondary home")).count());
+  }
+
+  @Test
+  void monitorReportsALostPrimaryRole() {
+    RecordingCommandRunner r = script(argv -> RecordingCommandRunner.ok(argv, SECONDARY));
+    assertFalse(layer(r).monitor().healthy());
+  }
+
+  @Test
+  void fallsBackToDrbdadmWhenEvents2IsUnknown() {
+    RecordingCommandRunner r = script(argv -> switch (String.join(" ", argv)) {
+      case "drbdsetup events2 --now home" -> RecordingCommandRunner.fail(argv, 20, "drbdsetup: Unknown command 'events2'");
+      case "drbdadm role home" -> RecordingCommandRunner.ok(argv, "Primary/Secondary\n");
+      case "drbdadm cstate home" -> RecordingCommandRunner.ok(argv, "Connected\n");
+      case "drbdadm dstate home" -> RecordingCommandRunner.ok(argv, "UpToDate/UpToDate\n");
+      default -> RecordingCommandRunner.fail(argv, 1, "");
+    });
+    DrbdState s = new DrbdDriver(r, Duration.ofSeconds(1)).state("home").orElseThrow();
+    assertEquals(new DrbdState("home", "Primary", "Secondary", "Connected", "UpToDate", "UpToDate"), s);
+  }
+}

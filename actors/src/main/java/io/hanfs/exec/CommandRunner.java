@@ -38,6 +38,15 @@ public class CommandRunner {
   }
 
   public CommandResult run(List<String> argv, Duration timeout, String stdin) {
+    return run(argv, timeout, stdin, false);
+  }
+
+  /** Runs a command for which running into the timeout is an expected answer (logged quietly). */
+  public CommandResult runUntil(List<String> argv, Duration timeout) {
+    return run(argv, timeout, null, true);
+  }
+
+  private CommandResult run(List<String> argv, Duration timeout, String stdin, boolean timeoutExpected) {
     if (argv.isEmpty()) throw new IllegalArgumentException("empty command");
     long start = System.nanoTime();
     ProcessBuilder pb = new ProcessBuilder(argv);
@@ -77,13 +86,70 @@ public class CommandRunner {
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     int code = timedOut ? -1 : p.exitValue();
     CommandResult r = new CommandResult(argv, code, out.join(), err.join(), timedOut, took);
-    if (r.ok()) {
+    if (r.ok() || (timedOut && timeoutExpected)) {
       log.debug("exec {} -> 0 in {} ms", argv, took.toMillis());
     } else {
       log.info("exec {} -> {} in {} ms{}; stderr: {}", argv, code, took.toMillis(),
           timedOut ? " (timed out after " + timeout.toMillis() + " ms)" : "", r.stderr().strip());
     }
     return r;
+  }
+
+  /**
+   * Starts a command without waiting for it (e.g. gratuitous ARP, whose first packet leaves at
+   * once while arping keeps sending at its interval). The outcome is logged when it ends; {@link
+   * Background#cancel()} ends it early.
+   */
+  public Background runInBackground(List<String> argv, Duration timeout) {
+    Background b = new Background();
+    b.future = CompletableFuture.supplyAsync(() -> runBackground(argv, timeout, b));
+    return b;
+  }
+
+  /** A command running in the background. */
+  public static final class Background {
+    private volatile Process process;
+    private volatile boolean cancelled;
+    private CompletableFuture<CommandResult> future;
+
+    public CompletableFuture<CommandResult> result() {
+      return future;
+    }
+
+    public void cancel() {
+      cancelled = true;
+      Process p = process;
+      if (p != null) p.destroy();
+    }
+  }
+
+  private CommandResult runBackground(List<String> argv, Duration timeout, Background background) {
+    long start = System.nanoTime();
+    ProcessBuilder pb = new ProcessBuilder(argv);
+    pb.environment().clear();
+    pb.environment().putAll(environment);
+    pb.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+    try {
+      Process p = pb.start();
+      background.process = p;
+      if (background.cancelled) p.destroy();
+      CompletableFuture<String> out = drain(p.getInputStream());
+      CompletableFuture<String> err = drain(p.getErrorStream());
+      boolean done = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      if (!done) p.destroyForcibly();
+      p.waitFor(5, TimeUnit.SECONDS);
+      CommandResult r = new CommandResult(argv, done ? p.exitValue() : -1, out.join(), err.join(), !done,
+          Duration.ofNanos(System.nanoTime() - start));
+      if (r.ok() || background.cancelled) log.debug("background exec {} -> {} in {} ms", argv, r.exitCode(), r.took().toMillis());
+      else log.info("background exec {} -> {}: {}", argv, r.exitCode(), r.stderr().strip());
+      return r;
+    } catch (IOException e) {
+      log.warn("exec {} failed to start: {}", argv, e.getMessage());
+      return new CommandResult(argv, 127, "", e.getMessage(), false, Duration.ofNanos(System.nanoTime() - start));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new CommandResult(argv, -1, "", "interrupted", true, Duration.ofNanos(System.nanoTime() - start));
+    }
   }
 
   private static CompletableFuture<String> drain(InputStream in) {

@@ -36,6 +36,11 @@ public class RecordingCommandRunner extends CommandRunner {
     return run(argv, timeout, null);
   }
 
+  @Override
+  public CommandResult runUntil(List<String> argv, Duration timeout) {
+    return run(argv, timeout, null);
+  }
+
   public synchronized List<String> commandNames() {
     return calls.stream().map(c -> String.join(" ", c)).toList();
   }

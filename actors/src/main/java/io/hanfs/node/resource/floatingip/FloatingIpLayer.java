@@ -1,6 +1,7 @@
 package io.hanfs.node.resource.floatingip;
 
 import io.hanfs.config.HanfsConfig.FloatingIp;
+import io.hanfs.exec.CommandRunner;
 import io.hanfs.node.resource.Layer;
 import io.hanfs.node.resource.LayerException;
 
@@ -8,6 +9,7 @@ import io.hanfs.node.resource.LayerException;
 public class FloatingIpLayer implements Layer {
   private final FloatingIp vip;
   private final IpDriver ip;
+  private volatile CommandRunner.Background announcer;
 
   public FloatingIpLayer(FloatingIp vip, IpDriver ip) {
     this.vip = vip;
@@ -37,11 +39,13 @@ public class FloatingIpLayer implements Layer {
           + " on " + vip.interfaceName() + "; refusing to take the address (duplicate IP)");
     }
     ip.add(vip.interfaceName(), vip.cidr());
-    ip.announce(vip.interfaceName(), vip.address(), vip.gratuitousArp());
+    if (vip.gratuitousArp() > 0) announcer = ip.announce(vip.interfaceName(), vip.address(), vip.gratuitousArp());
   }
 
   @Override
   public void stop() {
+    CommandRunner.Background a = announcer;
+    if (a != null) a.cancel();
     if (!ip.hasAddress(vip.interfaceName(), vip.address())) return;
     ip.delete(vip.interfaceName(), vip.cidr());
   }

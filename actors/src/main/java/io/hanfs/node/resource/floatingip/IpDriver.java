@@ -54,14 +54,21 @@ public class IpDriver {
   }
 
   /**
-   * Duplicate-address detection: true when another host answers ARP for the address. iputils
-   * arping -D exits 0 when nobody answered, 1 when somebody did.
+   * How long duplicate-address detection waits for an ARP answer. A host on the segment answers
+   * within milliseconds; arping itself would wait a whole second (its -w takes whole seconds),
+   * which would be most of a planned switchover.
+   */
+  static final Duration DAD_WINDOW = Duration.ofMillis(300);
+
+  /**
+   * Duplicate-address detection: true when another host answers ARP for the address within
+   * {@link #DAD_WINDOW}. iputils arping -D exits 1 as soon as somebody answers; if it is still
+   * waiting when the window closes, nobody did.
    */
   public boolean someoneElseHas(String iface, String address) {
-    CommandResult r = runner.run(List.of("arping", "-D", "-q", "-c", "2", "-w", "1", "-I", iface, address), timeout);
-    if (r.timedOut() || r.exitCode() > 1) {
-      throw new IllegalStateException("duplicate-address check failed: " + r.describe());
-    }
+    CommandResult r = runner.runUntil(List.of("arping", "-D", "-q", "-c", "1", "-w", "1", "-I", iface, address), DAD_WINDOW);
+    if (r.timedOut()) return false;
+    if (r.exitCode() > 1) throw new IllegalStateException("duplicate-address check failed: " + r.describe());
     return r.exitCode() == 1;
   }
 
@@ -73,9 +80,13 @@ public class IpDriver {
     runner.run(List.of("ip", "addr", "del", cidr, "dev", iface), timeout).orThrow();
   }
 
-  /** Unsolicited ARP so clients and switches learn the new MAC at once instead of in 30-50 s. */
-  public void announce(String iface, String address, int count) {
-    if (count <= 0) return;
-    runner.run(List.of("arping", "-U", "-q", "-c", Integer.toString(count), "-i", "0.2", "-I", iface, address), timeout);
+  /**
+   * Unsolicited ARP so clients and switches learn the new MAC at once instead of in 30-50 s.
+   * The first packet leaves immediately; arping sends the rest one second apart in the
+   * background, and is ended if the address is removed meanwhile.
+   */
+  public CommandRunner.Background announce(String iface, String address, int count) {
+    return runner.runInBackground(List.of("arping", "-U", "-q", "-c", Integer.toString(count), "-I", iface, address),
+        Duration.ofSeconds(count + 2L));
   }
 }

@@ -1,0 +1,97 @@
+package io.hanfs.sbr;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Where one resource should be active, decided by the leader from plain data: a pure function,
+ * tested exhaustively without actors. Safety does not rest on it alone (a promotion still needs a
+ * majority lease on the target), but it never asks for two active nodes and never promotes while
+ * a node that failed to stop may still hold the data.
+ */
+public final class Placement {
+  private Placement() {}
+
+  /** The roles that mean "this node is (becoming) active". */
+  public static final Set<String> HOLDING = Set.of("primary", "promoting", "restarting", "demoting", "fencing");
+
+  /**
+   * What the leader knows of one data node for this resource.
+   *
+   * @param reachable a cluster member that is reachable and has reported recently
+   * @param standby put in standby by an operator
+   * @param banned the resource failed here recently (needs-move or start-failed)
+   * @param role the resource's role there as last reported ("unknown" before the first report)
+   * @param epoch the epoch that node holds for the resource
+   */
+  public record NodeView(String name, boolean reachable, boolean standby, boolean banned, String role, long epoch) {
+    boolean holding() {
+      return HOLDING.contains(role);
+    }
+
+    boolean eligible() {
+      return reachable && !standby && !banned && (role.equals("secondary") || role.equals("start-failed") || role.equals("needs-move"));
+    }
+  }
+
+  public record Input(List<NodeView> dataNodes, Optional<String> preferred, boolean failback, boolean maintenance, boolean coldStartDone) {}
+
+  public sealed interface Decision {}
+
+  public record Stay(String node) implements Decision {}
+
+  public record Promote(String node, String why) implements Decision {}
+
+  /** Demote {@code from} (or wait out its lease when it is unreachable), then promote {@code to}. */
+  public record Move(String from, String to, boolean fromReachable, String why) implements Decision {}
+
+  public record DemoteExtra(String node, String why) implements Decision {}
+
+  public record Wait(String why) implements Decision {}
+
+  public static Decision decide(Input in) {
+    if (in.maintenance()) return new Wait("maintenance mode: the leader does not act");
+    List<NodeView> nodes = in.dataNodes();
+    List<NodeView> holders = nodes.stream().filter(NodeView::holding).toList();
+    if (holders.size() > 1) {
+      NodeView older = holders.stream().min(Comparator.comparingLong(NodeView::epoch)).orElseThrow();
+      return new DemoteExtra(older.name(), "active on " + holders.stream().map(NodeView::name).toList() + "; keeping the higher epoch");
+    }
+    Optional<NodeView> fenced = nodes.stream().filter(n -> n.role().equals("stop-failed")).findFirst();
+    if (fenced.isPresent()) {
+      return new Wait(fenced.get().name() + " failed to stop the resource and may still hold its data; demote it cleanly or take it out of the cluster");
+    }
+    Optional<NodeView> best = best(in);
+    if (holders.size() == 1) {
+      NodeView h = holders.get(0);
+      if (!h.reachable()) {
+        return best.<Decision>map(b -> new Move(h.name(), b.name(), false, h.name() + " is unreachable"))
+            .orElse(new Wait(h.name() + " is unreachable and no other data node is eligible"));
+      }
+      if (!h.role().equals("primary")) return new Stay(h.name());
+      if (h.standby()) {
+        return best.<Decision>map(b -> new Move(h.name(), b.name(), true, h.name() + " is in standby"))
+            .orElse(new Stay(h.name()));
+      }
+      if (in.failback() && in.preferred().isPresent() && !in.preferred().get().equals(h.name())
+          && best.isPresent() && best.get().name().equals(in.preferred().get())) {
+        return new Move(h.name(), best.get().name(), true, "failback to the preferred node");
+      }
+      return new Stay(h.name());
+    }
+    if (!in.coldStartDone()) return new Wait("cold start: waiting until a majority is up and every data node has reported");
+    return best.<Decision>map(b -> new Promote(b.name(), "no node is active"))
+        .orElse(new Wait("no eligible data node (all unreachable, in standby, or failed here recently)"));
+  }
+
+  /** The preferred node when eligible, else the first eligible node in config order. */
+  static Optional<NodeView> best(Input in) {
+    List<NodeView> eligible = in.dataNodes().stream().filter(NodeView::eligible).toList();
+    if (in.preferred().isPresent()) {
+      for (NodeView n : eligible) if (n.name().equals(in.preferred().get())) return Optional.of(n);
+    }
+    return eligible.stream().findFirst();
+  }
+}

@@ -1,0 +1,113 @@
+package io.hanfs.sbr;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hanfs.sbr.Placement.Decision;
+import io.hanfs.sbr.Placement.DemoteExtra;
+import io.hanfs.sbr.Placement.Input;
+import io.hanfs.sbr.Placement.Move;
+import io.hanfs.sbr.Placement.NodeView;
+import io.hanfs.sbr.Placement.Promote;
+import io.hanfs.sbr.Placement.Stay;
+import io.hanfs.sbr.Placement.Wait;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class PlacementTest {
+  static NodeView n(String name, String role) {
+    return new NodeView(name, true, false, false, role, 1);
+  }
+
+  static Decision decide(Optional<String> preferred, boolean failback, NodeView... nodes) {
+    return Placement.decide(new Input(List.of(nodes), preferred, failback, false, true));
+  }
+
+  @Test
+  void promotesThePreferredNodeWhenNothingIsActive() {
+    assertEquals("n2", ((Promote) decide(Optional.of("n2"), false, n("n1", "secondary"), n("n2", "secondary"))).node());
+    assertEquals("n1", ((Promote) decide(Optional.empty(), false, n("n1", "secondary"), n("n2", "secondary"))).node());
+  }
+
+  @Test
+  void staysWithoutFailbackAndMovesBackWithIt() {
+    NodeView[] nodes = {n("n1", "secondary"), n("n2", "primary")};
+    assertInstanceOf(Stay.class, decide(Optional.of("n1"), false, nodes));
+    Move m = (Move) decide(Optional.of("n1"), true, nodes);
+    assertEquals("n2", m.from());
+    assertEquals("n1", m.to());
+  }
+
+  @Test
+  void anUnreachableHolderIsReplacedUnderTheLease() {
+    Move m = (Move) decide(Optional.of("n1"), false, new NodeView("n1", false, false, false, "primary", 3), n("n2", "secondary"));
+    assertEquals("n2", m.to());
+    assertTrue(!m.fromReachable());
+  }
+
+  @Test
+  void twoActiveNodesKeepTheHigherEpoch() {
+    DemoteExtra d = (DemoteExtra) decide(Optional.empty(), false,
+        new NodeView("n1", true, false, false, "primary", 4), new NodeView("n2", true, false, false, "primary", 5));
+    assertEquals("n1", d.node());
+  }
+
+  @Test
+  void aStopFailedNodeBlocksEveryPromotion() {
+    assertInstanceOf(Wait.class, decide(Optional.empty(), false, n("n1", "stop-failed"), n("n2", "secondary")));
+  }
+
+  @Test
+  void standbyMovesAway() {
+    Move m = (Move) decide(Optional.empty(), false, new NodeView("n1", true, true, false, "primary", 1), n("n2", "secondary"));
+    assertEquals("n2", m.to());
+    assertInstanceOf(Stay.class, decide(Optional.empty(), false, new NodeView("n1", true, true, false, "primary", 1), new NodeView("n2", true, true, false, "secondary", 1)),
+        "nowhere to go: stay");
+  }
+
+  @Test
+  void maintenanceAndColdStartWait() {
+    assertInstanceOf(Wait.class, Placement.decide(new Input(List.of(n("n1", "secondary")), Optional.empty(), false, true, true)));
+    assertInstanceOf(Wait.class, Placement.decide(new Input(List.of(n("n1", "secondary")), Optional.empty(), false, false, false)));
+  }
+
+  /** Over every combination of two nodes' facts: never two targets, never an ineligible target. */
+  @Test
+  void exhaustiveSafety() {
+    String[] roles = {"unknown", "secondary", "primary", "promoting", "demoting", "start-failed", "needs-move", "stop-failed"};
+    List<NodeView> views = new ArrayList<>();
+    for (String role : roles) {
+      for (int bits = 0; bits < 8; bits++) {
+        views.add(new NodeView("x", (bits & 1) != 0, (bits & 2) != 0, (bits & 4) != 0, role, 1));
+      }
+    }
+    int cases = 0;
+    for (NodeView a0 : views) {
+      for (NodeView b0 : views) {
+        NodeView a = new NodeView("n1", a0.reachable(), a0.standby(), a0.banned(), a0.role(), 1);
+        NodeView b = new NodeView("n2", b0.reachable(), b0.standby(), b0.banned(), b0.role(), 2);
+        for (boolean failback : new boolean[] {false, true}) {
+          Decision d = decide(Optional.of("n1"), failback, a, b);
+          cases++;
+          boolean anyStopFailed = a.role().equals("stop-failed") || b.role().equals("stop-failed");
+          boolean twoHolders = a.holding() && b.holding();
+          if (d instanceof Promote p) {
+            NodeView t = p.node().equals("n1") ? a : b;
+            assertTrue(t.eligible(), "promote an ineligible node: " + a + b);
+            assertTrue(!a.holding() && !b.holding() && !anyStopFailed, "promote while something holds or is fenced: " + a + b);
+          }
+          if (d instanceof Move m) {
+            NodeView to = m.to().equals("n1") ? a : b;
+            NodeView from = m.from().equals("n1") ? a : b;
+            assertTrue(to.eligible() && from.holding() && !twoHolders && !anyStopFailed, "bad move: " + a + b);
+          }
+          if (twoHolders) assertInstanceOf(DemoteExtra.class, d, a + " " + b);
+        }
+      }
+    }
+    assertEquals(64 * 64 * 2, cases);
+  }
+}

@@ -97,6 +97,17 @@ public final class ConfigLoader {
       m.finish();
     }
 
+    HanfsConfig.Lease lease = new HanfsConfig.Lease(Duration.ofSeconds(2), Duration.ofMillis(500), Duration.ofSeconds(15));
+    Optional<ObjectReader> leaseReader = h.object("lease", false);
+    if (leaseReader.isPresent()) {
+      ObjectReader l = leaseReader.get();
+      Optional<Duration> duration = l.duration("duration", Duration.ofMillis(1500), Duration.ofSeconds(60), lease.duration());
+      Optional<Duration> margin = l.duration("margin", Duration.ofMillis(200), Duration.ofSeconds(30), lease.margin());
+      Optional<Duration> grace = l.duration("restart-grace", Duration.ofSeconds(0), Duration.ofMinutes(10), lease.restartGrace());
+      l.finish();
+      if (duration.isPresent() && margin.isPresent() && grace.isPresent()) lease = new HanfsConfig.Lease(duration.get(), margin.get(), grace.get());
+    }
+
     List<Node> nodes = new ArrayList<>();
     Map<String, String> nodePaths = new HashMap<>();
     Map<String, String> addressPaths = new HashMap<>();
@@ -130,6 +141,10 @@ public final class ConfigLoader {
     if (nodes.stream().noneMatch(Node::isData) && errors.isEmpty()) {
       h.error("nodes", "has no node with the data role", "give at least one node roles = [data]");
     }
+    if (nodes.size() == 2 && errors.isEmpty()) {
+      h.error("nodes", "has two voting nodes: a majority of two needs both, so either failing stops the service",
+          "add a third node with roles = [witness] (it holds no data and needs little)");
+    }
     localNode.ifPresent(ln -> {
       if (!nodePaths.containsKey(ln)) h.error("node", "\"" + ln + "\" is not in hanfs.nodes", "use one of " + nodePaths.keySet());
     });
@@ -146,7 +161,7 @@ public final class ConfigLoader {
     h.finish();
     crossResourceChecks(h, resources, errors);
     if (!errors.isEmpty()) throw new InvalidConfigException(errors);
-    return new HanfsConfig(clusterName, localNode, stateDir, List.copyOf(nodes), management, remotingPort, List.copyOf(resources));
+    return new HanfsConfig(clusterName, localNode, stateDir, List.copyOf(nodes), management, remotingPort, lease, List.copyOf(resources));
   }
 
   private static Optional<Resource> readResource(ObjectReader r, List<Node> nodes, Map<String, String> nodePaths) {

@@ -14,7 +14,24 @@ public record HanfsConfig(
     List<Node> nodes,
     Management management,
     int remotingPort,
+    Lease lease,
     List<Resource> resources) {
+
+  /**
+   * The active role's majority lease: the holder renews every {@code duration / 6}; voters grant
+   * another holder only {@code margin} after the old grant expired on their own clock. A daemon
+   * stopped on purpose gets {@code restartGrace} to come back and adopt the running stack.
+   */
+  public record Lease(java.time.Duration duration, java.time.Duration margin, java.time.Duration restartGrace) {
+    public java.time.Duration renewInterval() {
+      return duration.dividedBy(6);
+    }
+  }
+
+  /** Data nodes and the witness vote on leases. */
+  public List<Node> voters() {
+    return nodes;
+  }
 
   public enum Role { DATA, WITNESS }
 

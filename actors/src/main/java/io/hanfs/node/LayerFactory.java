@@ -16,6 +16,8 @@ import io.hanfs.node.resource.replication.SharedDiskLayer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import io.hanfs.node.resource.lease.LeaseView;
 
 /** Builds the four real layers of a resource from its config. */
 public final class LayerFactory {
@@ -34,6 +36,17 @@ public final class LayerFactory {
     return stateDir.resolve("run").resolve(r.name());
   }
 
+  /** A resource's layers and what to run after each lease renewal (the VIP's kernel lifetime). */
+  public record Stack(Map<String, Layer> layers, Runnable onLeaseRenewed) {}
+
+  public Stack stack(Resource r, LeaseView lease) {
+    Duration cmd = r.operationTimeout().dividedBy(2);
+    FloatingIpLayer vip = new FloatingIpLayer(r.floatingIp(), new IpDriver(runner, cmd), Optional.of(lease));
+    Map<String, Layer> layers = new java.util.HashMap<>(layers(r));
+    layers.put("floating-ip", vip);
+    return new Stack(Map.copyOf(layers), vip::renewLifetime);
+  }
+
   public Map<String, Layer> layers(Resource r) {
     // Single commands get a share of the operation timeout; the layer as a whole gets all of it.
     Duration cmd = r.operationTimeout().dividedBy(2);
@@ -50,7 +63,7 @@ public final class LayerFactory {
         "replication", replication,
         "filesystem", new FilesystemLayer(r.filesystem(), fs),
         "nfs", nfs,
-        "floating-ip", new FloatingIpLayer(r.floatingIp(), new IpDriver(runner, cmd)));
+        "floating-ip", new FloatingIpLayer(r.floatingIp(), new IpDriver(runner, cmd), Optional.empty()));
   }
 
   public static LayerFactory forConfig(HanfsConfig config, CommandRunner runner) {

@@ -3,7 +3,6 @@ package io.hanfs.node;
 import io.hanfs.CborSerializable;
 import io.hanfs.config.HanfsConfig;
 import io.hanfs.config.HanfsConfig.Resource;
-import io.hanfs.node.resource.Layer;
 import io.hanfs.node.resource.ResourceAgent;
 import io.hanfs.node.resource.ResourceStatus;
 import io.hanfs.persistence.EpochStore;
@@ -12,7 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
-import java.util.function.Function;
+import java.util.function.BiFunction;
+import io.hanfs.node.resource.lease.LeaseView;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -39,13 +39,17 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
 
   public record GetStatus(ActorRef<NodeStatus> replyTo) implements Command {}
 
+  /** Local only: the resource agents, e.g. to prepare a deliberate restart. */
+  public record GetAgents(ActorRef<List<ActorRef<ResourceAgent.Command>>> replyTo) implements Command, NoSerializationVerificationNeeded {}
+
   /** Local only: a child's status, never sent across nodes. */
   private record StatusChanged(ResourceStatus status) implements Command, NoSerializationVerificationNeeded {}
 
   public record NodeStatus(String node, List<String> roles, List<ResourceStatus> resources) implements CborSerializable {}
 
-  public static Behavior<Command> create(HanfsConfig config, String nodeName, EpochStore epochs, Function<Resource, Map<String, Layer>> layers) {
-    return Behaviors.setup(ctx -> new NodeAgent(ctx, config, nodeName, epochs, layers));
+  public static Behavior<Command> create(HanfsConfig config, String nodeName, EpochStore epochs,
+      BiFunction<Resource, LeaseView, LayerFactory.Stack> stacks) {
+    return Behaviors.setup(ctx -> new NodeAgent(ctx, config, nodeName, epochs, stacks));
   }
 
   private final HanfsConfig config;
@@ -54,7 +58,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   private final Map<String, ResourceStatus> statuses = new LinkedHashMap<>();
 
   private NodeAgent(ActorContext<Command> ctx, HanfsConfig config, String nodeName, EpochStore epochs,
-      Function<Resource, Map<String, Layer>> layers) {
+      BiFunction<Resource, LeaseView, LayerFactory.Stack> stacks) {
     super(ctx);
     this.config = config;
     this.nodeName = nodeName;
@@ -62,8 +66,11 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     if (!data) return;
     Executor blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(BLOCKING_DISPATCHER));
     ActorRef<ResourceStatus> listener = ctx.messageAdapter(ResourceStatus.class, StatusChanged::new);
+    ResourceAgent.LeaseSettings lease = new ResourceAgent.LeaseSettings(nodeName, config.voters().size(), config.lease());
     for (Resource r : config.resources()) {
-      agents.put(r.name(), ctx.spawn(ResourceAgent.create(r, layers.apply(r), epochs, listener, blocking),
+      LeaseView view = new LeaseView(config.lease().margin());
+      LayerFactory.Stack stack = stacks.apply(r, view);
+      agents.put(r.name(), ctx.spawn(ResourceAgent.create(r, stack.layers(), view, stack.onLeaseRenewed(), lease, epochs, listener, blocking),
           "resource-" + r.name(), DispatcherSelector.fromConfig(BLOCKING_DISPATCHER)));
     }
   }
@@ -76,6 +83,10 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
         .onMessage(GetStatus.class, g -> {
           List<String> roles = config.node(nodeName).map(n -> n.roles().stream().map(x -> x.name().toLowerCase()).sorted().toList()).orElse(List.of());
           g.replyTo().tell(new NodeStatus(nodeName, roles, new ArrayList<>(statuses.values())));
+          return this;
+        })
+        .onMessage(GetAgents.class, g -> {
+          g.replyTo().tell(List.copyOf(agents.values()));
           return this;
         })
         .onMessage(StatusChanged.class, s -> {

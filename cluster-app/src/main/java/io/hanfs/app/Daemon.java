@@ -13,7 +13,6 @@ import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.management.javadsl.PekkoManagement;
 
 /** {@code hanfs run}: one node's actor system, its NodeAgent and Management HTTP. */
@@ -37,8 +36,9 @@ public final class Daemon {
   public static int run(HanfsConfig config, String nodeName) throws IOException {
     HanfsConfig.Node self = config.node(nodeName).orElseThrow();
     EpochStore epochs = new EpochStore(config.stateDir().resolve("epochs"));
+    EpochStore voterEpochs = new EpochStore(config.stateDir().resolve("voter-epochs"));
     LayerFactory layers = LayerFactory.forConfig(config, new CommandRunner());
-    Behavior<NodeAgent.Command> root = Behaviors.setup(ctx -> NodeAgent.create(config, nodeName, epochs, layers::layers));
+    Behavior<NodeAgent.Command> root = NodeGuardian.create(config, nodeName, epochs, voterEpochs, layers);
     ActorSystem<NodeAgent.Command> system = ActorSystem.create(root, config.clusterName(), systemConfig(config, self));
     ActorRef<NodeAgent.Command> agent = system;
     HanfsExtension.ID.get(system).set(agent, config);

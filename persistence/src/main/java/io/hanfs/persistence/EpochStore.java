@@ -36,8 +36,17 @@ public final class EpochStore {
     Path f = file(resource);
     if (!Files.exists(f)) return 0;
     String text = Files.readString(f, StandardCharsets.UTF_8).trim();
-    if (!text.matches("\\d{1,18}")) throw new IOException("corrupt epoch file " + f + ": \"" + text + "\"");
-    return Long.parseLong(text);
+    if (!text.matches("\\d{1,18}( [a-z][a-z0-9-]{0,31})?")) throw new IOException("corrupt epoch file " + f + ": \"" + text + "\"");
+    return Long.parseLong(text.split(" ")[0]);
+  }
+
+  /** The node the stored epoch was granted to, when it was stored with one (lease voters do). */
+  public synchronized java.util.Optional<String> holder(String resource) throws IOException {
+    Path f = file(resource);
+    if (!Files.exists(f)) return java.util.Optional.empty();
+    current(resource);
+    String[] parts = Files.readString(f, StandardCharsets.UTF_8).trim().split(" ");
+    return parts.length > 1 ? java.util.Optional.of(parts[1]) : java.util.Optional.empty();
   }
 
   /**
@@ -45,11 +54,17 @@ public final class EpochStore {
    * (and writes nothing) for an epoch that is not newer.
    */
   public synchronized boolean advanceTo(String resource, long epoch) throws IOException {
+    return advanceTo(resource, epoch, null);
+  }
+
+  /** As {@link #advanceTo(String, long)}, recording the holder the epoch belongs to. */
+  public synchronized boolean advanceTo(String resource, long epoch, String holder) throws IOException {
     if (epoch <= current(resource)) return false;
+    if (holder != null && !RESOURCE.matcher(holder).matches()) throw new IllegalArgumentException("bad holder name: " + holder);
     Path f = file(resource);
     Path tmp = dir.resolve(resource + ".epoch.tmp");
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-      ch.write(ByteBuffer.wrap((epoch + "\n").getBytes(StandardCharsets.UTF_8)));
+      ch.write(ByteBuffer.wrap((epoch + (holder == null ? "" : " " + holder) + "\n").getBytes(StandardCharsets.UTF_8)));
       ch.force(true);
     }
     Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -27,6 +27,16 @@ class EpochStoreTest {
   }
 
   @Test
+  void keepsTheHolderAnEpochWasGrantedTo() throws IOException {
+    EpochStore s = new EpochStore(dir);
+    assertTrue(s.advanceTo("home", 3, "n2"));
+    assertEquals(3, new EpochStore(dir).current("home"));
+    assertEquals("n2", new EpochStore(dir).holder("home").orElseThrow());
+    assertTrue(s.advanceTo("home", 4));
+    assertTrue(s.holder("home").isEmpty());
+  }
+
+  @Test
   void survivesAReopen() throws IOException {
     new EpochStore(dir).advanceTo("home", 42);
     assertEquals(42, new EpochStore(dir).current("home"));

@@ -1,7 +1,10 @@
 package io.hanfs.node.resource;
 
 import io.hanfs.CborSerializable;
+import io.hanfs.config.HanfsConfig;
 import io.hanfs.config.HanfsConfig.Resource;
+import io.hanfs.node.resource.lease.LeaseView;
+import io.hanfs.node.resource.lease.ResourceLease;
 import io.hanfs.node.resource.LayerActor.Completed;
 import io.hanfs.node.resource.LayerActor.MonitorFailed;
 import io.hanfs.node.resource.LayerActor.Op;
@@ -49,6 +52,12 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
   /** Local only: what a child layer actor reports. */
   private record LayerEvent(LayerActor.Event event) implements Command, NoSerializationVerificationNeeded {}
 
+  /** Local only: what this resource's lease reports. */
+  private record LeaseEvent(ResourceLease.Event event) implements Command, NoSerializationVerificationNeeded {}
+
+  /** Before a deliberate daemon restart: ask the voters to keep the lease for restart-grace. */
+  public record PrepareRestart(ActorRef<Boolean> replyTo) implements Command, NoSerializationVerificationNeeded {}
+
   public sealed interface Reply extends CborSerializable {}
 
   /** The request is done; the status is the state after it. */
@@ -62,21 +71,31 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
 
   public enum Role { PROBING, SECONDARY, PROMOTING, PRIMARY, DEMOTING, RESTARTING, FENCING, STOP_FAILED, START_FAILED, NEEDS_MOVE }
 
-  private enum Kind { PROBE, PROMOTE, ROLLBACK, DEMOTE, RESTART, FENCE, MOVE_AWAY }
+  private enum Kind { PROBE, ACQUIRE, ADOPT, PROMOTE, ROLLBACK, DEMOTE, RESTART, FENCE, MOVE_AWAY }
+
+  /** How this node takes part in the resource's majority lease. */
+  public record LeaseSettings(String nodeName, int voters, HanfsConfig.Lease lease) {}
 
   private record Step(String layer, Op op) {}
 
   /** Layer names in promote order. */
   static final List<String> ORDER = List.of("replication", "filesystem", "nfs", "floating-ip");
 
-  public static Behavior<Command> create(Resource resource, Map<String, Layer> layers, EpochStore epochs,
-      ActorRef<ResourceStatus> statusListener, Executor blocking) {
-    return Behaviors.setup(ctx -> new ResourceAgent(ctx, resource, layers, epochs, statusListener, blocking));
+  /**
+   * @param layers the four layers by name
+   * @param leaseView the lease as the floating IP layer reads it
+   * @param onLeaseRenewed run (on the blocking executor) after every renewal, to push the VIP's lifetime
+   */
+  public static Behavior<Command> create(Resource resource, Map<String, Layer> layers, LeaseView leaseView, Runnable onLeaseRenewed,
+      LeaseSettings leaseSettings, EpochStore epochs, ActorRef<ResourceStatus> statusListener, Executor blocking) {
+    return Behaviors.setup(ctx -> new ResourceAgent(ctx, resource, layers, leaseView, onLeaseRenewed, leaseSettings, epochs, statusListener, blocking));
   }
 
   private final Resource resource;
   private final EpochStore epochs;
   private final ActorRef<ResourceStatus> statusListener;
+  private final ActorRef<ResourceLease.Command> lease;
+  private final HanfsConfig.Lease leaseConfig;
   private final Map<String, ActorRef<LayerActor.Command>> children = new LinkedHashMap<>();
   private final Map<String, LayerStatus> layerStatus = new LinkedHashMap<>();
   private final Deque<Long> failureTimes = new ArrayDeque<>();
@@ -88,13 +107,18 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
   private final Deque<Step> plan = new ArrayDeque<>();
   private ActorRef<Reply> pending;
   private String failure;
+  private Role roleBeforeAcquire = Role.SECONDARY;
 
-  private ResourceAgent(ActorContext<Command> ctx, Resource resource, Map<String, Layer> layers, EpochStore epochs,
-      ActorRef<ResourceStatus> statusListener, Executor blocking) {
+  private ResourceAgent(ActorContext<Command> ctx, Resource resource, Map<String, Layer> layers, LeaseView leaseView, Runnable onLeaseRenewed,
+      LeaseSettings leaseSettings, EpochStore epochs, ActorRef<ResourceStatus> statusListener, Executor blocking) {
     super(ctx);
     this.resource = resource;
     this.epochs = epochs;
     this.statusListener = statusListener;
+    this.leaseConfig = leaseSettings.lease();
+    this.lease = ctx.spawn(ResourceLease.create(resource.name(), leaseSettings.nodeName(), leaseSettings.voters(),
+        leaseConfig.duration(), leaseConfig.margin(), leaseView, onLeaseRenewed, blocking,
+        ctx.messageAdapter(ResourceLease.Event.class, LeaseEvent::new)), "lease");
     ActorRef<LayerActor.Event> events = ctx.messageAdapter(LayerActor.Event.class, LayerEvent::new);
     for (String name : ORDER) {
       Layer layer = layers.get(name);
@@ -120,6 +144,12 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
           return this;
         })
         .onMessage(LayerEvent.class, e -> onLayerEvent(e.event()))
+        .onMessage(LeaseEvent.class, e -> onLeaseEvent(e.event()))
+        .onMessage(PrepareRestart.class, p -> {
+          if (role == Role.PRIMARY && !busy()) lease.tell(new ResourceLease.Extend(leaseConfig.restartGrace(), p.replyTo()));
+          else p.replyTo().tell(true);
+          return this;
+        })
         .build();
   }
 
@@ -149,9 +179,58 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
     epoch = allow.epoch();
     failureTimes.clear();
     pending = p.replyTo();
-    setRole(Role.PROMOTING, "promoting under epoch " + epoch);
-    begin(Kind.PROMOTE, ORDER.stream().map(l -> new Step(l, Op.START)).toList());
+    roleBeforeAcquire = role;
+    kind = Kind.ACQUIRE;
+    setRole(Role.PROMOTING, "acquiring the lease under epoch " + epoch);
+    lease.tell(new ResourceLease.Acquire(epoch));
     return this;
+  }
+
+  private Behavior<Command> onLeaseEvent(ResourceLease.Event event) {
+    if (event instanceof ResourceLease.Acquired a) {
+      if (kind == Kind.ACQUIRE) {
+        setRole(Role.PROMOTING, "promoting under epoch " + epoch);
+        begin(Kind.PROMOTE, ORDER.stream().map(l -> new Step(l, Op.START)).toList());
+      } else if (kind == Kind.ADOPT) {
+        kind = null;
+        long up = ORDER.stream().filter(l -> layerStatus.get(l).state().equals("up")).count();
+        if (up == ORDER.size()) {
+          setRole(Role.PRIMARY, "adopted the running stack under epoch " + epoch);
+          monitoring(true);
+        } else {
+          setRole(Role.PROMOTING, "completing the half-started stack under epoch " + epoch);
+          begin(Kind.PROMOTE, ORDER.stream().map(l -> new Step(l, Op.START)).toList());
+        }
+      }
+    } else if (event instanceof ResourceLease.NotAcquired n) {
+      if (kind == Kind.ACQUIRE) {
+        kind = null;
+        setRole(roleBeforeAcquire, "promotion refused: " + n.reason());
+        answer(new Refused("LEASE_NOT_GRANTED", n.reason()));
+      } else if (kind == Kind.ADOPT) {
+        kind = null;
+        setRole(Role.DEMOTING, "found running but cannot renew the lease (" + n.reason() + "); taking it down");
+        begin(Kind.DEMOTE, reversed(ORDER).stream().map(l -> new Step(l, Op.STOP)).toList());
+      }
+    } else if (event instanceof ResourceLease.Lost l) {
+      onLeaseLost(l.reason());
+    }
+    return this;
+  }
+
+  /** No majority renewed the lease: stop serving now, VIP first, without asking anyone. */
+  private void onLeaseLost(String why) {
+    if (role == Role.PRIMARY && !busy()) {
+      monitoring(false);
+      setRole(Role.DEMOTING, "lease lost, stopping: " + why);
+      begin(Kind.DEMOTE, reversed(ORDER).stream().map(l -> new Step(l, Op.STOP)).toList());
+    } else if (kind == Kind.PROMOTE || kind == Kind.RESTART) {
+      monitoring(false);
+      failure = "lease lost during " + kind.name().toLowerCase() + ": " + why;
+      setRole(Role.DEMOTING, failure);
+      // The step in flight finishes on its own; its late answer is ignored, the stops follow.
+      begin(Kind.ROLLBACK, reversed(ORDER).stream().map(l -> new Step(l, Op.STOP)).toList());
+    }
   }
 
   private Behavior<Command> onDemote(Demote d) {
@@ -203,6 +282,7 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
   private void onStepFailed(Completed c) {
     String why = c.layer() + " " + c.op().name().toLowerCase() + " failed: " + c.error();
     switch (kind) {
+      case ACQUIRE, ADOPT -> { }
       case PROBE -> {
         // Cannot even read the state: do not guess; stay passive and say so.
         kind = null;
@@ -293,6 +373,7 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
     kind = null;
     switch (finished) {
       case PROBE -> adopt();
+      case ACQUIRE, ADOPT -> { }
       case PROMOTE, RESTART -> {
         failure = null;
         setRole(Role.PRIMARY, finished == Kind.PROMOTE ? "active under epoch " + epoch : "restarted, active under epoch " + epoch);
@@ -300,14 +381,17 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
         answer(new Done(status()));
       }
       case DEMOTE -> {
-        setRole(Role.SECONDARY, "standing by");
+        lease.tell(new ResourceLease.Release());
+        setRole(Role.SECONDARY, message.startsWith("lease lost") ? message.replace("stopping", "stopped") : "standing by");
         answer(new Done(status()));
       }
       case ROLLBACK -> {
+        lease.tell(new ResourceLease.Release());
         setRole(Role.START_FAILED, "promotion failed and was rolled back: " + failure);
         answer(new Failed(failure, status()));
       }
       case MOVE_AWAY -> {
+        lease.tell(new ResourceLease.Release());
         setRole(Role.NEEDS_MOVE, "needs-move: " + failure);
         answer(new Failed(failure, status()));
       }
@@ -318,12 +402,22 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
     }
   }
 
-  /** After the startup probe: adopt a fully running stack, clean up a partial one. */
+  /**
+   * After the startup probe: a running stack (or its lower layers, e.g. when the VIP's kernel
+   * lifetime ran out while the daemon was down) is adopted if this node can renew the lease
+   * under its epoch; anything else that runs is taken down.
+   */
   private void adopt() {
     long up = ORDER.stream().filter(l -> layerStatus.get(l).state().equals("up")).count();
-    if (up == ORDER.size()) {
-      setRole(Role.PRIMARY, "adopted the running stack under epoch " + epoch);
-      monitoring(true);
+    boolean prefix = true;
+    for (int i = 0; i < ORDER.size(); i++) {
+      boolean isUp = layerStatus.get(ORDER.get(i)).state().equals("up");
+      if (isUp && i > 0 && !layerStatus.get(ORDER.get(i - 1)).state().equals("up")) prefix = false;
+    }
+    if (up > 0 && prefix) {
+      kind = Kind.ADOPT;
+      setRole(Role.PROBING, "found " + up + " of " + ORDER.size() + " layers up; renewing the lease under epoch " + epoch);
+      lease.tell(new ResourceLease.Acquire(epoch));
     } else if (up == 0) {
       setRole(Role.SECONDARY, "standing by");
     } else {

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hanfs.config.ConfigLoader;
+import io.hanfs.config.HanfsConfig;
 import io.hanfs.config.HanfsConfig.Resource;
+import io.hanfs.node.resource.lease.LeaseView;
+import io.hanfs.voter.LeaseVoter;
 import io.hanfs.persistence.EpochStore;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,10 +68,26 @@ class ResourceAgentTest {
         """.formatted(threshold)).resources().get(0);
   }
 
+  static final HanfsConfig.Lease LEASE = new HanfsConfig.Lease(Duration.ofMillis(1500), Duration.ofMillis(300), Duration.ofSeconds(5));
+
   ActorRef<ResourceAgent.Command> spawn(int threshold) throws Exception {
+    // A real voter (this test's single-node majority) answers the lease; its epochs go to the temp dir.
+    spawned.add(testKit.spawn(LeaseVoter.create("n1", new EpochStore(dir.resolve("voter")), LEASE.duration(), LEASE.margin(), Duration.ZERO)));
     Map<String, Layer> asLayers = Collections.unmodifiableMap(new LinkedHashMap<>(layers));
     TestProbe<ResourceStatus> statuses = testKit.createTestProbe();
-    return testKit.spawn(ResourceAgent.create(resource(threshold), asLayers, epochs, statuses.getRef(), Executors.newCachedThreadPool()));
+    ActorRef<ResourceAgent.Command> agent = testKit.spawn(ResourceAgent.create(resource(threshold), asLayers, new LeaseView(LEASE.margin()), () -> { },
+        new ResourceAgent.LeaseSettings("n1", 1, LEASE), epochs, statuses.getRef(), Executors.newCachedThreadPool()));
+    spawned.add(agent);
+    return agent;
+  }
+
+  final List<ActorRef<?>> spawned = new java.util.ArrayList<>();
+
+  /** Each test gets its own voter: the previous test's voter and agent are stopped. */
+  @org.junit.jupiter.api.AfterEach
+  void stopSpawned() {
+    spawned.forEach(r -> testKit.stop(r, Duration.ofSeconds(5)));
+    spawned.clear();
   }
 
   ResourceStatus status(ActorRef<ResourceAgent.Command> agent) {
@@ -245,11 +264,58 @@ class ResourceAgentTest {
   }
 
   @Test
-  void aHalfStartedStackIsTakenDownAtStartup() throws Exception {
+  void aStackWhoseLowerLayersRunIsCompletedUnderTheLease() throws Exception {
+    epochs.advanceTo("home", 2);
     layers.get("replication").active.set(true);
     layers.get("filesystem").active.set(true);
+    layers.get("nfs").active.set(true);
+    var agent = spawn(3);
+    awaitRole(agent, "primary");
+    assertEquals(List.of("start replication", "start filesystem", "start nfs", "start floating-ip"), journal,
+        "the starts of running layers are no-ops; only the VIP really starts");
+    assertEquals(2, status(agent).epoch());
+  }
+
+  @Test
+  void aStackWithAHoleIsTakenDownAtStartup() throws Exception {
+    layers.get("filesystem").active.set(true);
+    layers.get("floating-ip").active.set(true);
     var agent = spawn(3);
     awaitRole(agent, "secondary");
     assertEquals(List.of("stop floating-ip", "stop nfs", "stop filesystem", "stop replication"), journal);
+  }
+
+  @Test
+  void aPromotionWithoutTheLeaseChangesNothing() throws Exception {
+    var agent = spawn(3);
+    awaitRole(agent, "secondary");
+    // Another holder owns the lease at the (only) voter: this node must not promote.
+    TestProbe<LeaseVoter.Answer> p = testKit.createTestProbe();
+    @SuppressWarnings("unchecked")
+    ActorRef<LeaseVoter.Command> voter = (ActorRef<LeaseVoter.Command>) spawned.get(0);
+    Thread.sleep(LEASE.margin().toMillis() + 100); // past the new voter's quiet period
+    voter.tell(new LeaseVoter.Request("home", "n2", 7, 1, p.getRef()));
+    assertInstanceOf(LeaseVoter.Granted.class, p.receiveMessage());
+    ResourceAgent.Refused r = assertInstanceOf(ResourceAgent.Refused.class, promote(agent, 0));
+    assertEquals("LEASE_NOT_GRANTED", r.reason());
+    assertTrue(r.message().contains("epoch 1 is stale") || r.message().contains("held by n2"), r.message());
+    assertEquals(List.of(), journal, "no layer was touched");
+    assertEquals("secondary", status(agent).role());
+  }
+
+  @Test
+  void losingTheLeaseTakesTheStackDownVipFirst() throws Exception {
+    var agent = spawn(3);
+    awaitRole(agent, "secondary");
+    promote(agent, 0);
+    journal.clear();
+    // The voter disappears: no majority renews the lease any more.
+    testKit.stop(spawned.get(0), Duration.ofSeconds(5));
+    long t0 = System.nanoTime();
+    awaitRole(agent, "secondary");
+    long tookMs = (System.nanoTime() - t0) / 1_000_000;
+    assertEquals(List.of("stop floating-ip", "stop nfs", "stop filesystem", "stop replication"), journal);
+    assertTrue(status(agent).message().contains("lease lost"), status(agent).message());
+    assertTrue(tookMs < LEASE.duration().toMillis() + 1000, "stopped within the lease: " + tookMs + " ms");
   }
 }

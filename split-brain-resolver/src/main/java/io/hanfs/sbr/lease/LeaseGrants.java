@@ -28,6 +28,7 @@ public final class LeaseGrants {
   private final long marginNanos;
   private final Map<String, Grant> grants = new HashMap<>();
   private final Map<String, Long> highest = new HashMap<>();
+  private final Map<String, String> highestHolder = new HashMap<>();
 
   public LeaseGrants(long durationNanos, long marginNanos) {
     this.durationNanos = durationNanos;
@@ -37,6 +38,14 @@ public final class LeaseGrants {
   /** Restores the highest epochs persisted by this voter before a restart. */
   public void restoreHighest(String resource, long epoch) {
     highest.merge(resource, epoch, Math::max);
+  }
+
+  /** Restores the highest epoch together with the node it was granted to. */
+  public void restoreHighest(String resource, long epoch, String holder) {
+    if (epoch >= highestEpoch(resource)) {
+      highest.put(resource, epoch);
+      highestHolder.put(resource, holder);
+    }
   }
 
   public long highestEpoch(String resource) {
@@ -59,6 +68,10 @@ public final class LeaseGrants {
     if (epoch < top) {
       return new Refused("epoch " + epoch + " is older than epoch " + top + " seen by this voter", top, Optional.ofNullable(grants.get(resource)).map(Grant::holder));
     }
+    String topHolder = highestHolder.get(resource);
+    if (epoch == top && topHolder != null && !topHolder.equals(holder)) {
+      return new Refused("epoch " + epoch + " belongs to " + topHolder + "; a new holder needs a new epoch", top, Optional.of(topHolder));
+    }
     Grant g = grants.get(resource);
     if (g != null && !g.holder().equals(holder) && now < g.expiresAtNanos() + marginNanos) {
       long waitMs = (g.expiresAtNanos() + marginNanos - now) / 1_000_000;
@@ -69,6 +82,7 @@ public final class LeaseGrants {
     }
     grants.put(resource, new Grant(holder, epoch, now + durationNanos));
     highest.put(resource, Math.max(top, epoch));
+    highestHolder.put(resource, holder);
     return new Granted(epoch, durationNanos);
   }
 

@@ -47,6 +47,17 @@ class LeaseTest {
   }
 
   @Test
+  void anEpochBelongsToOneHolder() {
+    LeaseGrants v = new LeaseGrants(L, M);
+    v.request("home", "n1", 5, 0);
+    assertInstanceOf(LeaseGrants.Refused.class, v.request("home", "n2", 5, 10 * L), "same epoch, other node");
+    LeaseGrants restarted = new LeaseGrants(L, M);
+    restarted.restoreHighest("home", 5, "n1");
+    assertInstanceOf(LeaseGrants.Refused.class, restarted.request("home", "n2", 5, 0));
+    assertInstanceOf(LeaseGrants.Granted.class, restarted.request("home", "n1", 5, 0));
+  }
+
+  @Test
   void resourcesAreIndependent() {
     LeaseGrants v = new LeaseGrants(L, M);
     v.request("home", "n1", 1, 0);

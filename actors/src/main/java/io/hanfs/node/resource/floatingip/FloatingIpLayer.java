@@ -1,19 +1,40 @@
 package io.hanfs.node.resource.floatingip;
 
 import io.hanfs.config.HanfsConfig.FloatingIp;
+import io.hanfs.exec.CommandResult;
 import io.hanfs.exec.CommandRunner;
+import io.hanfs.node.resource.lease.LeaseView;
+import java.util.Optional;
+import java.util.OptionalInt;
 import io.hanfs.node.resource.Layer;
 import io.hanfs.node.resource.LayerException;
 
-/** The floating IP: added last on promote (after a duplicate check), removed first on demote. */
+/**
+ * The floating IP: added last on promote (after a duplicate check), removed first on demote.
+ * Under a lease the address carries a kernel lifetime that ends before the lease could be
+ * granted elsewhere, renewed after every successful lease round: a daemon that is frozen or
+ * killed stops answering for the address by itself.
+ */
 public class FloatingIpLayer implements Layer {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FloatingIpLayer.class);
   private final FloatingIp vip;
   private final IpDriver ip;
+  private final Optional<LeaseView> lease;
   private volatile CommandRunner.Background announcer;
 
-  public FloatingIpLayer(FloatingIp vip, IpDriver ip) {
+  public FloatingIpLayer(FloatingIp vip, IpDriver ip, Optional<LeaseView> lease) {
     this.vip = vip;
     this.ip = ip;
+    this.lease = lease;
+  }
+
+  /** Called after each renewal of the lease: pushes the address's kernel lifetime forward. */
+  public void renewLifetime() {
+    if (lease.isEmpty()) return;
+    OptionalInt lft = lease.get().vipLifetimeSeconds(System.nanoTime());
+    if (lft.isEmpty() || !ip.hasAddress(vip.interfaceName(), vip.address())) return;
+    CommandResult r = ip.extend(vip.interfaceName(), vip.cidr(), lft.getAsInt());
+    if (!r.ok()) log.warn("cannot renew the lifetime of {}: {}", vip.cidr(), r.describe());
   }
 
   @Override
@@ -38,7 +59,24 @@ public class FloatingIpLayer implements Layer {
       throw new LayerException("another host already answers for " + vip.address()
           + " on " + vip.interfaceName() + "; refusing to take the address (duplicate IP)");
     }
-    ip.add(vip.interfaceName(), vip.cidr());
+    if (lease.isPresent()) {
+      // Right after a renewal the lease has the most time left; wait for one if needed.
+      OptionalInt lft = lease.get().vipLifetimeSeconds(System.nanoTime());
+      long waitUntil = System.nanoTime() + 1_000_000_000L;
+      while (lft.isEmpty() && lease.get().valid(System.nanoTime()) && System.nanoTime() < waitUntil) {
+        try {
+          Thread.sleep(10);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new LayerException("interrupted");
+        }
+        lft = lease.get().vipLifetimeSeconds(System.nanoTime());
+      }
+      if (lft.isEmpty()) throw new LayerException("the lease is not valid long enough to raise " + vip.cidr());
+      ip.add(vip.interfaceName(), vip.cidr(), lft.getAsInt());
+    } else {
+      ip.add(vip.interfaceName(), vip.cidr());
+    }
     if (vip.gratuitousArp() > 0) announcer = ip.announce(vip.interfaceName(), vip.address(), vip.gratuitousArp());
   }
 

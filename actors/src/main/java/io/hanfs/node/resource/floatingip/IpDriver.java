@@ -76,6 +76,18 @@ public class IpDriver {
     runner.run(List.of("ip", "addr", "add", cidr, "dev", iface), timeout).orThrow();
   }
 
+  /** Adds the address with a kernel lifetime: the kernel removes it unless {@link #extend} renews it. */
+  public void add(String iface, String cidr, int lifetimeSeconds) {
+    String lft = Integer.toString(lifetimeSeconds);
+    runner.run(List.of("ip", "addr", "add", cidr, "dev", iface, "valid_lft", lft, "preferred_lft", lft), timeout).orThrow();
+  }
+
+  /** Renews the kernel lifetime of an address that is present; fails when it is gone. */
+  public CommandResult extend(String iface, String cidr, int lifetimeSeconds) {
+    String lft = Integer.toString(lifetimeSeconds);
+    return runner.run(List.of("ip", "addr", "change", cidr, "dev", iface, "valid_lft", lft, "preferred_lft", lft), timeout);
+  }
+
   public void delete(String iface, String cidr) {
     runner.run(List.of("ip", "addr", "del", cidr, "dev", iface), timeout).orThrow();
   }

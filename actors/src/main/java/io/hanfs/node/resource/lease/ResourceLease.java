@@ -1,0 +1,230 @@
+package io.hanfs.node.resource.lease;
+
+import io.hanfs.sbr.lease.LeaseTerm;
+import io.hanfs.voter.LeaseVoter;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+
+/**
+ * The holder's side of one resource's majority lease on this node: acquires it under an epoch
+ * before a promotion, renews it while the resource is active, and tells the ResourceAgent the
+ * moment it is no longer valid, so the node stops serving without waiting for anyone (an
+ * asymmetric partition included: what counts is a majority of answers, not what this node sees).
+ */
+public final class ResourceLease extends AbstractBehavior<ResourceLease.Command> {
+
+  /** Local only: the lease actor and its ResourceAgent share a JVM. */
+  public sealed interface Command extends NoSerializationVerificationNeeded {}
+
+  public record Acquire(long epoch) implements Command {}
+
+  /** Give the lease back after a clean demote, so another node can be promoted at once. */
+  public record Release() implements Command {}
+
+  /** Ask the voters for a longer grant before a deliberate daemon restart. */
+  public record Extend(Duration forHow, ActorRef<Boolean> replyTo) implements Command {}
+
+  private record Tick() implements Command {}
+
+  private record VoterAnswer(LeaseVoter.Answer answer) implements Command {}
+
+  private record Voters(Receptionist.Listing listing) implements Command {}
+
+  /** What the lease tells its ResourceAgent. */
+  public sealed interface Event extends NoSerializationVerificationNeeded {}
+
+  public record Acquired(long epoch) implements Event {}
+
+  public record NotAcquired(long epoch, String reason) implements Event {}
+
+  public record Lost(long epoch, String reason) implements Event {}
+
+  private enum State { IDLE, ACQUIRING, HOLDING, EXTENDING }
+
+  public static Behavior<Command> create(String resource, String nodeName, int voterCount, Duration lease, Duration margin,
+      LeaseView view, Runnable onRenewed, Executor blocking, ActorRef<Event> parent) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        new ResourceLease(ctx, timers, resource, nodeName, voterCount, lease, margin, view, onRenewed, blocking, parent)));
+  }
+
+  private static final Duration TICK = Duration.ofMillis(50);
+  private static final Duration ACQUIRE_ROUND = Duration.ofMillis(100);
+  /** A renewal whose answers come later than this does not refresh the VIP's kernel lifetime. */
+  private static final long REFRESH_WINDOW_NANOS = 200_000_000L;
+
+  private final TimerScheduler<Command> timers;
+  private final String resource;
+  private final String nodeName;
+  private final Duration lease;
+  private final Duration margin;
+  private final LeaseView view;
+  private final Runnable onRenewed;
+  private final Executor blocking;
+  private final ActorRef<Event> parent;
+  private final ActorRef<LeaseVoter.Answer> answers;
+  private final LeaseTerm term;
+  private Set<ActorRef<LeaseVoter.Command>> voters = new HashSet<>();
+  private State state = State.IDLE;
+  private long epoch;
+  private long deadline;
+  private long nextRound;
+  private String lastDenial = "no voter answered";
+  private ActorRef<Boolean> extendReply;
+  private long extendRound;
+  private final Set<String> extendGrants = new HashSet<>();
+
+  private ResourceLease(ActorContext<Command> ctx, TimerScheduler<Command> timers, String resource, String nodeName, int voterCount,
+      Duration lease, Duration margin, LeaseView view, Runnable onRenewed, Executor blocking, ActorRef<Event> parent) {
+    super(ctx);
+    this.timers = timers;
+    this.resource = resource;
+    this.nodeName = nodeName;
+    this.lease = lease;
+    this.margin = margin;
+    this.view = view;
+    this.onRenewed = onRenewed;
+    this.blocking = blocking;
+    this.parent = parent;
+    this.term = new LeaseTerm(voterCount, lease.toNanos());
+    this.answers = ctx.messageAdapter(LeaseVoter.Answer.class, VoterAnswer::new);
+    ActorRef<Receptionist.Listing> listings = ctx.messageAdapter(Receptionist.Listing.class, Voters::new);
+    ctx.getSystem().receptionist().tell(Receptionist.subscribe(LeaseVoter.KEY, listings));
+    timers.startTimerWithFixedDelay("tick", new Tick(), TICK);
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Acquire.class, this::onAcquire)
+        .onMessage(Release.class, this::onRelease)
+        .onMessage(Extend.class, this::onExtend)
+        .onMessage(Tick.class, t -> onTick())
+        .onMessage(VoterAnswer.class, a -> onAnswer(a.answer()))
+        .onMessage(Voters.class, v -> {
+          voters = new HashSet<>(v.listing().getServiceInstances(LeaseVoter.KEY));
+          return this;
+        })
+        .build();
+  }
+
+  private Behavior<Command> onAcquire(Acquire a) {
+    if (state == State.HOLDING && a.epoch() == epoch && term.valid(System.nanoTime())) {
+      parent.tell(new Acquired(epoch));
+      return this;
+    }
+    epoch = a.epoch();
+    term.reset();
+    view.invalidate();
+    state = State.ACQUIRING;
+    lastDenial = "no voter answered";
+    deadline = System.nanoTime() + lease.multipliedBy(2).plus(margin).toNanos();
+    sendRound(System.nanoTime());
+    return this;
+  }
+
+  private Behavior<Command> onRelease(Release r) {
+    if (state != State.IDLE) {
+      for (ActorRef<LeaseVoter.Command> v : voters) v.tell(new LeaseVoter.Release(resource, nodeName, epoch));
+    }
+    state = State.IDLE;
+    term.reset();
+    view.invalidate();
+    return this;
+  }
+
+  private Behavior<Command> onExtend(Extend e) {
+    if (state != State.HOLDING) {
+      e.replyTo().tell(false);
+      return this;
+    }
+    state = State.EXTENDING;
+    extendReply = e.replyTo();
+    extendRound = System.nanoTime();
+    extendGrants.clear();
+    for (ActorRef<LeaseVoter.Command> v : voters) {
+      v.tell(new LeaseVoter.Extend(resource, nodeName, epoch, e.forHow().toMillis(), extendRound, answers));
+    }
+    // The VIP lifetime follows once a majority agreed (see onAnswer).
+    deadline = extendRound + e.forHow().toNanos();
+    return this;
+  }
+
+  private Behavior<Command> onTick() {
+    long now = System.nanoTime();
+    switch (state) {
+      case ACQUIRING -> {
+        if (term.valid(now)) {
+          state = State.HOLDING;
+          getContext().getLog().info("lease on {} acquired under epoch {}", resource, epoch);
+          parent.tell(new Acquired(epoch));
+        } else if (now >= deadline) {
+          state = State.IDLE;
+          parent.tell(new NotAcquired(epoch, "no majority (" + term.majority() + " voters) granted epoch " + epoch + " in time: " + lastDenial));
+        } else if (now >= nextRound) {
+          sendRound(now);
+        }
+      }
+      case HOLDING -> {
+        if (!term.valid(now)) {
+          state = State.IDLE;
+          view.invalidate();
+          getContext().getLog().warn("lease on {} (epoch {}) expired: {}", resource, epoch, lastDenial);
+          parent.tell(new Lost(epoch, "lease not renewed by a majority of voters in time (" + lastDenial + ")"));
+        } else if (now >= nextRound) {
+          sendRound(now);
+        }
+      }
+      case EXTENDING -> {
+        if (now >= deadline) state = State.IDLE;
+      }
+      case IDLE -> { }
+    }
+    return this;
+  }
+
+  private void sendRound(long now) {
+    long round = term.roundSent(now);
+    nextRound = now + (state == State.ACQUIRING ? ACQUIRE_ROUND : lease.dividedBy(6)).toNanos();
+    for (ActorRef<LeaseVoter.Command> v : voters) v.tell(new LeaseVoter.Request(resource, nodeName, epoch, round, answers));
+  }
+
+  private Behavior<Command> onAnswer(LeaseVoter.Answer a) {
+    if (!a.resource().equals(resource)) return this;
+    if (state == State.EXTENDING && a.round() == extendRound) {
+      if (a instanceof LeaseVoter.Granted g && extendGrants.add(g.voter()) && extendGrants.size() == term.majority()) {
+        extendReply.tell(true);
+        view.validUntil(deadline);
+        blocking.execute(onRenewed);
+      }
+      return this;
+    }
+    if (a instanceof LeaseVoter.Denied d) {
+      lastDenial = d.voter() + ": " + d.reason();
+      if (state == State.ACQUIRING && d.highestEpoch() > epoch) {
+        state = State.IDLE;
+        parent.tell(new NotAcquired(epoch, "epoch " + epoch + " is stale: voter " + d.voter() + " has seen epoch " + d.highestEpoch()));
+      }
+      return this;
+    }
+    LeaseVoter.Granted g = (LeaseVoter.Granted) a;
+    if (g.epoch() != epoch || (state != State.ACQUIRING && state != State.HOLDING)) return this;
+    if (term.granted(g.round(), g.voter())) {
+      long now = System.nanoTime();
+      view.validUntil(term.validUntil());
+      if (state == State.HOLDING && now - g.round() <= REFRESH_WINDOW_NANOS) blocking.execute(onRenewed);
+      if (state == State.ACQUIRING) onTick();
+    }
+    return this;
+  }
+}

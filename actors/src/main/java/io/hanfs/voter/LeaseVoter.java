@@ -1,0 +1,155 @@
+package io.hanfs.voter;
+
+import io.hanfs.CborSerializable;
+import io.hanfs.persistence.EpochStore;
+import io.hanfs.sbr.lease.LeaseGrants;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+
+/**
+ * This node's vote on active-role leases (every data node and the witness run one). Grants are
+ * kept on this node's monotonic clock only. The highest epoch of each resource (and its holder)
+ * is persisted before a grant is answered, so a restarted voter never goes back to an older
+ * epoch; and for restart-grace + margin after its own start it grants nobody but the holder of
+ * that persisted epoch, the one grant it may have forgotten.
+ */
+public final class LeaseVoter extends AbstractBehavior<LeaseVoter.Command> {
+
+  public static final ServiceKey<Command> KEY = ServiceKey.create(Command.class, "hanfs-lease-voter");
+
+  public sealed interface Command extends CborSerializable {}
+
+  /** Grant or renew {@code holder}'s lease on {@code resource} under {@code epoch}; {@code round} is echoed. */
+  public record Request(String resource, String holder, long epoch, long round, ActorRef<Answer> replyTo) implements Command {}
+
+  public record Release(String resource, String holder, long epoch) implements Command {}
+
+  /** A longer grant for a daemon restart. */
+  public record Extend(String resource, String holder, long epoch, long forMillis, long round, ActorRef<Answer> replyTo) implements Command {}
+
+  /** What this voter holds for a resource, for the leader's decisions and for status. */
+  public record Inspect(String resource, ActorRef<GrantInfo> replyTo) implements Command {}
+
+  public record GrantInfo(String voter, String resource, Optional<String> holder, long epoch, long remainingMillis, boolean blocking, long highestEpoch)
+      implements CborSerializable {}
+
+  public sealed interface Answer extends CborSerializable {
+    String voter();
+
+    String resource();
+
+    long round();
+  }
+
+  public record Granted(String voter, String resource, long epoch, long round) implements Answer {}
+
+  public record Denied(String voter, String resource, long round, String reason, long highestEpoch) implements Answer {}
+
+  public static Behavior<Command> create(String nodeName, EpochStore store, Duration lease, Duration margin, Duration restartGrace) {
+    return Behaviors.setup(ctx -> {
+      ctx.getSystem().receptionist().tell(Receptionist.register(KEY, ctx.getSelf()));
+      return new LeaseVoter(ctx, nodeName, store, lease, margin, restartGrace);
+    });
+  }
+
+  private final String nodeName;
+  private final EpochStore store;
+  private final LeaseGrants grants;
+  private final long quietUntil;
+  private final Map<String, Optional<String>> persistedHolder = new HashMap<>();
+
+  private LeaseVoter(ActorContext<Command> ctx, String nodeName, EpochStore store, Duration lease, Duration margin, Duration restartGrace) {
+    super(ctx);
+    this.nodeName = nodeName;
+    this.store = store;
+    this.grants = new LeaseGrants(lease.toNanos(), margin.toNanos());
+    this.quietUntil = System.nanoTime() + restartGrace.plus(margin).toNanos();
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Request.class, this::onRequest)
+        .onMessage(Release.class, r -> {
+          grants.release(r.resource(), r.holder(), r.epoch());
+          return this;
+        })
+        .onMessage(Extend.class, this::onExtend)
+        .onMessage(Inspect.class, this::onInspect)
+        .build();
+  }
+
+  private long highest(String resource) {
+    if (!persistedHolder.containsKey(resource)) {
+      try {
+        Optional<String> holder = store.holder(resource);
+        if (holder.isPresent()) grants.restoreHighest(resource, store.current(resource), holder.get());
+        else grants.restoreHighest(resource, store.current(resource));
+        persistedHolder.put(resource, holder);
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot read the voter's epoch of " + resource + ": " + e.getMessage(), e);
+      }
+    }
+    return grants.highestEpoch(resource);
+  }
+
+  private Behavior<Command> onRequest(Request r) {
+    long now = System.nanoTime();
+    long top = highest(r.resource());
+    Optional<String> lastHolder = persistedHolder.get(r.resource());
+    // Every grant this voter ever answered was for (highest epoch, its holder), and at most one is
+    // live at a time: after a restart only that holder may be granted until a forgotten grant
+    // (possibly extended for a daemon restart) must have run out.
+    if (now < quietUntil && grants.current(r.resource(), now).isEmpty() && lastHolder.isPresent()
+        && !lastHolder.get().equals(r.holder())) {
+      r.replyTo().tell(new Denied(nodeName, r.resource(), r.round(),
+          "voter " + nodeName + " restarted recently and may have forgotten a grant to " + lastHolder.get() + " (epoch " + top + ")", top));
+      return this;
+    }
+    LeaseGrants.Answer a = grants.request(r.resource(), r.holder(), r.epoch(), now);
+    if (a instanceof LeaseGrants.Granted g) {
+      if (g.epoch() > top) {
+        try {
+          store.advanceTo(r.resource(), g.epoch(), r.holder());
+          persistedHolder.put(r.resource(), Optional.of(r.holder()));
+        } catch (IOException e) {
+          grants.release(r.resource(), r.holder(), r.epoch());
+          r.replyTo().tell(new Denied(nodeName, r.resource(), r.round(), "cannot persist epoch: " + e.getMessage(), top));
+          return this;
+        }
+      }
+      r.replyTo().tell(new Granted(nodeName, r.resource(), g.epoch(), r.round()));
+    } else {
+      LeaseGrants.Refused d = (LeaseGrants.Refused) a;
+      r.replyTo().tell(new Denied(nodeName, r.resource(), r.round(), d.reason(), d.highestEpoch()));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onExtend(Extend e) {
+    LeaseGrants.Answer a = grants.extend(e.resource(), e.holder(), e.epoch(), System.nanoTime(), Duration.ofMillis(e.forMillis()).toNanos());
+    if (a instanceof LeaseGrants.Granted g) e.replyTo().tell(new Granted(nodeName, e.resource(), g.epoch(), e.round()));
+    else e.replyTo().tell(new Denied(nodeName, e.resource(), e.round(), ((LeaseGrants.Refused) a).reason(), grants.highestEpoch(e.resource())));
+    return this;
+  }
+
+  private Behavior<Command> onInspect(Inspect i) {
+    long now = System.nanoTime();
+    long top = highest(i.resource());
+    Optional<LeaseGrants.Grant> g = grants.current(i.resource(), now);
+    i.replyTo().tell(new GrantInfo(nodeName, i.resource(), g.map(LeaseGrants.Grant::holder), g.map(LeaseGrants.Grant::epoch).orElse(0L),
+        g.map(x -> (x.expiresAtNanos() - now) / 1_000_000).orElse(0L), grants.blocking(i.resource(), now), top));
+    return this;
+  }
+}

@@ -39,29 +39,49 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
 
   public record GetStatus(ActorRef<NodeStatus> replyTo) implements Command {}
 
+  /** Standby: this node must not hold resources (persisted on the node, reported to the leader). */
+  public record SetStandby(boolean on, ActorRef<NodeStatus> replyTo) implements Command {}
+
+  /** Maintenance: hanfs keeps monitoring but neither the leader nor the node acts (persisted). */
+  public record SetMaintenance(boolean on, ActorRef<NodeStatus> replyTo) implements Command {}
+
+  private record ReportTick() implements Command, NoSerializationVerificationNeeded {}
+
+  /** What every node tells the cluster leader, twice a second and on every change. */
+  public record Report(String node, ActorRef<Command> agent, boolean standby, boolean maintenance, List<ResourceStatus> resources)
+      implements CborSerializable {}
+
   /** Local only: the resource agents, e.g. to prepare a deliberate restart. */
   public record GetAgents(ActorRef<List<ActorRef<ResourceAgent.Command>>> replyTo) implements Command, NoSerializationVerificationNeeded {}
 
   /** Local only: a child's status, never sent across nodes. */
   private record StatusChanged(ResourceStatus status) implements Command, NoSerializationVerificationNeeded {}
 
-  public record NodeStatus(String node, List<String> roles, List<ResourceStatus> resources) implements CborSerializable {}
+  public record NodeStatus(String node, List<String> roles, boolean standby, boolean maintenance, List<ResourceStatus> resources)
+      implements CborSerializable {}
 
   public static Behavior<Command> create(HanfsConfig config, String nodeName, EpochStore epochs,
-      BiFunction<Resource, LeaseView, LayerFactory.Stack> stacks) {
-    return Behaviors.setup(ctx -> new NodeAgent(ctx, config, nodeName, epochs, stacks));
+      BiFunction<Resource, LeaseView, LayerFactory.Stack> stacks, ActorRef<Report> reportTo) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      timers.startTimerWithFixedDelay("report", new ReportTick(), java.time.Duration.ofMillis(500));
+      return new NodeAgent(ctx, config, nodeName, epochs, stacks, reportTo);
+    }));
   }
 
   private final HanfsConfig config;
   private final String nodeName;
   private final Map<String, ActorRef<ResourceAgent.Command>> agents = new LinkedHashMap<>();
   private final Map<String, ResourceStatus> statuses = new LinkedHashMap<>();
+  private final ActorRef<Report> reportTo;
+  private final NodeFlags flags;
 
   private NodeAgent(ActorContext<Command> ctx, HanfsConfig config, String nodeName, EpochStore epochs,
-      BiFunction<Resource, LeaseView, LayerFactory.Stack> stacks) {
+      BiFunction<Resource, LeaseView, LayerFactory.Stack> stacks, ActorRef<Report> reportTo) {
     super(ctx);
     this.config = config;
     this.nodeName = nodeName;
+    this.reportTo = reportTo;
+    this.flags = new NodeFlags(config.stateDir().resolve("flags"));
     boolean data = config.node(nodeName).map(HanfsConfig.Node::isData).orElse(false);
     if (!data) return;
     Executor blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(BLOCKING_DISPATCHER));
@@ -73,6 +93,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
       agents.put(r.name(), ctx.spawn(ResourceAgent.create(r, stack.layers(), view, stack.onLeaseRenewed(), lease, epochs, listener, blocking),
           "resource-" + r.name(), DispatcherSelector.fromConfig(BLOCKING_DISPATCHER)));
     }
+    if (flags.get("maintenance")) agents.values().forEach(a -> a.tell(new ResourceAgent.SetMaintenance(true)));
   }
 
   @Override
@@ -81,8 +102,24 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
         .onMessage(Promote.class, p -> forward(p.resource(), p.replyTo(), a -> a.tell(new ResourceAgent.Promote(p.epoch(), p.replyTo()))))
         .onMessage(Demote.class, d -> forward(d.resource(), d.replyTo(), a -> a.tell(new ResourceAgent.Demote(d.epoch(), d.replyTo()))))
         .onMessage(GetStatus.class, g -> {
-          List<String> roles = config.node(nodeName).map(n -> n.roles().stream().map(x -> x.name().toLowerCase()).sorted().toList()).orElse(List.of());
-          g.replyTo().tell(new NodeStatus(nodeName, roles, new ArrayList<>(statuses.values())));
+          g.replyTo().tell(nodeStatus());
+          return this;
+        })
+        .onMessage(SetStandby.class, m -> {
+          flags.set("standby", m.on());
+          report();
+          m.replyTo().tell(nodeStatus());
+          return this;
+        })
+        .onMessage(SetMaintenance.class, m -> {
+          flags.set("maintenance", m.on());
+          agents.values().forEach(a -> a.tell(new ResourceAgent.SetMaintenance(m.on())));
+          report();
+          m.replyTo().tell(nodeStatus());
+          return this;
+        })
+        .onMessage(ReportTick.class, t -> {
+          report();
           return this;
         })
         .onMessage(GetAgents.class, g -> {
@@ -90,10 +127,20 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
           return this;
         })
         .onMessage(StatusChanged.class, s -> {
-          statuses.put(s.status().name(), s.status());
+          ResourceStatus old = statuses.put(s.status().name(), s.status());
+          if (old == null || !old.role().equals(s.status().role()) || old.epoch() != s.status().epoch()) report();
           return this;
         })
         .build();
+  }
+
+  private NodeStatus nodeStatus() {
+    List<String> roles = config.node(nodeName).map(n -> n.roles().stream().map(x -> x.name().toLowerCase()).sorted().toList()).orElse(List.of());
+    return new NodeStatus(nodeName, roles, flags.get("standby"), flags.get("maintenance"), new ArrayList<>(statuses.values()));
+  }
+
+  private void report() {
+    reportTo.tell(new Report(nodeName, getContext().getSelf(), flags.get("standby"), flags.get("maintenance"), new ArrayList<>(statuses.values())));
   }
 
   private Behavior<Command> forward(String resource, ActorRef<ResourceAgent.Reply> replyTo,

@@ -10,10 +10,16 @@ import io.hanfs.node.NodeAgent;
 import io.hanfs.persistence.EpochStore;
 import java.io.IOException;
 import java.util.List;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.management.javadsl.PekkoManagement;
+import io.hanfs.node.resource.ResourceAgent;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 /** {@code hanfs run}: one node's actor system, its NodeAgent and Management HTTP. */
 public final class Daemon {
@@ -21,12 +27,12 @@ public final class Daemon {
 
   /** The actor-system settings derived from the hanfs config for one node. */
   static Config systemConfig(HanfsConfig config, HanfsConfig.Node self) {
-    String address = "pekko://" + config.clusterName() + "@" + self.address() + ":" + config.remotingPort();
     return ConfigFactory.empty()
         .withValue("pekko.remote.artery.canonical.hostname", ConfigValueFactory.fromAnyRef(self.address()))
         .withValue("pekko.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(config.remotingPort()))
-        // One-node cluster until the cluster leader joins the nodes together.
-        .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(List.of(address)))
+        // Every node is a seed, in config order: the first one listed forms the cluster at a cold start.
+        .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(config.nodes().stream()
+            .map(n -> "pekko://" + config.clusterName() + "@" + n.address() + ":" + config.remotingPort()).toList()))
         .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(self.roles().stream().map(r -> r.name().toLowerCase()).toList()))
         .withValue("pekko.management.http.hostname", ConfigValueFactory.fromAnyRef(config.management().hostname()))
         .withValue("pekko.management.http.port", ConfigValueFactory.fromAnyRef(config.management().port()))
@@ -38,13 +44,36 @@ public final class Daemon {
     EpochStore epochs = new EpochStore(config.stateDir().resolve("epochs"));
     EpochStore voterEpochs = new EpochStore(config.stateDir().resolve("voter-epochs"));
     LayerFactory layers = LayerFactory.forConfig(config, new CommandRunner());
-    Behavior<NodeAgent.Command> root = NodeGuardian.create(config, nodeName, epochs, voterEpochs, layers);
-    ActorSystem<NodeAgent.Command> system = ActorSystem.create(root, config.clusterName(), systemConfig(config, self));
-    ActorRef<NodeAgent.Command> agent = system;
-    HanfsExtension.ID.get(system).set(agent, config);
+    java.util.concurrent.CompletableFuture<NodeGuardian.Handles> handles = new java.util.concurrent.CompletableFuture<>();
+    Behavior<Void> root = NodeGuardian.create(config, nodeName, epochs, voterEpochs, layers, handles::complete);
+    ActorSystem<Void> system = ActorSystem.create(root, config.clusterName(), systemConfig(config, self));
+    NodeGuardian.Handles h = handles.join();
+    HanfsExtension.ID.get(system).set(h.agent(), h.leader(), config);
+    CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+    shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "hanfs-restart-grace", () -> {
+      // A deliberate stop (SIGTERM, systemctl restart) keeps the NFS stack up for the next daemon:
+      // the voters extend this node's leases for restart-grace. Anything else (downing) does not.
+      boolean deliberate = shutdown.getShutdownReason().map(r -> r == CoordinatedShutdown.jvmExitReason()).orElse(false);
+      if (!deliberate) return CompletableFuture.completedFuture(Done.getInstance());
+      return prepareRestart(system, h.agent(), config).thenApply(x -> Done.getInstance());
+    });
     PekkoManagement.get(system).start().toCompletableFuture().join();
     system.log().info("hanfs node {} up: management on http://{}:{}", nodeName, config.management().hostname(), config.management().port());
     system.getWhenTerminated().toCompletableFuture().join();
-    return 0;
+    boolean clean = shutdown.getShutdownReason().map(r -> r == CoordinatedShutdown.jvmExitReason()).orElse(false);
+    if (!clean) System.err.println("hanfs: the actor system stopped (" + shutdown.getShutdownReason().map(Object::toString).orElse("unknown")
+        + "); exiting with 3 so that the local fence step runs");
+    return clean ? 0 : 3;
+  }
+
+  private static CompletableFuture<Void> prepareRestart(ActorSystem<Void> system, ActorRef<NodeAgent.Command> agent, HanfsConfig config) {
+    Duration t = Duration.ofSeconds(3);
+    return AskPattern.<NodeAgent.Command, List<ActorRef<ResourceAgent.Command>>>ask(agent, NodeAgent.GetAgents::new, t, system.scheduler())
+        .thenCompose(agents -> CompletableFuture.allOf(agents.stream()
+            .map(a -> AskPattern.<ResourceAgent.Command, Boolean>ask(a, ResourceAgent.PrepareRestart::new, t, system.scheduler())
+                .toCompletableFuture().exceptionally(e -> false))
+            .toArray(CompletableFuture[]::new)))
+        .toCompletableFuture()
+        .exceptionally(e -> null);
   }
 }

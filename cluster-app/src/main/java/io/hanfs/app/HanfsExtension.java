@@ -1,6 +1,7 @@
 package io.hanfs.app;
 
 import io.hanfs.config.HanfsConfig;
+import io.hanfs.leader.Leader;
 import io.hanfs.node.NodeAgent;
 import org.apache.pekko.actor.AbstractExtensionId;
 import org.apache.pekko.actor.ExtendedActorSystem;
@@ -26,11 +27,17 @@ public final class HanfsExtension extends AbstractExtensionId<HanfsExtension.Nod
 
   public static final class Node implements Extension {
     private volatile ActorRef<NodeAgent.Command> agent;
+    private volatile ActorRef<Leader.Command> leader;
     private volatile HanfsConfig config;
 
-    public void set(ActorRef<NodeAgent.Command> agent, HanfsConfig config) {
+    public void set(ActorRef<NodeAgent.Command> agent, ActorRef<Leader.Command> leader, HanfsConfig config) {
       this.agent = agent;
+      this.leader = leader;
       this.config = config;
+    }
+
+    public ActorRef<Leader.Command> leader() {
+      return leader;
     }
 
     public ActorRef<NodeAgent.Command> agent() {

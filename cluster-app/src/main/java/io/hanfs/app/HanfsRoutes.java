@@ -1,6 +1,7 @@
 package io.hanfs.app;
 
 import io.hanfs.config.Syntax;
+import io.hanfs.leader.Leader;
 import io.hanfs.node.NodeAgent;
 import io.hanfs.node.resource.ResourceAgent;
 import java.time.Duration;
@@ -42,13 +43,25 @@ public final class HanfsRoutes extends AllDirectives implements ManagementRouteP
         path("status", () -> concat(
             get(() -> completeWithFuture(status())),
             complete(error(StatusCodes.METHOD_NOT_ALLOWED, "use GET /hanfs/status")))),
+        path("cluster", () -> concat(
+            get(() -> completeWithFuture(clusterStatus())),
+            complete(error(StatusCodes.METHOD_NOT_ALLOWED, "use GET /hanfs/cluster")))),
+        pathPrefix("nodes", () -> pathPrefix(PathMatchers.segment(), node ->
+            path(PathMatchers.segment(), action -> concat(
+                post(() -> readOnly ? complete(readOnlyError()) : standby(node, action)),
+                complete(error(StatusCodes.METHOD_NOT_ALLOWED, "use POST /hanfs/nodes/{node}/standby or /unstandby")))))),
+        path(PathMatchers.segment("maintenance").slash(PathMatchers.segment()), state -> concat(
+            post(() -> readOnly ? complete(readOnlyError()) : maintenance(state)),
+            complete(error(StatusCodes.METHOD_NOT_ALLOWED, "use POST /hanfs/maintenance/on or /off")))),
         pathPrefix("resources", () -> pathPrefix(PathMatchers.segment(), name ->
             path(PathMatchers.segment(), action -> concat(
-                post(() -> parameterOptional("epoch", epoch -> readOnly
-                    ? complete(error(StatusCodes.FORBIDDEN, "management routes are read-only (pekko.management.http.route-providers-read-only = true)"))
-                    : control(name, action, epoch))),
+                post(() -> readOnly ? complete(readOnlyError())
+                    : action.equals("switchover") ? parameterOptional("to", to -> switchover(name, to))
+                    : parameterOptional("epoch", epoch -> control(name, action, epoch))),
                 complete(error(StatusCodes.METHOD_NOT_ALLOWED, "use POST /hanfs/resources/" + safe(name) + "/promote or /demote")))))),
-        complete(error(StatusCodes.NOT_FOUND, "unknown hanfs route; known: GET /hanfs/status, POST /hanfs/resources/{name}/promote, POST /hanfs/resources/{name}/demote"))));
+        complete(error(StatusCodes.NOT_FOUND, "unknown hanfs route; known: GET /hanfs/status, GET /hanfs/cluster, "
+            + "POST /hanfs/resources/{name}/promote|demote|switchover[?to=NODE], POST /hanfs/nodes/{node}/standby|unstandby, "
+            + "POST /hanfs/maintenance/on|off"))));
   }
 
   private Route control(String name, String action, Optional<String> epochParam) {
@@ -68,7 +81,7 @@ public final class HanfsRoutes extends AllDirectives implements ManagementRouteP
       default -> null;
     };
     if (msg == null) {
-      return complete(error(StatusCodes.NOT_FOUND, "unknown action \"" + safe(action) + "\"; use promote or demote"));
+      return complete(error(StatusCodes.NOT_FOUND, "unknown action \"" + safe(action) + "\"; use promote, demote or switchover"));
     }
     ActorRef<NodeAgent.Command> agent = HanfsExtension.ID.get(system).agent();
     long ep = epoch;
@@ -82,6 +95,58 @@ public final class HanfsRoutes extends AllDirectives implements ManagementRouteP
       StatusCode code = ref.reason().equals("NOT_FOUND") ? StatusCodes.NOT_FOUND : StatusCodes.CONFLICT;
       return json(code, Map.of("result", "refused", "reason", ref.reason(), "error", ref.message()));
     }));
+  }
+
+  private static HttpResponse readOnlyError() {
+    return error(StatusCodes.FORBIDDEN, "management routes are read-only (pekko.management.http.route-providers-read-only = true)");
+  }
+
+  private Route switchover(String resource, Optional<String> to) {
+    if (!Syntax.isName(resource)) return complete(error(StatusCodes.BAD_REQUEST, "resource name \"" + safe(resource) + "\" is not a plain name"));
+    if (to.isPresent() && !Syntax.isName(to.get())) return complete(error(StatusCodes.BAD_REQUEST, "node name \"" + safe(to.get()) + "\" is not a plain name"));
+    return completeWithFuture(askLeader(r -> new Leader.Switchover(resource, to, r), Duration.ofMinutes(5)));
+  }
+
+  private Route standby(String node, String action) {
+    if (!Syntax.isName(node)) return complete(error(StatusCodes.BAD_REQUEST, "node name \"" + safe(node) + "\" is not a plain name"));
+    if (!action.equals("standby") && !action.equals("unstandby")) {
+      return complete(error(StatusCodes.NOT_FOUND, "unknown action \"" + safe(action) + "\"; use standby or unstandby"));
+    }
+    return completeWithFuture(askLeader(r -> new Leader.Standby(node, action.equals("standby"), r), Duration.ofSeconds(10)));
+  }
+
+  private Route maintenance(String state) {
+    if (!state.equals("on") && !state.equals("off")) return complete(error(StatusCodes.NOT_FOUND, "use POST /hanfs/maintenance/on or /off"));
+    return completeWithFuture(askLeader(r -> new Leader.Maintenance(state.equals("on"), r), Duration.ofSeconds(10)));
+  }
+
+  /**
+   * Asks the leader singleton; while it moves to another node messages can be lost, so the ask is
+   * retried (with the same request) a few times before the caller gets a 503.
+   */
+  private CompletionStage<HttpResponse> askLeader(java.util.function.Function<ActorRef<Leader.ControlReply>, Leader.Command> msg, Duration timeout) {
+    ActorRef<Leader.Command> leader = HanfsExtension.ID.get(system).leader();
+    return retry(3, () -> AskPattern.ask(leader, msg::apply, timeout, system.scheduler()))
+        .handle((r, failure) -> failure != null
+            ? error(StatusCodes.SERVICE_UNAVAILABLE, "no answer from the cluster leader (is a majority of nodes up?): " + failure.getMessage())
+            : json(StatusCodes.get(r.httpStatus()), Map.of("result", r.accepted() ? "done" : "refused", "message", r.message())));
+  }
+
+  private static <T> CompletionStage<T> retry(int attempts, java.util.function.Supplier<CompletionStage<T>> call) {
+    return call.get().handle((v, e) -> e == null || attempts <= 1
+        ? java.util.concurrent.CompletableFuture.completedFuture(v).thenApply(x -> {
+          if (e != null) throw new java.util.concurrent.CompletionException(e);
+          return x;
+        })
+        : retry(attempts - 1, call)).thenCompose(x -> x);
+  }
+
+  private CompletionStage<HttpResponse> clusterStatus() {
+    ActorRef<Leader.Command> leader = HanfsExtension.ID.get(system).leader();
+    return retry(3, () -> AskPattern.<Leader.Command, Leader.ClusterStatus>ask(leader, Leader.GetClusterStatus::new, Duration.ofSeconds(3), system.scheduler()))
+        .handle((s, failure) -> failure != null
+            ? error(StatusCodes.SERVICE_UNAVAILABLE, "no answer from the cluster leader (is a majority of nodes up?): " + failure.getMessage())
+            : json(StatusCodes.OK, s));
   }
 
   private CompletionStage<HttpResponse> status() {

@@ -6,7 +6,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 
 /** One ObjectMapper for HTTP bodies and CLI output. */
 public final class Json {
-  public static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  public static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+      .registerModule(new com.fasterxml.jackson.datatype.jdk8.Jdk8Module());
 
   private Json() {}
 

@@ -14,7 +14,8 @@ import picocli.CommandLine.Parameters;
 /** The {@code hanfs} command: the daemon, config validation and the operator commands. */
 @Command(name = "hanfs", mixinStandardHelpOptions = true, version = "hanfs 0.1.0",
     description = "High-availability NFS server on Apache Pekko.",
-    subcommands = {Main.Run.class, Main.Validate.class, Main.Status.class, Main.Promote.class, Main.Demote.class})
+    subcommands = {Main.Run.class, Main.Validate.class, Main.Status.class, Main.Promote.class, Main.Demote.class,
+        Main.Switchover.class, Main.StandbyCmd.class, Main.Unstandby.class, Main.MaintenanceCmd.class, Main.Fence.class})
 public final class Main {
   static final int EXIT_CONFIG = 2;
 
@@ -120,6 +121,71 @@ public final class Main {
     @Override
     public Integer call() {
       return options.client().control(resource, "promote", options.json);
+    }
+  }
+
+  @Command(name = "switchover", description = "Move a resource to another data node (planned), through the cluster leader.")
+  static final class Switchover implements Callable<Integer> {
+    @Parameters(index = "0", description = "resource name") String resource;
+    @Option(names = "--to", description = "target node (default: the best other data node)") String to;
+    @CommandLine.Mixin ClientOptions options = new ClientOptions();
+
+    @Override
+    public Integer call() {
+      return options.client().post("/hanfs/resources/" + ManagementClient.encode(resource) + "/switchover"
+          + (to == null ? "" : "?to=" + ManagementClient.encode(to)), "switchover " + resource, options.json);
+    }
+  }
+
+  @Command(name = "standby", description = "Put a data node in standby: its resources move away and it takes none.")
+  static final class StandbyCmd implements Callable<Integer> {
+    @Parameters(index = "0", description = "node name") String node;
+    @CommandLine.Mixin ClientOptions options = new ClientOptions();
+
+    @Override
+    public Integer call() {
+      return options.client().post("/hanfs/nodes/" + ManagementClient.encode(node) + "/standby", "standby " + node, options.json);
+    }
+  }
+
+  @Command(name = "unstandby", description = "Take a data node out of standby.")
+  static final class Unstandby implements Callable<Integer> {
+    @Parameters(index = "0", description = "node name") String node;
+    @CommandLine.Mixin ClientOptions options = new ClientOptions();
+
+    @Override
+    public Integer call() {
+      return options.client().post("/hanfs/nodes/" + ManagementClient.encode(node) + "/unstandby", "unstandby " + node, options.json);
+    }
+  }
+
+  @Command(name = "maintenance", description = "Maintenance on: hanfs keeps monitoring but does not act. off: back to normal.")
+  static final class MaintenanceCmd implements Callable<Integer> {
+    @Parameters(index = "0", description = "on or off") String state;
+    @CommandLine.Mixin ClientOptions options = new ClientOptions();
+
+    @Override
+    public Integer call() {
+      if (!state.equals("on") && !state.equals("off")) {
+        System.err.println("maintenance: say on or off, not \"" + state + "\"");
+        return 2;
+      }
+      return options.client().post("/hanfs/maintenance/" + state, "maintenance " + state, options.json);
+    }
+  }
+
+  @Command(name = "fence-local", description = "Stop every resource on this node without the cluster (run by the service manager after a crash).")
+  static final class Fence implements Callable<Integer> {
+    @Option(names = {"-c", "--config"}, description = "config file") Path config;
+
+    @Override
+    public Integer call() {
+      try {
+        return FenceLocal.run(ConfigLoader.load(config != null ? config : Path.of(defaultConfig())));
+      } catch (InvalidConfigException e) {
+        System.err.println(e.getMessage());
+        return EXIT_CONFIG;
+      }
     }
   }
 

@@ -24,8 +24,22 @@ final class ManagementClient {
       System.out.println(r.body());
       return r.statusCode() == 200 ? 0 : 1;
     }
+    HttpResponse<String> c = send(HttpRequest.newBuilder(URI.create(base + "/hanfs/cluster")).timeout(Duration.ofSeconds(10)).GET());
+    if (c != null && c.statusCode() == 200) System.out.print(StatusTable.renderCluster(parse(c.body())));
+    else System.out.println("cluster: no answer from the leader" + (c == null ? "" : " (" + parse(c.body()).path("error").asText() + ")"));
     System.out.print(StatusTable.render(parse(r.body())));
     return 0;
+  }
+
+  /** A control request to the cluster leader through this node. */
+  int post(String path, String what, boolean raw) {
+    HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofMinutes(5)).POST(HttpRequest.BodyPublishers.noBody()));
+    if (r == null) return 3;
+    JsonNode body = parse(r.body());
+    if (raw) System.out.println(r.body());
+    else if (r.statusCode() == 200) System.out.println(what + ": " + body.path("message").asText("done"));
+    else System.err.println(what + ": refused (" + r.statusCode() + "): " + body.path("message").asText(body.path("error").asText(r.body())));
+    return r.statusCode() == 200 ? 0 : 1;
   }
 
   int control(String resource, String action, boolean raw) {
@@ -64,7 +78,7 @@ final class ManagementClient {
     }
   }
 
-  private static String encode(String s) {
+  static String encode(String s) {
     return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
   }
 }

@@ -1,31 +1,49 @@
 package io.hanfs.app;
 
 import io.hanfs.config.HanfsConfig;
+import io.hanfs.leader.Leader;
 import io.hanfs.node.LayerFactory;
 import io.hanfs.node.NodeAgent;
 import io.hanfs.persistence.EpochStore;
 import io.hanfs.voter.LeaseVoter;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
+import org.apache.pekko.cluster.typed.SingletonActor;
 
 /**
  * The root of one node's actor tree: this node's LeaseVoter (every node votes), its NodeAgent
- * (data nodes run their resources there; the witness runs none), and the cluster leader's
- * singleton manager.
+ * (data nodes run their resources there; the witness runs none), and the proxy to the cluster
+ * leader singleton, to which the NodeAgent reports.
  */
 public final class NodeGuardian {
   private NodeGuardian() {}
 
-  public static Behavior<NodeAgent.Command> create(HanfsConfig config, String nodeName, EpochStore epochs, EpochStore voterEpochs,
-      LayerFactory layers) {
+  /** Handles to the node's long-lived actors, for the HTTP routes and JMX. */
+  public record Handles(ActorRef<NodeAgent.Command> agent, ActorRef<Leader.Command> leader) {}
+
+  public static Behavior<Void> create(HanfsConfig config, String nodeName, EpochStore epochs, EpochStore voterEpochs,
+      LayerFactory layers, java.util.function.Consumer<Handles> ready) {
     return Behaviors.setup(ctx -> {
       ctx.spawn(LeaseVoter.create(nodeName, voterEpochs, config.lease().duration(), config.lease().margin(), config.lease().restartGrace()), "voter");
-      ActorRef<NodeAgent.Command> agent = ctx.spawn(NodeAgent.create(config, nodeName, epochs, layers::stack), "node");
-      return Behaviors.receiveMessage(msg -> {
-        agent.tell(msg);
+      // With a witness, the leader runs there: whenever a data node fails, the majority that can act
+      // includes the witness, and the leader is never lost together with the active data node.
+      SingletonActor<Leader.Command> singleton = SingletonActor.of(
+          Behaviors.supervise(Leader.create(config, nodeName)).onFailure(SupervisorStrategy.restart()), "leader");
+      if (config.nodes().stream().anyMatch(n -> n.roles().contains(HanfsConfig.Role.WITNESS))) {
+        singleton = singleton.withSettings(ClusterSingletonSettings.create(ctx.getSystem()).withRole("witness"));
+      }
+      ActorRef<Leader.Command> leader = ClusterSingleton.get(ctx.getSystem()).init(singleton);
+      ActorRef<NodeAgent.Report> reports = ctx.spawn(Behaviors.<NodeAgent.Report>receiveMessage(r -> {
+        leader.tell(new Leader.NodeReported(r));
         return Behaviors.same();
-      });
+      }), "reports");
+      ActorRef<NodeAgent.Command> agent = ctx.spawn(NodeAgent.create(config, nodeName, epochs, layers::stack, reports), "node");
+      ready.accept(new Handles(agent, leader));
+      return Behaviors.empty();
     });
   }
 }

@@ -24,6 +24,26 @@ final class StatusTable {
     return b.toString();
   }
 
+  static String renderCluster(JsonNode c) {
+    StringBuilder b = new StringBuilder();
+    b.append("cluster: leader on ").append(c.path("leaderNode").asText())
+        .append(c.path("maintenance").asBoolean() ? ", MAINTENANCE (not acting)" : "")
+        .append(c.path("coldStartDone").asBoolean() ? "" : ", cold start (waiting for a majority and every data node)").append('\n');
+    for (JsonNode m : c.path("members")) {
+      b.append(String.format("  member %-10s %-15s %-8s %-11s %-13s%s%s%n", m.path("node").asText(), m.path("address").asText(),
+          m.path("status").asText(), m.path("reachable").asBoolean() ? "reachable" : "UNREACHABLE", join(m.path("roles")),
+          m.path("standby").asBoolean() ? " standby" : "", m.path("maintenance").asBoolean() ? " maintenance" : ""));
+    }
+    for (JsonNode r : c.path("resources")) {
+      b.append(String.format("  resource %-10s active on %-8s epoch %-4d lease %s%s%n", r.path("name").asText(),
+          r.path("activeNode").isNull() || r.path("activeNode").isMissingNode() ? "-" : r.path("activeNode").asText(),
+          r.path("epoch").asLong(),
+          r.path("leaseHolder").isNull() || r.path("leaseHolder").isMissingNode() ? "none" : r.path("leaseHolder").asText() + " " + r.path("leaseRemainingMillis").asLong() + " ms",
+          r.path("transition").isNull() || r.path("transition").isMissingNode() ? "" : ", " + r.path("transition").asText()));
+    }
+    return b.toString();
+  }
+
   private static String join(JsonNode arr) {
     StringBuilder b = new StringBuilder();
     for (JsonNode n : arr) b.append(b.length() == 0 ? "" : ",").append(n.asText());

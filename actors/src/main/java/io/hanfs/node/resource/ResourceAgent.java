@@ -55,6 +55,9 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
   /** Local only: what this resource's lease reports. */
   private record LeaseEvent(ResourceLease.Event event) implements Command, NoSerializationVerificationNeeded {}
 
+  /** Maintenance: monitors keep reporting, but failures are not acted on (a lost lease still is). */
+  public record SetMaintenance(boolean on) implements Command, NoSerializationVerificationNeeded {}
+
   /** Before a deliberate daemon restart: ask the voters to keep the lease for restart-grace. */
   public record PrepareRestart(ActorRef<Boolean> replyTo) implements Command, NoSerializationVerificationNeeded {}
 
@@ -108,6 +111,7 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
   private ActorRef<Reply> pending;
   private String failure;
   private Role roleBeforeAcquire = Role.SECONDARY;
+  private boolean maintenance;
 
   private ResourceAgent(ActorContext<Command> ctx, Resource resource, Map<String, Layer> layers, LeaseView leaseView, Runnable onLeaseRenewed,
       LeaseSettings leaseSettings, EpochStore epochs, ActorRef<ResourceStatus> statusListener, Executor blocking) {
@@ -145,6 +149,11 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
         })
         .onMessage(LayerEvent.class, e -> onLayerEvent(e.event()))
         .onMessage(LeaseEvent.class, e -> onLeaseEvent(e.event()))
+        .onMessage(SetMaintenance.class, m -> {
+          maintenance = m.on();
+          publish();
+          return this;
+        })
         .onMessage(PrepareRestart.class, p -> {
           if (role == Role.PRIMARY && !busy()) lease.tell(new ResourceLease.Extend(leaseConfig.restartGrace(), p.replyTo()));
           else p.replyTo().tell(true);
@@ -311,7 +320,7 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
 
   private Behavior<Command> onMonitorFailed(MonitorFailed mf) {
     layerStatus.put(mf.layer(), new LayerStatus(mf.layer(), "failed", mf.detail()));
-    if (role != Role.PRIMARY || busy()) {
+    if (role != Role.PRIMARY || busy() || maintenance) {
       publish();
       return this;
     }

@@ -1,0 +1,434 @@
+package io.hanfs.leader;
+
+import io.hanfs.CborSerializable;
+import io.hanfs.config.HanfsConfig;
+import io.hanfs.config.HanfsConfig.Resource;
+import io.hanfs.node.NodeAgent;
+import io.hanfs.node.resource.ResourceAgent;
+import io.hanfs.node.resource.ResourceStatus;
+import io.hanfs.sbr.Placement;
+import io.hanfs.voter.LeaseVoter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Subscribe;
+
+/**
+ * The cluster leader (a ClusterSingleton): decides where each resource is active and drives the
+ * promotion and demotion sagas. It acts only on confirmed state (each node's own reports), gives
+ * every promotion a new epoch above any it or a voter has seen, and leaves safety to the lease:
+ * a promoted node must win a majority lease first, so a wrong guess of the leader (a node it
+ * thinks is gone but still holds its lease) costs time, never a second active node.
+ */
+public final class Leader extends AbstractBehavior<Leader.Command> {
+
+  public sealed interface Command extends CborSerializable {}
+
+  public record NodeReported(NodeAgent.Report report) implements Command {}
+
+  public record Switchover(String resource, Optional<String> to, ActorRef<ControlReply> replyTo) implements Command {}
+
+  public record Standby(String node, boolean on, ActorRef<ControlReply> replyTo) implements Command {}
+
+  public record Maintenance(boolean on, ActorRef<ControlReply> replyTo) implements Command {}
+
+  public record GetClusterStatus(ActorRef<ClusterStatus> replyTo) implements Command {}
+
+  /** The answer to an operator command: accepted (and what will happen) or refused (and why). */
+  public record ControlReply(boolean accepted, int httpStatus, String message) implements CborSerializable {}
+
+  public record MemberView(String node, String address, String status, boolean reachable, List<String> roles, boolean standby,
+      boolean maintenance, long reportAgeMillis) implements CborSerializable {}
+
+  public record ResourceView(String name, Optional<String> activeNode, long epoch, Map<String, String> roleByNode,
+      Optional<String> transition, String lastDecision, Optional<String> leaseHolder, long leaseRemainingMillis) implements CborSerializable {}
+
+  public record ClusterStatus(String leaderNode, boolean maintenance, boolean coldStartDone, List<MemberView> members,
+      List<ResourceView> resources) implements CborSerializable {}
+
+  private record Tick() implements Command, NoSerializationVerificationNeeded {}
+
+  private record MembershipChanged(ClusterEvent.ClusterDomainEvent event) implements Command, NoSerializationVerificationNeeded {}
+
+  private record VotersListed(Receptionist.Listing listing) implements Command, NoSerializationVerificationNeeded {}
+
+  private record VoterInfo(LeaseVoter.GrantInfo info) implements Command, NoSerializationVerificationNeeded {}
+
+  private record StepDone(String resource, long sagaId, String node, String action, ResourceAgent.Reply reply, Throwable failure)
+      implements Command, NoSerializationVerificationNeeded {}
+
+  /** One running promotion, demotion or move of a resource. */
+  private record Saga(long id, String kind, Optional<String> from, Optional<String> to, long fromEpoch, long startedNanos, Optional<ActorRef<ControlReply>> replyTo) {}
+
+  private static final Duration TICK = Duration.ofMillis(100);
+  private static final Duration REPORT_STALE = Duration.ofSeconds(3);
+  private static final Duration COLD_START_TIMEOUT = Duration.ofSeconds(60);
+
+  public static Behavior<Command> create(HanfsConfig config, String selfNode) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Leader(ctx, timers, config, selfNode)));
+  }
+
+  private final HanfsConfig config;
+  private final String selfNode;
+  private final long startedNanos = System.nanoTime();
+  private final Map<String, NodeAgent.Report> reports = new HashMap<>();
+  private final Map<String, Long> reportedAt = new HashMap<>();
+  private final Map<String, Member> members = new HashMap<>();
+  private final Set<Address> unreachable = new HashSet<>();
+  private final Map<String, Saga> sagas = new HashMap<>();
+  private final Map<String, String> lastDecision = new HashMap<>();
+  private final Map<String, Long> maxEpoch = new HashMap<>();
+  private final Map<String, Map<String, Long>> bannedUntil = new HashMap<>();
+  private final Map<String, Map<String, LeaseVoter.GrantInfo>> grants = new HashMap<>();
+  private final Map<String, Long> retryAfter = new HashMap<>();
+  private Set<ActorRef<LeaseVoter.Command>> voters = new HashSet<>();
+  private boolean coldStartDone;
+  private long nextSaga = 1;
+  private final ActorRef<LeaseVoter.GrantInfo> grantAdapter;
+
+  private Leader(ActorContext<Command> ctx, TimerScheduler<Command> timers, HanfsConfig config, String selfNode) {
+    super(ctx);
+    this.config = config;
+    this.selfNode = selfNode;
+    ctx.getLog().info("hanfs leader started on {}", selfNode);
+    Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(
+        ctx.messageAdapter(ClusterEvent.ClusterDomainEvent.class, MembershipChanged::new), ClusterEvent.ClusterDomainEvent.class));
+    ctx.getSystem().receptionist().tell(Receptionist.subscribe(LeaseVoter.KEY, ctx.messageAdapter(Receptionist.Listing.class, VotersListed::new)));
+    grantAdapter = ctx.messageAdapter(LeaseVoter.GrantInfo.class, VoterInfo::new);
+    timers.startTimerWithFixedDelay("tick", new Tick(), TICK);
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(NodeReported.class, r -> {
+          reports.put(r.report().node(), r.report());
+          reportedAt.put(r.report().node(), System.nanoTime());
+          for (ResourceStatus s : r.report().resources()) maxEpoch.merge(s.name(), s.epoch(), Math::max);
+          return this;
+        })
+        .onMessage(MembershipChanged.class, m -> onMembership(m.event()))
+        .onMessage(VotersListed.class, v -> {
+          voters = new HashSet<>(v.listing().getServiceInstances(LeaseVoter.KEY));
+          return this;
+        })
+        .onMessage(VoterInfo.class, v -> {
+          grants.computeIfAbsent(v.info().resource(), k -> new HashMap<>()).put(v.info().voter(), v.info());
+          maxEpoch.merge(v.info().resource(), v.info().highestEpoch(), Math::max);
+          return this;
+        })
+        .onMessage(Tick.class, t -> onTick())
+        .onMessage(StepDone.class, this::onStepDone)
+        .onMessage(Switchover.class, this::onSwitchover)
+        .onMessage(Standby.class, this::onStandby)
+        .onMessage(Maintenance.class, this::onMaintenance)
+        .onMessage(GetClusterStatus.class, g -> {
+          g.replyTo().tell(status());
+          return this;
+        })
+        .build();
+  }
+
+  private Behavior<Command> onMembership(ClusterEvent.ClusterDomainEvent e) {
+    // Typed subscriptions deliver the initial state as events, too.
+    if (e instanceof ClusterEvent.MemberRemoved r) {
+      nodeOf(r.member().address()).ifPresent(members::remove);
+      unreachable.remove(r.member().address());
+    } else if (e instanceof ClusterEvent.MemberEvent me) {
+      nodeOf(me.member().address()).ifPresent(n -> members.put(n, me.member()));
+    } else if (e instanceof ClusterEvent.UnreachableMember u) {
+      unreachable.add(u.member().address());
+      getContext().getLog().warn("member {} is unreachable", u.member().address());
+    } else if (e instanceof ClusterEvent.ReachableMember r) {
+      unreachable.remove(r.member().address());
+    }
+    return this;
+  }
+
+  private Optional<String> nodeOf(Address a) {
+    String host = a.getHost().orElse("");
+    int port = a.getPort().orElse(-1);
+    return config.nodes().stream().filter(n -> n.address().equals(host) && port == config.remotingPort()).map(HanfsConfig.Node::name).findFirst();
+  }
+
+  /** Up (or weakly up), reachable, and reporting. */
+  private boolean reachable(String node) {
+    Member m = members.get(node);
+    if (m == null || !(m.status() == MemberStatus.up() || m.status() == MemberStatus.weaklyUp()) || unreachable.contains(m.address())) return false;
+    Long at = reportedAt.get(node);
+    return at != null && System.nanoTime() - at < REPORT_STALE.toNanos();
+  }
+
+  private boolean maintenance() {
+    return reports.values().stream().anyMatch(r -> reachable(r.node()) && r.maintenance());
+  }
+
+  private Behavior<Command> onTick() {
+    for (ActorRef<LeaseVoter.Command> v : voters) {
+      for (Resource r : config.resources()) v.tell(new LeaseVoter.Inspect(r.name(), grantAdapter));
+    }
+    if (!coldStartDone) {
+      long upVoters = config.voters().stream().filter(n -> reachable(n.name())).count();
+      boolean majority = upVoters >= config.voters().size() / 2 + 1;
+      boolean allDataReported = config.nodes().stream().filter(HanfsConfig.Node::isData).allMatch(n -> reports.containsKey(n.name()));
+      if (majority && allDataReported) {
+        coldStartDone = true;
+        getContext().getLog().info("cold start done: a majority is up and every data node reported its state");
+      } else if (majority && System.nanoTime() - startedNanos > COLD_START_TIMEOUT.toNanos()) {
+        coldStartDone = true;
+        getContext().getLog().warn("cold start: not every data node reported within {} s; deciding with the nodes that did", COLD_START_TIMEOUT.toSeconds());
+      }
+    }
+    long now = System.nanoTime();
+    for (Resource r : config.resources()) {
+      Saga saga = sagas.get(r.name());
+      if (saga != null) {
+        if (now - saga.startedNanos() > r.operationTimeout().multipliedBy(4).toNanos()) {
+          getContext().getLog().warn("resource {}: {} timed out; deciding again", r.name(), saga.kind());
+          finish(r.name(), saga, false, saga.kind() + " timed out");
+        }
+        continue;
+      }
+      if (now < retryAfter.getOrDefault(r.name(), 0L)) continue;
+      decideAndAct(r);
+    }
+    return this;
+  }
+
+  private List<Placement.NodeView> views(Resource r) {
+    List<Placement.NodeView> out = new ArrayList<>();
+    long now = System.nanoTime();
+    for (HanfsConfig.Node n : config.nodes()) {
+      if (!n.isData()) continue;
+      NodeAgent.Report rep = reports.get(n.name());
+      Optional<ResourceStatus> st = rep == null ? Optional.empty() : rep.resources().stream().filter(x -> x.name().equals(r.name())).findFirst();
+      boolean banned = bannedUntil.getOrDefault(r.name(), Map.of()).getOrDefault(n.name(), 0L) > now;
+      boolean reach = reachable(n.name()) && !leaseLapsed(r, n.name(), st);
+      out.add(new Placement.NodeView(n.name(), reach, rep != null && rep.standby(), banned,
+          st.map(ResourceStatus::role).orElse("unknown"), st.map(ResourceStatus::epoch).orElse(0L)));
+    }
+    return out;
+  }
+
+  /**
+   * The fastest sign that an active node is gone: this leader's own voter (on this node) holds no
+   * live grant for it any more, i.e. it did not renew for a whole lease. A node that still has a
+   * majority elsewhere keeps its lease; the promotion of another node then simply fails.
+   */
+  private boolean leaseLapsed(Resource r, String node, Optional<ResourceStatus> st) {
+    if (st.isEmpty() || !st.get().role().equals("primary")) return false;
+    LeaseVoter.GrantInfo mine = grants.getOrDefault(r.name(), Map.of()).get(selfNode);
+    return mine != null && !mine.blocking() && mine.highestEpoch() <= st.get().epoch() && (mine.holder().isEmpty() || !mine.holder().get().equals(node));
+  }
+
+  private void decideAndAct(Resource r) {
+    Placement.Decision d = Placement.decide(new Placement.Input(views(r), r.preferredNode(), r.failback(), maintenance(), coldStartDone));
+    String text = d.toString();
+    if (!text.equals(lastDecision.get(r.name())) && !(d instanceof Placement.Stay)) {
+      getContext().getLog().info("resource {}: {}", r.name(), text);
+    }
+    lastDecision.put(r.name(), text);
+    if (d instanceof Placement.Promote p) {
+      startPromote(r, p.node(), Optional.empty(), Optional.empty());
+    } else if (d instanceof Placement.Move m) {
+      if (m.fromReachable()) startDemote(r, m.from(), Optional.of(m.to()), "move", Optional.empty());
+      else startPromote(r, m.to(), Optional.of(m.from()), Optional.empty());
+    } else if (d instanceof Placement.DemoteExtra x) {
+      startDemote(r, x.node(), Optional.empty(), "demote-extra", Optional.empty());
+    }
+  }
+
+  private long epochOf(String resource, String node) {
+    NodeAgent.Report rep = reports.get(node);
+    if (rep == null) return 0;
+    return rep.resources().stream().filter(s -> s.name().equals(resource)).mapToLong(ResourceStatus::epoch).findFirst().orElse(0);
+  }
+
+  private void startPromote(Resource r, String to, Optional<String> from, Optional<ActorRef<ControlReply>> replyTo) {
+    NodeAgent.Report rep = reports.get(to);
+    long epoch = maxEpoch.getOrDefault(r.name(), 0L) + 1;
+    maxEpoch.put(r.name(), epoch);
+    Saga saga = new Saga(nextSaga++, "promote", from, Optional.of(to), 0, System.nanoTime(), replyTo);
+    sagas.put(r.name(), saga);
+    getContext().getLog().info("resource {}: promoting {} under epoch {}{}", r.name(), to, epoch, from.map(f -> " (" + f + " is gone; the lease keeps it safe)").orElse(""));
+    Duration timeout = r.operationTimeout().multipliedBy(4);
+    getContext().ask(ResourceAgent.Reply.class, rep.agent(), timeout, reply -> new NodeAgent.Promote(r.name(), epoch, reply),
+        (reply, failure) -> new StepDone(r.name(), saga.id(), to, "promote", reply, failure));
+  }
+
+  private void startDemote(Resource r, String node, Optional<String> thenPromote, String kind, Optional<ActorRef<ControlReply>> replyTo) {
+    NodeAgent.Report rep = reports.get(node);
+    long epoch = epochOf(r.name(), node);
+    Saga saga = new Saga(nextSaga++, kind, Optional.of(node), thenPromote, epoch, System.nanoTime(), replyTo);
+    sagas.put(r.name(), saga);
+    getContext().getLog().info("resource {}: demoting {} (epoch {}){}", r.name(), node, epoch, thenPromote.map(t -> ", then promoting " + t).orElse(""));
+    getContext().ask(ResourceAgent.Reply.class, rep.agent(), r.operationTimeout().multipliedBy(4), reply -> new NodeAgent.Demote(r.name(), epoch, reply),
+        (reply, failure) -> new StepDone(r.name(), saga.id(), node, "demote", reply, failure));
+  }
+
+  private Behavior<Command> onStepDone(StepDone d) {
+    Saga saga = sagas.get(d.resource());
+    if (saga == null || saga.id() != d.sagaId()) return this;
+    Resource r = config.resource(d.resource()).orElseThrow();
+    boolean ok = d.failure() == null && d.reply() instanceof ResourceAgent.Done;
+    String why = d.failure() != null ? "no answer: " + d.failure().getMessage()
+        : d.reply() instanceof ResourceAgent.Failed f ? f.message()
+        : d.reply() instanceof ResourceAgent.Refused x ? x.reason() + ": " + x.message() : "done";
+    if (d.action().equals("demote") && ok && saga.to().isPresent()) {
+      sagas.remove(d.resource());
+      startPromote(r, saga.to().get(), Optional.empty(), saga.replyTo());
+      return this;
+    }
+    if (!ok && d.action().equals("promote") && d.reply() instanceof ResourceAgent.Failed) {
+      // It failed there: try elsewhere for failure-timeout.
+      bannedUntil.computeIfAbsent(d.resource(), k -> new HashMap<>()).put(d.node(), System.nanoTime() + r.failureTimeout().toNanos());
+    }
+    if (!ok) {
+      getContext().getLog().warn("resource {}: {} on {} failed: {}", d.resource(), d.action(), d.node(), why);
+      retryAfter.put(d.resource(), System.nanoTime() + Duration.ofMillis(500).toNanos());
+    }
+    finish(d.resource(), saga, ok, d.action() + " on " + d.node() + ": " + why);
+    return this;
+  }
+
+  private void finish(String resource, Saga saga, boolean ok, String message) {
+    sagas.remove(resource);
+    saga.replyTo().ifPresent(r -> r.tell(new ControlReply(ok, ok ? 200 : 500, message)));
+  }
+
+  private Behavior<Command> onSwitchover(Switchover s) {
+    Optional<Resource> r = config.resource(s.resource());
+    if (r.isEmpty()) {
+      s.replyTo().tell(new ControlReply(false, 404, "no resource named \"" + s.resource() + "\"; known: " + config.resources().stream().map(Resource::name).toList()));
+      return this;
+    }
+    if (sagas.containsKey(s.resource())) {
+      s.replyTo().tell(new ControlReply(false, 409, "a " + sagas.get(s.resource()).kind() + " of " + s.resource() + " is in progress; retry when it ends"));
+      return this;
+    }
+    if (maintenance()) {
+      s.replyTo().tell(new ControlReply(false, 409, "the cluster is in maintenance mode; turn it off first"));
+      return this;
+    }
+    List<Placement.NodeView> views = views(r.get());
+    List<Placement.NodeView> holders = views.stream().filter(v -> v.role().equals("primary")).toList();
+    if (holders.size() != 1) {
+      s.replyTo().tell(new ControlReply(false, 409, s.resource() + " is not active on exactly one node (" + holders.size() + "); nothing to switch over"));
+      return this;
+    }
+    String from = holders.get(0).name();
+    Optional<String> to = s.to();
+    if (to.isPresent()) {
+      Optional<HanfsConfig.Node> target = config.node(to.get());
+      if (target.isEmpty() || !target.get().isData()) {
+        s.replyTo().tell(new ControlReply(false, 400, "\"" + to.get() + "\" is not a data node; use one of "
+            + config.nodes().stream().filter(HanfsConfig.Node::isData).map(HanfsConfig.Node::name).toList()));
+        return this;
+      }
+      if (to.get().equals(from)) {
+        s.replyTo().tell(new ControlReply(false, 409, s.resource() + " is already active on " + from));
+        return this;
+      }
+    }
+    Optional<Placement.NodeView> target = views.stream().filter(v -> !v.name().equals(from))
+        .filter(v -> to.isEmpty() || v.name().equals(to.get())).filter(v -> v.reachable() && !v.standby() && !v.banned() && v.role().equals("secondary") || v.reachable() && !v.standby() && (v.role().equals("start-failed") || v.role().equals("needs-move")))
+        .findFirst();
+    if (target.isEmpty()) {
+      String which = to.orElse("any other data node");
+      Optional<Placement.NodeView> v = views.stream().filter(x -> x.name().equals(to.orElse(""))).findFirst();
+      String reason = v.map(x -> !x.reachable() ? "it is unreachable" : x.standby() ? "it is in standby" : x.banned() ? "the resource failed there recently" : "it is " + x.role()).orElse("none is eligible");
+      s.replyTo().tell(new ControlReply(false, 409, "cannot switch " + s.resource() + " over to " + which + ": " + reason));
+      return this;
+    }
+    startDemote(r.get(), from, Optional.of(target.get().name()), "switchover", Optional.of(s.replyTo()));
+    return this;
+  }
+
+  private Behavior<Command> onStandby(Standby s) {
+    Optional<HanfsConfig.Node> n = config.node(s.node());
+    if (n.isEmpty() || !n.get().isData()) {
+      s.replyTo().tell(new ControlReply(false, n.isEmpty() ? 404 : 400, "\"" + s.node() + "\" is not a data node; use one of "
+          + config.nodes().stream().filter(HanfsConfig.Node::isData).map(HanfsConfig.Node::name).toList()));
+      return this;
+    }
+    NodeAgent.Report rep = reports.get(s.node());
+    if (rep == null || !reachable(s.node())) {
+      s.replyTo().tell(new ControlReply(false, 409, s.node() + " is not reachable; its standby flag is kept on the node itself"));
+      return this;
+    }
+    if (rep.standby() == s.on()) {
+      s.replyTo().tell(new ControlReply(true, 200, s.node() + " is already " + (s.on() ? "in standby" : "out of standby")));
+      return this;
+    }
+    rep.agent().tell(new NodeAgent.SetStandby(s.on(), getContext().getSystem().ignoreRef()));
+    s.replyTo().tell(new ControlReply(true, 200, s.node() + (s.on() ? " goes into standby; its resources move away" : " is out of standby")));
+    return this;
+  }
+
+  private Behavior<Command> onMaintenance(Maintenance m) {
+    List<String> unreached = new ArrayList<>();
+    for (HanfsConfig.Node n : config.nodes()) {
+      NodeAgent.Report rep = reports.get(n.name());
+      if (rep != null && reachable(n.name())) rep.agent().tell(new NodeAgent.SetMaintenance(m.on(), getContext().getSystem().ignoreRef()));
+      else unreached.add(n.name());
+    }
+    s(m.replyTo(), new ControlReply(true, 200, "maintenance " + (m.on() ? "on" : "off") + (unreached.isEmpty() ? "" : "; not reached: " + unreached)));
+    return this;
+  }
+
+  private static void s(ActorRef<ControlReply> to, ControlReply r) {
+    to.tell(r);
+  }
+
+  private ClusterStatus status() {
+    long now = System.nanoTime();
+    List<MemberView> mv = new ArrayList<>();
+    for (HanfsConfig.Node n : config.nodes()) {
+      Member m = members.get(n.name());
+      NodeAgent.Report rep = reports.get(n.name());
+      Long at = reportedAt.get(n.name());
+      mv.add(new MemberView(n.name(), n.address(), m == null ? "absent" : m.status().toString().toLowerCase(),
+          m != null && !unreachable.contains(m.address()), n.roles().stream().map(x -> x.name().toLowerCase()).sorted().toList(),
+          rep != null && rep.standby(), rep != null && rep.maintenance(), at == null ? -1 : (now - at) / 1_000_000));
+    }
+    List<ResourceView> rv = new ArrayList<>();
+    for (Resource r : config.resources()) {
+      Map<String, String> roles = new LinkedHashMap<>();
+      Optional<String> active = Optional.empty();
+      long epoch = 0;
+      for (Placement.NodeView v : views(r)) {
+        roles.put(v.name(), v.role());
+        if (v.role().equals("primary")) {
+          active = Optional.of(v.name());
+          epoch = v.epoch();
+        }
+      }
+      Saga saga = sagas.get(r.name());
+      LeaseVoter.GrantInfo mine = grants.getOrDefault(r.name(), Map.of()).get(selfNode);
+      rv.add(new ResourceView(r.name(), active, epoch, roles,
+          saga == null ? Optional.empty() : Optional.of(saga.kind() + saga.from().map(f -> " from " + f).orElse("") + saga.to().map(t -> " to " + t).orElse("")),
+          lastDecision.getOrDefault(r.name(), "none yet"), mine == null ? Optional.empty() : mine.holder(), mine == null ? 0 : mine.remainingMillis()));
+    }
+    return new ClusterStatus(selfNode, maintenance(), coldStartDone, mv, rv);
+  }
+}

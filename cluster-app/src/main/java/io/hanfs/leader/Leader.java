@@ -203,6 +203,13 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
     for (Resource r : config.resources()) {
       Saga saga = sagas.get(r.name());
       if (saga != null) {
+        // A command to a node that became unreachable will not be answered: decide again now.
+        String waitingOn = saga.kind().equals("promote") ? saga.to().orElse("") : saga.from().orElse("");
+        if (!waitingOn.isEmpty() && !reachable(waitingOn) && now - saga.startedNanos() > Duration.ofSeconds(1).toNanos()) {
+          getContext().getLog().warn("resource {}: {} waits on {}, which became unreachable; deciding again", r.name(), saga.kind(), waitingOn);
+          finish(r.name(), saga, false, waitingOn + " became unreachable during the " + saga.kind());
+          continue;
+        }
         if (now - saga.startedNanos() > r.operationTimeout().multipliedBy(4).toNanos()) {
           getContext().getLog().warn("resource {}: {} timed out; deciding again", r.name(), saga.kind());
           finish(r.name(), saga, false, saga.kind() + " timed out");
@@ -418,7 +425,7 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
       long epoch = 0;
       for (Placement.NodeView v : views(r)) {
         roles.put(v.name(), v.role());
-        if (v.role().equals("primary")) {
+        if (v.role().equals("primary") && v.reachable()) {
           active = Optional.of(v.name());
           epoch = v.epoch();
         }

@@ -54,22 +54,26 @@ public final class Placement {
   public static Decision decide(Input in) {
     if (in.maintenance()) return new Wait("maintenance mode: the leader does not act");
     List<NodeView> nodes = in.dataNodes();
-    List<NodeView> holders = nodes.stream().filter(NodeView::holding).toList();
-    if (holders.size() > 1) {
-      NodeView older = holders.stream().min(Comparator.comparingLong(NodeView::epoch)).orElseThrow();
-      return new DemoteExtra(older.name(), "active on " + holders.stream().map(NodeView::name).toList() + "; keeping the higher epoch");
+    // An unreachable node's last report may be stale, and it cannot be commanded anyway: a
+    // reachable holder (it renews its lease with the voters) is the one that counts.
+    List<NodeView> reachableHolders = nodes.stream().filter(n -> n.holding() && n.reachable()).toList();
+    List<NodeView> unreachableHolders = nodes.stream().filter(n -> n.holding() && !n.reachable()).toList();
+    if (reachableHolders.size() > 1) {
+      NodeView older = reachableHolders.stream().min(Comparator.comparingLong(NodeView::epoch)).orElseThrow();
+      return new DemoteExtra(older.name(), "active on " + reachableHolders.stream().map(NodeView::name).toList() + "; keeping the higher epoch");
     }
     Optional<NodeView> fenced = nodes.stream().filter(n -> n.role().equals("stop-failed")).findFirst();
     if (fenced.isPresent()) {
       return new Wait(fenced.get().name() + " failed to stop the resource and may still hold its data; demote it cleanly or take it out of the cluster");
     }
     Optional<NodeView> best = best(in);
-    if (holders.size() == 1) {
-      NodeView h = holders.get(0);
-      if (!h.reachable()) {
-        return best.<Decision>map(b -> new Move(h.name(), b.name(), false, h.name() + " is unreachable"))
-            .orElse(new Wait(h.name() + " is unreachable and no other data node is eligible"));
-      }
+    if (reachableHolders.isEmpty() && !unreachableHolders.isEmpty()) {
+      NodeView h = unreachableHolders.stream().max(Comparator.comparingLong(NodeView::epoch)).orElseThrow();
+      return best.<Decision>map(b -> new Move(h.name(), b.name(), false, h.name() + " is unreachable"))
+          .orElse(new Wait(h.name() + " is unreachable and no other data node is eligible"));
+    }
+    if (reachableHolders.size() == 1) {
+      NodeView h = reachableHolders.get(0);
       if (!h.role().equals("primary")) return new Stay(h.name());
       if (h.standby()) {
         return best.<Decision>map(b -> new Move(h.name(), b.name(), true, h.name() + " is in standby"))

@@ -56,6 +56,12 @@ class PlacementTest {
   }
 
   @Test
+  void aStaleReportOfAnUnreachableNodeDoesNotCountAsSecondHolder() {
+    assertInstanceOf(Stay.class, decide(Optional.empty(), false,
+        new NodeView("n1", false, false, false, "primary", 5), new NodeView("n2", true, false, false, "primary", 6)));
+  }
+
+  @Test
   void aStopFailedNodeBlocksEveryPromotion() {
     assertInstanceOf(Wait.class, decide(Optional.empty(), false, n("n1", "stop-failed"), n("n2", "secondary")));
   }
@@ -93,11 +99,15 @@ class PlacementTest {
           Decision d = decide(Optional.of("n1"), failback, a, b);
           cases++;
           boolean anyStopFailed = a.role().equals("stop-failed") || b.role().equals("stop-failed");
-          boolean twoHolders = a.holding() && b.holding();
+          boolean twoHolders = a.holding() && b.holding() && a.reachable() && b.reachable();
+          boolean anyReachableHolder = a.holding() && a.reachable() || b.holding() && b.reachable();
           if (d instanceof Promote p) {
             NodeView t = p.node().equals("n1") ? a : b;
             assertTrue(t.eligible(), "promote an ineligible node: " + a + b);
             assertTrue(!a.holding() && !b.holding() && !anyStopFailed, "promote while something holds or is fenced: " + a + b);
+          }
+          if (d instanceof Move m && !m.fromReachable()) {
+            assertTrue(!anyReachableHolder, "replacing an unreachable holder while a reachable one serves: " + a + b);
           }
           if (d instanceof Move m) {
             NodeView to = m.to().equals("n1") ? a : b;

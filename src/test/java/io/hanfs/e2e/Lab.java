@@ -29,10 +29,19 @@ final class Lab {
   final Path root = Path.of(System.getProperty("hanfs.root", "../..")).toAbsolutePath().normalize();
   final String name;
   final String net;
+  final Map<String, String> env;
 
   Lab(String name, String net) {
+    this(name, net, Map.of());
+  }
+
+  /** {@code extraEnv}: e.g. HANFS_LAB_NODES and HANFS_LAB_SUPERVISE for the three-node lab. */
+  Lab(String name, String net, Map<String, String> extraEnv) {
     this.name = name;
     this.net = net;
+    java.util.HashMap<String, String> e = new java.util.HashMap<>(Map.of("HANFS_LAB", name, "HANFS_LAB_NET", net, "HANFS_CLIENT_TIMEOUT", "5"));
+    e.putAll(extraEnv);
+    this.env = Map.copyOf(e);
   }
 
   String vip() {
@@ -47,11 +56,21 @@ final class Lab {
     return Path.of("/var/tmp/hanfs-lab", name);
   }
 
+  /** As {@link #nslab(Duration, String...)} with one environment variable changed (e.g. a shorter client timeout). */
+  Result nslabWith(Map<String, String> more, Duration timeout, String... args) {
+    List<String> argv = new ArrayList<>();
+    argv.add(root.resolve("deploy/lab/nslab").toString());
+    argv.addAll(List.of(args));
+    java.util.HashMap<String, String> e = new java.util.HashMap<>(env);
+    e.putAll(more);
+    return exec(argv, timeout, e);
+  }
+
   Result nslab(Duration timeout, String... args) {
     List<String> argv = new ArrayList<>();
     argv.add(root.resolve("deploy/lab/nslab").toString());
     argv.addAll(List.of(args));
-    return exec(argv, timeout, Map.of("HANFS_LAB", name, "HANFS_LAB_NET", net, "HANFS_CLIENT_TIMEOUT", "5"));
+    return exec(argv, timeout, env);
   }
 
   static Result exec(List<String> argv, Duration timeout, Map<String, String> env) {

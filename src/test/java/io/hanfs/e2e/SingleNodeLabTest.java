@@ -44,6 +44,8 @@ class SingleNodeLabTest {
     lab.nslab(SHORT, "down");
     Lab.Result up = lab.nslab(Duration.ofSeconds(60), "up");
     assertTrue(up.ok(), up.toString());
+    // These tests drive the node by hand: in standby the cluster leader leaves it alone.
+    assertTrue(lab.nslab(SHORT, "flag", "n1", "standby").ok());
     Lab.Result start = lab.nslab(Duration.ofSeconds(60), "start", "n1");
     assertTrue(start.ok(), start + "\n" + log());
     Files.writeString(sample, "record 1 written through the floating IP\n");
@@ -284,7 +286,7 @@ class SingleNodeLabTest {
     ProcessBuilder pb = new ProcessBuilder(lab.root.resolve("deploy/lab/nslab").toString(), "in", "n1",
         "/usr/bin/env", "--chdir=" + lab.srv() + "/home", "sleep", "300")
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-    pb.environment().putAll(Map.of("HANFS_LAB", lab.name, "HANFS_LAB_NET", lab.net));
+    pb.environment().putAll(lab.env);
     Process holder = pb.start();
     try {
       sleep(500);

@@ -21,8 +21,8 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
  * This node's vote on active-role leases (every data node and the witness run one). Grants are
  * kept on this node's monotonic clock only. The highest epoch of each resource (and its holder)
  * is persisted before a grant is answered, so a restarted voter never goes back to an older
- * epoch; and for restart-grace + margin after its own start it grants nobody but the holder of
- * that persisted epoch, the one grant it may have forgotten.
+ * epoch; and for a lease (or restart-grace, after it extended one) plus the margin after its own
+ * start it grants nobody but the holder of that persisted epoch, the one grant it may have forgotten.
  */
 public final class LeaseVoter extends AbstractBehavior<LeaseVoter.Command> {
 
@@ -56,25 +56,59 @@ public final class LeaseVoter extends AbstractBehavior<LeaseVoter.Command> {
 
   public record Denied(String voter, String resource, long round, String reason, long highestEpoch) implements Answer {}
 
-  public static Behavior<Command> create(String nodeName, EpochStore store, Duration lease, Duration margin, Duration restartGrace) {
+  /**
+   * @param markers where this voter notes that it extended a grant for a daemon restart: after a
+   *     restart of its own it must then wait out restart-grace, not only a normal lease
+   */
+  public static Behavior<Command> create(String nodeName, EpochStore store, java.nio.file.Path markers, Duration lease, Duration margin,
+      Duration restartGrace) {
     return Behaviors.setup(ctx -> {
       ctx.getSystem().receptionist().tell(Receptionist.register(KEY, ctx.getSelf()));
-      return new LeaseVoter(ctx, nodeName, store, lease, margin, restartGrace);
+      return new LeaseVoter(ctx, nodeName, store, markers, lease, margin, restartGrace);
     });
   }
 
   private final String nodeName;
   private final EpochStore store;
   private final LeaseGrants grants;
-  private final long quietUntil;
+  private final long startedNanos = System.nanoTime();
+  private final java.nio.file.Path markers;
+  private final Duration lease;
+  private final Duration margin;
+  private final Duration restartGrace;
+  private final Map<String, Long> quietUntil = new HashMap<>();
   private final Map<String, Optional<String>> persistedHolder = new HashMap<>();
 
-  private LeaseVoter(ActorContext<Command> ctx, String nodeName, EpochStore store, Duration lease, Duration margin, Duration restartGrace) {
+  private LeaseVoter(ActorContext<Command> ctx, String nodeName, EpochStore store, java.nio.file.Path markers, Duration lease, Duration margin,
+      Duration restartGrace) {
     super(ctx);
     this.nodeName = nodeName;
     this.store = store;
+    this.markers = markers;
+    this.lease = lease;
+    this.margin = margin;
+    this.restartGrace = restartGrace;
     this.grants = new LeaseGrants(lease.toNanos(), margin.toNanos());
-    this.quietUntil = System.nanoTime() + restartGrace.plus(margin).toNanos();
+  }
+
+  /**
+   * Until when, after this voter's start, a grant it forgot may still be live: a normal grant
+   * lasts one lease; one extended for a daemon restart (noted on disk) lasts restart-grace.
+   */
+  private long quietUntil(String resource) {
+    return quietUntil.computeIfAbsent(resource, r -> {
+      Duration forgotten = lease;
+      try {
+        java.nio.file.Path m = markers.resolve(r + ".extended");
+        if (java.nio.file.Files.exists(m)) {
+          long age = System.currentTimeMillis() - java.nio.file.Files.getLastModifiedTime(m).toMillis();
+          if (age >= 0 && age < restartGrace.toMillis()) forgotten = restartGrace.minusMillis(age);
+        }
+      } catch (IOException e) {
+        forgotten = restartGrace;
+      }
+      return startedNanos + forgotten.plus(margin).toNanos();
+    });
   }
 
   @Override
@@ -111,7 +145,7 @@ public final class LeaseVoter extends AbstractBehavior<LeaseVoter.Command> {
     // Every grant this voter ever answered was for (highest epoch, its holder), and at most one is
     // live at a time: after a restart only that holder may be granted until a forgotten grant
     // (possibly extended for a daemon restart) must have run out.
-    if (now < quietUntil && grants.current(r.resource(), now).isEmpty() && lastHolder.isPresent()
+    if (now < quietUntil(r.resource()) && grants.current(r.resource(), now).isEmpty() && lastHolder.isPresent()
         && !lastHolder.get().equals(r.holder())) {
       r.replyTo().tell(new Denied(nodeName, r.resource(), r.round(),
           "voter " + nodeName + " restarted recently and may have forgotten a grant to " + lastHolder.get() + " (epoch " + top + ")", top));
@@ -138,6 +172,14 @@ public final class LeaseVoter extends AbstractBehavior<LeaseVoter.Command> {
   }
 
   private Behavior<Command> onExtend(Extend e) {
+    try {
+      // Noted before granting: a restart of this voter must then respect the longer grant.
+      java.nio.file.Files.createDirectories(markers);
+      java.nio.file.Files.writeString(markers.resolve(e.resource() + ".extended"), e.holder() + " " + e.epoch() + "\n");
+    } catch (IOException ex) {
+      e.replyTo().tell(new Denied(nodeName, e.resource(), e.round(), "cannot note the extension: " + ex.getMessage(), grants.highestEpoch(e.resource())));
+      return this;
+    }
     LeaseGrants.Answer a = grants.extend(e.resource(), e.holder(), e.epoch(), System.nanoTime(), Duration.ofMillis(e.forMillis()).toNanos());
     if (a instanceof LeaseGrants.Granted g) e.replyTo().tell(new Granted(nodeName, e.resource(), g.epoch(), e.round()));
     else e.replyTo().tell(new Denied(nodeName, e.resource(), e.round(), ((LeaseGrants.Refused) a).reason(), grants.highestEpoch(e.resource())));

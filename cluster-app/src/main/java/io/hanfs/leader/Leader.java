@@ -101,6 +101,7 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
   private final Map<String, Map<String, Long>> bannedUntil = new HashMap<>();
   private final Map<String, Map<String, LeaseVoter.GrantInfo>> grants = new HashMap<>();
   private final Map<String, Long> retryAfter = new HashMap<>();
+  private final Set<String> seenGrants = new HashSet<>();
   private Set<ActorRef<LeaseVoter.Command>> voters = new HashSet<>();
   private boolean coldStartDone;
   private long nextSaga = 1;
@@ -238,14 +239,23 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
   }
 
   /**
-   * The fastest sign that an active node is gone: this leader's own voter (on this node) holds no
-   * live grant for it any more, i.e. it did not renew for a whole lease. A node that still has a
-   * majority elsewhere keeps its lease; the promotion of another node then simply fails.
+   * The fastest sign that an active node is gone: this leader's own voter (on this node) held the
+   * node's grant for its current epoch and holds it no more, i.e. the node did not renew for a
+   * whole lease. Absence of a grant it never saw proves nothing (the voter may not have been
+   * asked yet). A node that still has a majority elsewhere keeps its lease; promoting another
+   * node then simply fails.
    */
   private boolean leaseLapsed(Resource r, String node, Optional<ResourceStatus> st) {
     if (st.isEmpty() || !st.get().role().equals("primary")) return false;
     LeaseVoter.GrantInfo mine = grants.getOrDefault(r.name(), Map.of()).get(selfNode);
-    return mine != null && !mine.blocking() && mine.highestEpoch() <= st.get().epoch() && (mine.holder().isEmpty() || !mine.holder().get().equals(node));
+    if (mine == null) return false;
+    boolean holdsNow = mine.holder().map(h -> h.equals(node)).orElse(false) && mine.epoch() == st.get().epoch();
+    String key = r.name() + "/" + node + "/" + st.get().epoch();
+    if (holdsNow) {
+      seenGrants.add(key);
+      return false;
+    }
+    return seenGrants.contains(key);
   }
 
   private void decideAndAct(Resource r) {

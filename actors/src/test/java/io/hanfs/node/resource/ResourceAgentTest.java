@@ -72,7 +72,7 @@ class ResourceAgentTest {
 
   ActorRef<ResourceAgent.Command> spawn(int threshold) throws Exception {
     // A real voter (this test's single-node majority) answers the lease; its epochs go to the temp dir.
-    spawned.add(testKit.spawn(LeaseVoter.create("n1", new EpochStore(dir.resolve("voter")), LEASE.duration(), LEASE.margin(), Duration.ZERO)));
+    spawned.add(testKit.spawn(LeaseVoter.create("n1", new EpochStore(dir.resolve("voter")), dir.resolve("marks"), LEASE.duration(), LEASE.margin(), Duration.ZERO)));
     Map<String, Layer> asLayers = Collections.unmodifiableMap(new LinkedHashMap<>(layers));
     TestProbe<ResourceStatus> statuses = testKit.createTestProbe();
     ActorRef<ResourceAgent.Command> agent = testKit.spawn(ResourceAgent.create(resource(threshold), asLayers, new LeaseView(LEASE.margin()), () -> { },
@@ -293,7 +293,7 @@ class ResourceAgentTest {
     TestProbe<LeaseVoter.Answer> p = testKit.createTestProbe();
     @SuppressWarnings("unchecked")
     ActorRef<LeaseVoter.Command> voter = (ActorRef<LeaseVoter.Command>) spawned.get(0);
-    Thread.sleep(LEASE.margin().toMillis() + 100); // past the new voter's quiet period
+    Thread.sleep(LEASE.duration().plus(LEASE.margin()).toMillis() + 100); // past the new voter's quiet period
     voter.tell(new LeaseVoter.Request("home", "n2", 7, 1, p.getRef()));
     assertInstanceOf(LeaseVoter.Granted.class, p.receiveMessage());
     ResourceAgent.Refused r = assertInstanceOf(ResourceAgent.Refused.class, promote(agent, 0));

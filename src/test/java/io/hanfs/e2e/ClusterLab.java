@@ -1,0 +1,220 @@
+package io.hanfs.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Three hanfs nodes (n1, n2 data; w witness) and an NFS client in network namespaces, supervised
+ * as systemd would; a client that writes numbered records through the VIP every 100 ms, and a
+ * sampler that checks every node's interfaces for the VIP. Shared by the end-to-end tests (which
+ * assert safety) and the failover benchmark (which prints figures).
+ */
+final class ClusterLab implements AutoCloseable {
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final Duration SHORT = Duration.ofSeconds(30);
+  static final List<String> DATA = List.of("n1", "n2");
+
+  final Lab lab;
+  final Path sample;
+  private Thread writer;
+  private Thread sampler;
+  private final AtomicBoolean running = new AtomicBoolean();
+  final List<long[]> acked = Collections.synchronizedList(new ArrayList<>()); // {record, completedAtMillis}
+  final List<String> violations = Collections.synchronizedList(new ArrayList<>());
+  private int nextRecord = 1;
+
+  ClusterLab(String name, String net) throws IOException {
+    lab = new Lab(name, net, Map.of("HANFS_LAB_NODES", "n1 n2 w", "HANFS_LAB_SUPERVISE", "1"));
+    sample = Files.createTempFile("hanfs-record", ".txt");
+    Files.writeString(sample, "record\n");
+  }
+
+  void up() {
+    lab.nslab(SHORT, "down");
+    check(lab.nslab(Duration.ofSeconds(60), "up"));
+    // The witness first: it hosts the leader.
+    for (String n : List.of("w", "n1", "n2")) check(lab.nslab(Duration.ofSeconds(60), "start", n));
+    awaitActive(Duration.ofSeconds(60));
+  }
+
+  @Override
+  public void close() throws IOException {
+    stopClient();
+    Files.deleteIfExists(sample);
+    check(lab.nslab(Duration.ofSeconds(90), "down"));
+  }
+
+  static void check(Lab.Result r) {
+    if (!r.ok()) throw new IllegalStateException(r.toString());
+  }
+
+  String log(String node) {
+    try {
+      List<String> lines = Files.readAllLines(lab.dir().resolve(node + ".log"));
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+    } catch (IOException e) {
+      return "(no log)";
+    }
+  }
+
+  /** The cluster status from the leader, asked through any node that answers. */
+  Optional<JsonNode> cluster() {
+    for (String n : List.of("w", "n2", "n1")) {
+      Lab.Result r = lab.nslab(Duration.ofSeconds(15), "http", n, "GET", "/hanfs/cluster");
+      String out = r.out().strip();
+      if (r.ok() && out.endsWith("200")) {
+        try {
+          return Optional.of(JSON.readTree(out.substring(0, out.lastIndexOf('\n'))));
+        } catch (IOException e) {
+          // try the next node
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  Optional<String> activeNode() {
+    return cluster().map(c -> c.path("resources").get(0).path("activeNode")).filter(n -> n.isTextual()).map(JsonNode::asText);
+  }
+
+  /** Waits until one data node is active with the VIP up; returns it. */
+  String awaitActive(Duration max) {
+    long deadline = System.nanoTime() + max.toNanos();
+    while (System.nanoTime() < deadline) {
+      Optional<String> a = activeNode();
+      if (a.isPresent() && vipOwners().equals(List.of(a.get()))) return a.get();
+      sleep(200);
+    }
+    throw new IllegalStateException("no active node within " + max.toSeconds() + " s; cluster: " + cluster().map(JsonNode::toString).orElse("no answer")
+        + "\nn1:\n" + log("n1") + "\nn2:\n" + log("n2") + "\nw:\n" + log("w"));
+  }
+
+  /** Waits until every member is up and reachable and one node is active. */
+  String settle(Duration max) {
+    long deadline = System.nanoTime() + max.toNanos();
+    while (System.nanoTime() < deadline) {
+      Optional<JsonNode> c = cluster();
+      if (c.isPresent()) {
+        boolean allUp = true;
+        for (JsonNode m : c.get().path("members")) allUp &= m.path("status").asText().equals("up") && m.path("reachable").asBoolean();
+        if (allUp && c.get().path("resources").get(0).path("activeNode").isTextual()) return awaitActive(Duration.ofSeconds(20));
+      }
+      sleep(500);
+    }
+    throw new IllegalStateException("the cluster did not settle within " + max.toSeconds() + " s: " + cluster().map(JsonNode::toString).orElse("no answer"));
+  }
+
+  /** Data nodes whose interface carries the VIP right now (the kernels' own view). */
+  List<String> vipOwners() {
+    List<String> owners = new ArrayList<>();
+    for (String n : DATA) {
+      Lab.Result r = Lab.exec(List.of("ip", "-n", lab.name + "-" + n, "-j", "addr", "show", "dev", "eth1"), SHORT, Map.of());
+      if (r.out().contains("\"" + lab.vip() + "\"")) owners.add(n);
+    }
+    return owners;
+  }
+
+  String url(String file) {
+    return "nfs://" + lab.vip() + lab.srv() + "/home/export/" + file + "?version=4";
+  }
+
+  void startClient() {
+    running.set(true);
+    writer = new Thread(() -> {
+      while (running.get()) {
+        long start = System.currentTimeMillis();
+        int n = nextRecord++;
+        Lab.Result r = lab.nslabWith(Map.of("HANFS_CLIENT_TIMEOUT", "2"), Duration.ofSeconds(10), "client", "nfs-cp", sample.toString(), url(String.format("rec-%06d", n)));
+        if (r.ok()) acked.add(new long[] {n, System.currentTimeMillis()});
+        long wait = 100 - (System.currentTimeMillis() - start);
+        if (wait > 0) sleep(wait);
+      }
+    }, "nfs-writer");
+    sampler = new Thread(() -> {
+      while (running.get()) {
+        List<String> owners = vipOwners();
+        if (owners.size() > 1) violations.add(System.currentTimeMillis() + " " + owners);
+        sleep(100);
+      }
+    }, "vip-sampler");
+    writer.start();
+    sampler.start();
+  }
+
+  void stopClient() {
+    running.set(false);
+    for (Thread t : new Thread[] {writer, sampler}) {
+      if (t == null) continue;
+      try {
+        t.join(15_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Longest gap between two acknowledged writes completing in [from, to] (ms). */
+  long outageMillis(long from, long to) {
+    List<Long> times = new ArrayList<>();
+    synchronized (acked) {
+      for (long[] a : acked) if (a[1] >= from && a[1] <= to) times.add(a[1]);
+    }
+    Collections.sort(times);
+    long gap = times.isEmpty() ? to - from : times.get(0) - from;
+    for (int i = 1; i < times.size(); i++) gap = Math.max(gap, times.get(i) - times.get(i - 1));
+    if (!times.isEmpty()) gap = Math.max(gap, to - times.get(times.size() - 1));
+    return gap;
+  }
+
+  /** Acknowledged records that are not on the server (read through the VIP). */
+  List<Long> lostRecords() {
+    Lab.Result r = lab.nslab(SHORT, "client", "nfs-ls", url("").replace("/?version", "?version"));
+    if (!r.ok()) throw new IllegalStateException("cannot list the export: " + r);
+    Set<String> present = new HashSet<>();
+    for (String line : r.out().split("\n")) {
+      String[] f = line.trim().split("\\s+");
+      if (f.length > 0) present.add(f[f.length - 1]);
+    }
+    List<Long> lost = new ArrayList<>();
+    synchronized (acked) {
+      for (long[] a : acked) if (!present.contains(String.format("rec-%06d", a[0]))) lost.add(a[0]);
+    }
+    return lost;
+  }
+
+  /** Memory of each daemon (RSS, MiB) by its pid file. */
+  Map<String, Long> rssMiB() {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    for (String n : List.of("n1", "n2", "w")) {
+      try {
+        String pid = Files.readString(lab.dir().resolve(n + ".pid")).trim();
+        for (String line : Files.readAllLines(Path.of("/proc", pid, "status"))) {
+          if (line.startsWith("VmRSS:")) out.put(n, Long.parseLong(line.replaceAll("\\D", "")) / 1024);
+        }
+      } catch (IOException | RuntimeException e) {
+        out.put(n, -1L);
+      }
+    }
+    return out;
+  }
+
+  static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -148,7 +148,7 @@ class SingleNodeLabTest {
     Lab.Result unknown = http("POST", "/hanfs/resources/nosuch/promote");
     assertTrue(unknown.out().strip().endsWith("404") && unknown.out().contains("no resource named"), unknown.toString());
     Lab.Result action = http("POST", "/hanfs/resources/home/fly");
-    assertTrue(action.out().strip().endsWith("404") && action.out().contains("use promote or demote"), action.toString());
+    assertTrue(action.out().strip().endsWith("404") && action.out().contains("use promote, demote or switchover"), action.toString());
     Lab.Result epoch = http("POST", "/hanfs/resources/home/promote?epoch=-3");
     assertTrue(epoch.out().strip().endsWith("400") && epoch.out().contains("positive whole number"), epoch.toString());
     Lab.Result name = http("POST", "/hanfs/resources/Home%3B/promote");

@@ -215,7 +215,9 @@ public final class ConfigLoader {
     Optional<Nfs> nfs = r.object("nfs", true).flatMap(o -> {
       Optional<NfsServer> server = o.enumValue("server", NfsServer.class, Optional.of(NfsServer.GANESHA));
       Optional<Path> stateDir = path(o, "state-dir", true, "\"/srv/nfs/home/.nfs-state\"");
-      Optional<Duration> grace = o.duration("grace", Duration.ofSeconds(1), Duration.ofSeconds(180), Duration.ofSeconds(10));
+      // grace = 0s: no grace period (NFS-Ganesha only): faster takeover, but clients cannot reclaim
+      // their open and lock state on the new node before others may take it.
+      Optional<Duration> grace = o.duration("grace", Duration.ZERO, Duration.ofSeconds(180), Duration.ofSeconds(10));
       Optional<Duration> lease = o.duration("lease", Duration.ofSeconds(1), Duration.ofSeconds(120), Duration.ofSeconds(10));
       List<Export> exports = new ArrayList<>();
       List<ObjectReader> exportReaders = o.objects("exports", true);
@@ -228,6 +230,15 @@ public final class ConfigLoader {
               "put the NFS state on the replicated filesystem, e.g. " + mp.resolve(".nfs-state"));
         }
       }));
+      if (server.isPresent() && server.get() == NfsServer.KERNEL) {
+        // The kernel takes grace and lease times from 10 s up (/proc/fs/nfsd/nfsv4gracetime, nfsv4leasetime).
+        if (grace.isPresent() && grace.get().compareTo(Duration.ofSeconds(10)) < 0) {
+          o.error("grace", grace.get().toSeconds() + "s is below what the kernel NFS server accepts", "use 10s or more with server = kernel");
+        }
+        if (lease.isPresent() && lease.get().compareTo(Duration.ofSeconds(10)) < 0) {
+          o.error("lease", lease.get().toSeconds() + "s is below what the kernel NFS server accepts", "use 10s or more with server = kernel");
+        }
+      }
       if (server.isEmpty() || stateDir.isEmpty() || grace.isEmpty() || lease.isEmpty() || exports.size() != exportReaders.size() || exports.isEmpty()) return Optional.empty();
       return Optional.of(new Nfs(server.get(), stateDir.get(), grace.get(), lease.get(), List.copyOf(exports)));
     });

@@ -106,6 +106,21 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theKernelServerNeedsTenSecondsOfGraceAndLease() {
+    ConfigError e = onlyError(VALID.replace("grace = 10s", "grace = 5s"));
+    assertEquals("hanfs.resources[0].nfs.grace", e.path());
+    assertTrue(e.fix().contains("10s"), e.toString());
+  }
+
+  @Test
+  void twoVotersAreRefused() {
+    String text = VALID.replaceAll(",\\s*\\{ name = arbiter[^}]*\\} \\]", " ]");
+    ConfigError e = onlyError(text);
+    assertEquals("hanfs.nodes", e.path());
+    assertTrue(e.fix().contains("witness"), e.toString());
+  }
+
+  @Test
   void duplicateNodeNames() {
     ConfigError e = onlyError(VALID.replace("name = nfs02, address", "name = nfs01, address"));
     assertEquals("hanfs.nodes[1].name", e.path());

@@ -102,6 +102,7 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
   private final Map<String, Map<String, LeaseVoter.GrantInfo>> grants = new HashMap<>();
   private final Map<String, Long> retryAfter = new HashMap<>();
   private final Set<String> seenGrants = new HashSet<>();
+  private final Map<String, Integer> promoteFailures = new HashMap<>();
   private Set<ActorRef<LeaseVoter.Command>> voters = new HashSet<>();
   private boolean coldStartDone;
   private long nextSaga = 1;
@@ -317,12 +318,19 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
       return this;
     }
     if (!ok && d.action().equals("promote") && d.reply() instanceof ResourceAgent.Failed) {
-      // It failed there: try elsewhere for failure-timeout.
-      bannedUntil.computeIfAbsent(d.resource(), k -> new HashMap<>()).put(d.node(), System.nanoTime() + r.failureTimeout().toNanos());
+      // A failure can be the old holder still releasing the data (a busy umount, a frozen node):
+      // retry once; a second failure in a row bans the node for failure-timeout.
+      int n = promoteFailures.merge(d.resource() + "/" + d.node(), 1, Integer::sum);
+      if (n >= 2) {
+        bannedUntil.computeIfAbsent(d.resource(), k -> new HashMap<>()).put(d.node(), System.nanoTime() + r.failureTimeout().toNanos());
+        promoteFailures.remove(d.resource() + "/" + d.node());
+      }
+    } else if (ok && d.action().equals("promote")) {
+      promoteFailures.remove(d.resource() + "/" + d.node());
     }
     if (!ok) {
       getContext().getLog().warn("resource {}: {} on {} failed: {}", d.resource(), d.action(), d.node(), why);
-      retryAfter.put(d.resource(), System.nanoTime() + Duration.ofMillis(500).toNanos());
+      retryAfter.put(d.resource(), System.nanoTime() + Duration.ofMillis(1000).toNanos());
     }
     finish(d.resource(), saga, ok, d.action() + " on " + d.node() + ": " + why);
     return this;

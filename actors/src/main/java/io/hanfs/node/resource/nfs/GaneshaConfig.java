@@ -29,7 +29,7 @@ public final class GaneshaConfig {
         .append("  Enable_UDP = false;\n")
         .append("}\n");
     b.append("NFSv4 {\n")
-        .append("  Grace_Period = ").append(r.nfs().grace().toSeconds()).append(";\n")
+        .append(r.nfs().grace().isZero() ? "  Graceless = true;\n" : "  Grace_Period = " + r.nfs().grace().toSeconds() + ";\n")
         .append("  Lease_Lifetime = ").append(r.nfs().lease().toSeconds()).append(";\n")
         .append("  RecoveryBackend = fs;\n")
         .append("  RecoveryRoot = \"").append(recoveryRoot(r)).append("\";\n")

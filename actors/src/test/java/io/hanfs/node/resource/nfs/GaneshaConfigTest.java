@@ -39,4 +39,10 @@ class GaneshaConfigTest {
     assertTrue(c.contains("SecType = sys, krb5;"), c);
     assertTrue(c.contains("Access_Type = None;"), "nothing is exported to clients outside CLIENT blocks");
   }
+
+  @Test
+  void zeroGraceIsGraceless() throws Exception {
+    String c = GaneshaConfig.render(ConfigLoader.parse(CONF.replace("grace = 5s", "grace = 0s")).resources().get(0));
+    assertTrue(c.contains("Graceless = true;") && !c.contains("Grace_Period"), c);
+  }
 }

@@ -42,6 +42,7 @@ class KernelNfsLayerTest {
 
   Resource resource() throws Exception {
     return ConfigLoader.parse(GaneshaConfigTest.CONF.replace("nfs { state-dir", "nfs { server = kernel, state-dir")
+        .replace("grace = 5s, lease = 4s", "grace = 15s, lease = 12s")
         .replace("/srv/home", srv.toString())).resources().get(0);
   }
 
@@ -71,8 +72,8 @@ class KernelNfsLayerTest {
       layer.stop();
     }
     assertTrue(!alive(run.resolve("rpc.statd.pid")) && !alive(run.resolve("rpc.mountd.pid")), "stop ends both helpers by PID");
-    assertEquals("5", Files.readString(proc.resolve("nfsv4gracetime")));
-    assertEquals("4", Files.readString(proc.resolve("nfsv4leasetime")));
+    assertEquals("15", Files.readString(proc.resolve("nfsv4gracetime")));
+    assertEquals("12", Files.readString(proc.resolve("nfsv4leasetime")));
     List<String> cmds = runner.commandNames();
     assertEquals(List.of(
         "mountpoint -q /var/lib/nfs",

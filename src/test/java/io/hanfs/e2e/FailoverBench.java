@@ -1,0 +1,58 @@
+package io.hanfs.e2e;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * deploy/lab/bench-failover: runs the planned switchover, the link-down failover and the kill -9
+ * failover N times each on the three-node namespace lab and prints, per scenario, the client
+ * outage (min/median/max), VIP-owner violations, lost records, and each daemon's RSS.
+ */
+public final class FailoverBench {
+  private FailoverBench() {}
+
+  public static void main(String[] args) throws Exception {
+    int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+    Map<String, List<Scenarios.Result>> results = new LinkedHashMap<>();
+    Map<String, Long> rss;
+    try (ClusterLab lab = new ClusterLab("hfbench", "10.213.12")) {
+      lab.up();
+      lab.startClient();
+      Scenarios s = new Scenarios(lab);
+      Map<String, Supplier<Scenarios.Result>> plan = new LinkedHashMap<>();
+      plan.put("planned switchover", s::switchover);
+      plan.put("link down", s::linkDown);
+      plan.put("kill -9", s::kill9);
+      for (int i = 1; i <= runs; i++) {
+        for (var e : plan.entrySet()) {
+          Scenarios.Result r = e.getValue().get();
+          System.out.println("run " + i + ": " + r);
+          results.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(r);
+        }
+      }
+      lab.settle(java.time.Duration.ofSeconds(90));
+      rss = lab.rssMiB();
+      lab.stopClient();
+    }
+    System.out.println();
+    System.out.printf("%-20s %5s %8s %8s %8s %11s %5s%n", "scenario", "runs", "min ms", "med ms", "max ms", "violations", "lost");
+    for (var e : results.entrySet()) {
+      List<Long> outages = new ArrayList<>();
+      int violations = 0;
+      int lost = 0;
+      for (Scenarios.Result r : e.getValue()) {
+        outages.add(r.outageMillis());
+        violations += r.violations().size();
+        lost += r.lost().size();
+      }
+      Collections.sort(outages);
+      System.out.printf("%-20s %5d %8d %8d %8d %11d %5d%n", e.getKey(), outages.size(), outages.get(0),
+          outages.get(outages.size() / 2), outages.get(outages.size() - 1), violations, lost);
+    }
+    System.out.println("daemon RSS (MiB): " + rss);
+  }
+}

@@ -34,7 +34,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 class SingleNodeLabTest {
   static final ObjectMapper JSON = new ObjectMapper();
   static final Duration SHORT = Duration.ofSeconds(30);
-  final Lab lab = new Lab("hfit", "10.213.9");
+  // Every daemon start of this lab opens JMX on the node namespace's loopback (port 7627).
+  final Lab lab = new Lab("hfit", "10.213.9", Map.of("HANFS_JMX_PORT", "7627"));
   final Path sample = Path.of("/tmp/hanfs-it-sample.txt");
 
   @BeforeAll
@@ -181,7 +182,7 @@ class SingleNodeLabTest {
   @Test
   @Order(4)
   void aPromoteDuringAPromoteIsAConflict() throws Exception {
-    // Two promotes at once: a promotion takes at least the 300 ms duplicate-address window, so
+    // Two promotes at once: a promotion takes at least the 150 ms duplicate-address window, so
     // the second arrives while the first runs and is refused; the first completes.
     var a = java.util.concurrent.CompletableFuture.supplyAsync(() -> http("POST", "/hanfs/resources/home/promote"));
     var b = java.util.concurrent.CompletableFuture.supplyAsync(() -> http("POST", "/hanfs/resources/home/promote"));
@@ -312,6 +313,20 @@ class SingleNodeLabTest {
   void control(String action) {
     Lab.Result r = lab.nslab(Duration.ofSeconds(120), "hanfs", "n1", action, "home");
     assertTrue(r.ok(), action + ": " + r + "\n" + log());
+  }
+
+  @Test
+  @Order(9)
+  void jmxShowsTheNodeAndResourceAndAnswersOperations() throws IOException {
+    // The daemon was started with HANFS_JMX_PORT: JMX listens on the node namespace's loopback only.
+    String classes = lab.root.resolve("src/test/target/test-classes").toString();
+    Lab.Result r = Lab.exec(List.of("ip", "netns", "exec", "hfit-n1", "java", "-cp", classes, "io.hanfs.e2e.JmxProbe", "7627", "n1", "home"),
+        Duration.ofSeconds(60), Map.of());
+    assertTrue(r.ok(), r.toString());
+    assertTrue(r.out().contains("node=n1"), r.out());
+    assertTrue(r.out().contains("standby=true"), r.out());
+    assertTrue(r.out().contains("role=secondary"), r.out());
+    assertTrue(r.out().contains("switchover=refused (400): \"nosuch\" is not a data node"), r.out());
   }
 
   JsonNode waitForRole(String role) throws IOException {

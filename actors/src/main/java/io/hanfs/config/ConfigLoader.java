@@ -97,7 +97,7 @@ public final class ConfigLoader {
       m.finish();
     }
 
-    HanfsConfig.Lease lease = new HanfsConfig.Lease(Duration.ofSeconds(2), Duration.ofMillis(500), Duration.ofSeconds(15));
+    HanfsConfig.Lease lease = new HanfsConfig.Lease(Duration.ofSeconds(2), Duration.ofMillis(400), Duration.ofSeconds(15));
     Optional<ObjectReader> leaseReader = h.object("lease", false);
     if (leaseReader.isPresent()) {
       ObjectReader l = leaseReader.get();

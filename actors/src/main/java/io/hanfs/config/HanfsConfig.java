@@ -18,13 +18,13 @@ public record HanfsConfig(
     List<Resource> resources) {
 
   /**
-   * The active role's majority lease: the holder renews every {@code duration / 6}; voters grant
+   * The active role's majority lease: the holder renews every {@code duration / 8}; voters grant
    * another holder only {@code margin} after the old grant expired on their own clock. A daemon
    * stopped on purpose gets {@code restartGrace} to come back and adopt the running stack.
    */
   public record Lease(java.time.Duration duration, java.time.Duration margin, java.time.Duration restartGrace) {
     public java.time.Duration renewInterval() {
-      return duration.dividedBy(6);
+      return duration.dividedBy(8);
     }
   }
 

@@ -39,7 +39,7 @@ public final class Daemon {
         .withFallback(ConfigFactory.load());
   }
 
-  public static int run(HanfsConfig config, String nodeName) throws IOException {
+  public static int run(HanfsConfig config, String nodeName) throws Exception {
     HanfsConfig.Node self = config.node(nodeName).orElseThrow();
     EpochStore epochs = new EpochStore(config.stateDir().resolve("epochs"));
     EpochStore voterEpochs = new EpochStore(config.stateDir().resolve("voter-epochs"));
@@ -57,6 +57,7 @@ public final class Daemon {
       if (!deliberate) return CompletableFuture.completedFuture(Done.getInstance());
       return prepareRestart(system, h.agent(), config).thenApply(x -> Done.getInstance());
     });
+    io.hanfs.app.jmx.Jmx.register(config, nodeName, new ControlApi(system));
     PekkoManagement.get(system).start().toCompletableFuture().join();
     system.log().info("hanfs node {} up: management on http://{}:{}", nodeName, config.management().hostname(), config.management().port());
     system.getWhenTerminated().toCompletableFuture().join();

@@ -30,10 +30,10 @@ import org.apache.pekko.management.javadsl.ManagementRouteProviderSettings;
  * until the cluster leader drives them. Every answer is JSON; errors say what was wrong.
  */
 public final class HanfsRoutes extends AllDirectives implements ManagementRouteProvider {
-  private final ActorSystem<Void> system;
+  private final ControlApi api;
 
   public HanfsRoutes(ExtendedActorSystem classic) {
-    this.system = Adapter.toTyped(classic);
+    this.api = new ControlApi(Adapter.toTyped(classic));
   }
 
   @Override
@@ -75,18 +75,11 @@ public final class HanfsRoutes extends AllDirectives implements ManagementRouteP
       }
       epoch = Long.parseLong(epochParam.get());
     }
-    BiFunction<Long, ActorRef<ResourceAgent.Reply>, NodeAgent.Command> msg = switch (action) {
-      case "promote" -> (e, r) -> new NodeAgent.Promote(name, e, r);
-      case "demote" -> (e, r) -> new NodeAgent.Demote(name, e, r);
-      default -> null;
-    };
-    if (msg == null) {
+    if (!action.equals("promote") && !action.equals("demote")) {
       return complete(error(StatusCodes.NOT_FOUND, "unknown action \"" + safe(action) + "\"; use promote, demote or switchover"));
     }
-    ActorRef<NodeAgent.Command> agent = HanfsExtension.ID.get(system).agent();
-    long ep = epoch;
     // A transition runs every layer's operation in turn, each bounded by its own timeout.
-    CompletionStage<ResourceAgent.Reply> reply = AskPattern.ask(agent, r -> msg.apply(ep, r), Duration.ofMinutes(5), system.scheduler());
+    CompletionStage<ResourceAgent.Reply> reply = action.equals("promote") ? api.promote(name, epoch) : api.demote(name, epoch);
     return completeWithFuture(reply.handle((r, failure) -> {
       if (failure != null) return error(StatusCodes.SERVICE_UNAVAILABLE, "no answer from the node agent: " + failure.getMessage());
       if (r instanceof ResourceAgent.Done d) return json(StatusCodes.OK, Map.of("result", "done", "resource", d.status()));
@@ -104,7 +97,7 @@ public final class HanfsRoutes extends AllDirectives implements ManagementRouteP
   private Route switchover(String resource, Optional<String> to) {
     if (!Syntax.isName(resource)) return complete(error(StatusCodes.BAD_REQUEST, "resource name \"" + safe(resource) + "\" is not a plain name"));
     if (to.isPresent() && !Syntax.isName(to.get())) return complete(error(StatusCodes.BAD_REQUEST, "node name \"" + safe(to.get()) + "\" is not a plain name"));
-    return completeWithFuture(askLeader(r -> new Leader.Switchover(resource, to, r), Duration.ofMinutes(5)));
+    return completeWithFuture(askLeader(api.switchover(resource, to)));
   }
 
   private Route standby(String node, String action) {
@@ -112,49 +105,30 @@ public final class HanfsRoutes extends AllDirectives implements ManagementRouteP
     if (!action.equals("standby") && !action.equals("unstandby")) {
       return complete(error(StatusCodes.NOT_FOUND, "unknown action \"" + safe(action) + "\"; use standby or unstandby"));
     }
-    return completeWithFuture(askLeader(r -> new Leader.Standby(node, action.equals("standby"), r), Duration.ofSeconds(10)));
+    return completeWithFuture(askLeader(api.standby(node, action.equals("standby"))));
   }
 
   private Route maintenance(String state) {
     if (!state.equals("on") && !state.equals("off")) return complete(error(StatusCodes.NOT_FOUND, "use POST /hanfs/maintenance/on or /off"));
-    return completeWithFuture(askLeader(r -> new Leader.Maintenance(state.equals("on"), r), Duration.ofSeconds(10)));
+    return completeWithFuture(askLeader(api.maintenance(state.equals("on"))));
   }
 
-  /**
-   * Asks the leader singleton; while it moves to another node messages can be lost, so the ask is
-   * retried (with the same request) a few times before the caller gets a 503.
-   */
-  private CompletionStage<HttpResponse> askLeader(java.util.function.Function<ActorRef<Leader.ControlReply>, Leader.Command> msg, Duration timeout) {
-    ActorRef<Leader.Command> leader = HanfsExtension.ID.get(system).leader();
-    return retry(3, () -> AskPattern.ask(leader, msg::apply, timeout, system.scheduler()))
-        .handle((r, failure) -> failure != null
-            ? error(StatusCodes.SERVICE_UNAVAILABLE, "no answer from the cluster leader (is a majority of nodes up?): " + failure.getMessage())
-            : json(StatusCodes.get(r.httpStatus()), Map.of("result", r.accepted() ? "done" : "refused", "message", r.message())));
-  }
-
-  private static <T> CompletionStage<T> retry(int attempts, java.util.function.Supplier<CompletionStage<T>> call) {
-    return call.get().handle((v, e) -> e == null || attempts <= 1
-        ? java.util.concurrent.CompletableFuture.completedFuture(v).thenApply(x -> {
-          if (e != null) throw new java.util.concurrent.CompletionException(e);
-          return x;
-        })
-        : retry(attempts - 1, call)).thenCompose(x -> x);
+  private CompletionStage<HttpResponse> askLeader(CompletionStage<Leader.ControlReply> reply) {
+    return reply.handle((r, failure) -> failure != null
+        ? error(StatusCodes.SERVICE_UNAVAILABLE, "no answer from the cluster leader (is a majority of nodes up?): " + failure.getMessage())
+        : json(StatusCodes.get(r.httpStatus()), Map.of("result", r.accepted() ? "done" : "refused", "message", r.message())));
   }
 
   private CompletionStage<HttpResponse> clusterStatus() {
-    ActorRef<Leader.Command> leader = HanfsExtension.ID.get(system).leader();
-    return retry(3, () -> AskPattern.<Leader.Command, Leader.ClusterStatus>ask(leader, Leader.GetClusterStatus::new, Duration.ofSeconds(3), system.scheduler()))
-        .handle((s, failure) -> failure != null
-            ? error(StatusCodes.SERVICE_UNAVAILABLE, "no answer from the cluster leader (is a majority of nodes up?): " + failure.getMessage())
-            : json(StatusCodes.OK, s));
+    return api.clusterStatus().handle((s, failure) -> failure != null
+        ? error(StatusCodes.SERVICE_UNAVAILABLE, "no answer from the cluster leader (is a majority of nodes up?): " + failure.getMessage())
+        : json(StatusCodes.OK, s));
   }
 
   private CompletionStage<HttpResponse> status() {
-    ActorRef<NodeAgent.Command> agent = HanfsExtension.ID.get(system).agent();
-    return AskPattern.<NodeAgent.Command, NodeAgent.NodeStatus>ask(agent, NodeAgent.GetStatus::new, Duration.ofSeconds(5), system.scheduler())
-        .handle((s, failure) -> failure != null
-            ? error(StatusCodes.SERVICE_UNAVAILABLE, "no answer from the node agent: " + failure.getMessage())
-            : json(StatusCodes.OK, s));
+    return api.nodeStatus().handle((s, failure) -> failure != null
+        ? error(StatusCodes.SERVICE_UNAVAILABLE, "no answer from the node agent: " + failure.getMessage())
+        : json(StatusCodes.OK, s));
   }
 
   private static HttpResponse json(StatusCode code, Object body) {

@@ -347,6 +347,14 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
       s.replyTo().tell(new ControlReply(false, 404, "no resource named \"" + s.resource() + "\"; known: " + config.resources().stream().map(Resource::name).toList()));
       return this;
     }
+    if (s.to().isPresent()) {
+      Optional<HanfsConfig.Node> target = config.node(s.to().get());
+      if (target.isEmpty() || !target.get().isData()) {
+        s.replyTo().tell(new ControlReply(false, 400, "\"" + s.to().get() + "\" is not a data node; use one of "
+            + config.nodes().stream().filter(HanfsConfig.Node::isData).map(HanfsConfig.Node::name).toList()));
+        return this;
+      }
+    }
     if (sagas.containsKey(s.resource())) {
       s.replyTo().tell(new ControlReply(false, 409, "a " + sagas.get(s.resource()).kind() + " of " + s.resource() + " is in progress; retry when it ends"));
       return this;
@@ -364,12 +372,6 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
     String from = holders.get(0).name();
     Optional<String> to = s.to();
     if (to.isPresent()) {
-      Optional<HanfsConfig.Node> target = config.node(to.get());
-      if (target.isEmpty() || !target.get().isData()) {
-        s.replyTo().tell(new ControlReply(false, 400, "\"" + to.get() + "\" is not a data node; use one of "
-            + config.nodes().stream().filter(HanfsConfig.Node::isData).map(HanfsConfig.Node::name).toList()));
-        return this;
-      }
       if (to.get().equals(from)) {
         s.replyTo().tell(new ControlReply(false, 409, s.resource() + " is already active on " + from));
         return this;

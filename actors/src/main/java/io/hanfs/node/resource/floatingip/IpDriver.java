@@ -58,7 +58,7 @@ public class IpDriver {
    * within milliseconds; arping itself would wait a whole second (its -w takes whole seconds),
    * which would be most of a planned switchover.
    */
-  static final Duration DAD_WINDOW = Duration.ofMillis(300);
+  static final Duration DAD_WINDOW = Duration.ofMillis(150);
 
   /**
    * Duplicate-address detection: true when another host answers ARP for the address within

@@ -59,7 +59,7 @@ public final class ResourceLease extends AbstractBehavior<ResourceLease.Command>
   }
 
   private static final Duration TICK = Duration.ofMillis(50);
-  private static final Duration ACQUIRE_ROUND = Duration.ofMillis(100);
+  private static final Duration ACQUIRE_ROUND = Duration.ofMillis(50);
   /** A renewal whose answers come later than this does not refresh the VIP's kernel lifetime. */
   private static final long REFRESH_WINDOW_NANOS = 200_000_000L;
 
@@ -195,7 +195,7 @@ public final class ResourceLease extends AbstractBehavior<ResourceLease.Command>
 
   private void sendRound(long now) {
     long round = term.roundSent(now);
-    nextRound = now + (state == State.ACQUIRING ? ACQUIRE_ROUND : lease.dividedBy(6)).toNanos();
+    nextRound = now + (state == State.ACQUIRING ? ACQUIRE_ROUND : lease.dividedBy(8)).toNanos();
     for (ActorRef<LeaseVoter.Command> v : voters) v.tell(new LeaseVoter.Request(resource, nodeName, epoch, round, answers));
   }
 

@@ -1,0 +1,77 @@
+package io.hanfs.app;
+
+import io.hanfs.leader.Leader;
+import io.hanfs.node.NodeAgent;
+import io.hanfs.node.resource.ResourceAgent;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+
+/**
+ * The operations behind the Management HTTP routes and the JMX MBeans, in one place: each asks
+ * the local NodeAgent or the cluster leader and answers asynchronously. Asks to the leader are
+ * retried, because messages to a singleton that is moving to another node can be lost.
+ */
+public final class ControlApi {
+  private final ActorSystem<?> system;
+
+  public ControlApi(ActorSystem<?> system) {
+    this.system = system;
+  }
+
+  private ActorRef<NodeAgent.Command> agent() {
+    return HanfsExtension.ID.get(system).agent();
+  }
+
+  private ActorRef<Leader.Command> leader() {
+    return HanfsExtension.ID.get(system).leader();
+  }
+
+  public CompletionStage<NodeAgent.NodeStatus> nodeStatus() {
+    return AskPattern.ask(agent(), NodeAgent.GetStatus::new, Duration.ofSeconds(5), system.scheduler());
+  }
+
+  public CompletionStage<Leader.ClusterStatus> clusterStatus() {
+    return retry(3, () -> AskPattern.ask(leader(), Leader.GetClusterStatus::new, Duration.ofSeconds(3), system.scheduler()));
+  }
+
+  /** Promote or demote on this node; {@code epoch} 0 for an operator command. */
+  public CompletionStage<ResourceAgent.Reply> promote(String resource, long epoch) {
+    return AskPattern.ask(agent(), r -> new NodeAgent.Promote(resource, epoch, r), Duration.ofMinutes(5), system.scheduler());
+  }
+
+  public CompletionStage<ResourceAgent.Reply> demote(String resource, long epoch) {
+    return AskPattern.ask(agent(), r -> new NodeAgent.Demote(resource, epoch, r), Duration.ofMinutes(5), system.scheduler());
+  }
+
+  public CompletionStage<Leader.ControlReply> switchover(String resource, Optional<String> to) {
+    return askLeader(r -> new Leader.Switchover(resource, to, r), Duration.ofMinutes(5));
+  }
+
+  public CompletionStage<Leader.ControlReply> standby(String node, boolean on) {
+    return askLeader(r -> new Leader.Standby(node, on, r), Duration.ofSeconds(10));
+  }
+
+  public CompletionStage<Leader.ControlReply> maintenance(boolean on) {
+    return askLeader(r -> new Leader.Maintenance(on, r), Duration.ofSeconds(10));
+  }
+
+  private CompletionStage<Leader.ControlReply> askLeader(Function<ActorRef<Leader.ControlReply>, Leader.Command> msg, Duration timeout) {
+    return retry(3, () -> AskPattern.ask(leader(), msg::apply, timeout, system.scheduler()));
+  }
+
+  static <T> CompletionStage<T> retry(int attempts, Supplier<CompletionStage<T>> call) {
+    return call.get().handle((v, e) -> {
+      if (e == null) return CompletableFuture.completedFuture(v);
+      if (attempts <= 1) return CompletableFuture.<T>failedFuture(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+      return retry(attempts - 1, call);
+    }).thenCompose(x -> x);
+  }
+}

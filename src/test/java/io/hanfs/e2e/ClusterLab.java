@@ -187,9 +187,20 @@ final class ClusterLab implements AutoCloseable {
       String[] f = line.trim().split("\\s+");
       if (f.length > 0) present.add(f[f.length - 1]);
     }
-    List<Long> lost = new ArrayList<>();
+    List<long[]> missing = new ArrayList<>();
     synchronized (acked) {
-      for (long[] a : acked) if (!present.contains(String.format("rec-%06d", a[0]))) lost.add(a[0]);
+      for (long[] a : acked) if (!present.contains(String.format("rec-%06d", a[0]))) missing.add(a);
+    }
+    // A long listing can come back short: read each missing record itself before calling it lost.
+    List<Long> lost = new ArrayList<>();
+    for (long[] a : missing) {
+      Lab.Result cat = lab.nslab(SHORT, "client", "nfs-cat", url(String.format("rec-%06d", a[0])));
+      if (!cat.ok() || !cat.out().equals("record\n")) {
+        lost.add(a[0]);
+        System.out.println("lost record " + a[0] + " acknowledged at " + a[1] + " (" + new java.util.Date(a[1]) + "): " + cat);
+      } else {
+        System.out.println("record " + a[0] + " was missing from the listing but reads back");
+      }
     }
     return lost;
   }

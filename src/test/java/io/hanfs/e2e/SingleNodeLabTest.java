@@ -341,10 +341,6 @@ class SingleNodeLabTest {
   }
 
   static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    ClusterLab.sleep(ms);
   }
 }

@@ -137,25 +137,32 @@ public final class Main {
     }
   }
 
-  @Command(name = "standby", description = "Put a data node in standby: its resources move away and it takes none.")
-  static final class StandbyCmd implements Callable<Integer> {
+  /** standby and unstandby: the same request with a different action. */
+  abstract static class NodeFlagCmd implements Callable<Integer> {
     @Parameters(index = "0", description = "node name") String node;
     @CommandLine.Mixin ClientOptions options = new ClientOptions();
 
+    abstract String action();
+
     @Override
     public Integer call() {
-      return options.client().post("/hanfs/nodes/" + ManagementClient.encode(node) + "/standby", "standby " + node, options.json);
+      return options.client().post("/hanfs/nodes/" + ManagementClient.encode(node) + "/" + action(), action() + " " + node, options.json);
+    }
+  }
+
+  @Command(name = "standby", description = "Put a data node in standby: its resources move away and it takes none.")
+  static final class StandbyCmd extends NodeFlagCmd {
+    @Override
+    String action() {
+      return "standby";
     }
   }
 
   @Command(name = "unstandby", description = "Take a data node out of standby.")
-  static final class Unstandby implements Callable<Integer> {
-    @Parameters(index = "0", description = "node name") String node;
-    @CommandLine.Mixin ClientOptions options = new ClientOptions();
-
+  static final class Unstandby extends NodeFlagCmd {
     @Override
-    public Integer call() {
-      return options.client().post("/hanfs/nodes/" + ManagementClient.encode(node) + "/unstandby", "unstandby " + node, options.json);
+    String action() {
+      return "unstandby";
     }
   }
 

@@ -132,14 +132,33 @@ final class ClusterLab implements AutoCloseable {
 
   void startClient() {
     running.set(true);
+    // A new write starts every 100 ms, whether or not the earlier ones finished: a stuck attempt
+    // (a TCP SYN waiting out its 1 s retransmission) must not hide that the server is back.
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(24);
     writer = new Thread(() -> {
+      java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(24);
       while (running.get()) {
         long start = System.currentTimeMillis();
         int n = nextRecord++;
-        Lab.Result r = lab.nslabWith(Map.of("HANFS_CLIENT_TIMEOUT", "2"), Duration.ofSeconds(10), "client", "nfs-cp", sample.toString(), url(String.format("rec-%06d", n)));
-        if (r.ok()) acked.add(new long[] {n, System.currentTimeMillis()});
+        if (inFlight.tryAcquire()) {
+          pool.execute(() -> {
+            try {
+              Lab.Result r = lab.nslabWith(Map.of("HANFS_CLIENT_TIMEOUT", "2"), Duration.ofSeconds(10), "client", "nfs-cp", sample.toString(),
+                  url(String.format("rec-%06d", n)));
+              if (r.ok()) acked.add(new long[] {n, System.currentTimeMillis()});
+            } finally {
+              inFlight.release();
+            }
+          });
+        }
         long wait = 100 - (System.currentTimeMillis() - start);
         if (wait > 0) sleep(wait);
+      }
+      pool.shutdown();
+      try {
+        pool.awaitTermination(15, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }, "nfs-writer");
     sampler = new Thread(() -> {

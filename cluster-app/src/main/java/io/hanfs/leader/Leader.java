@@ -419,12 +419,8 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
       if (rep != null && reachable(n.name())) rep.agent().tell(new NodeAgent.SetMaintenance(m.on(), getContext().getSystem().ignoreRef()));
       else unreached.add(n.name());
     }
-    s(m.replyTo(), new ControlReply(true, 200, "maintenance " + (m.on() ? "on" : "off") + (unreached.isEmpty() ? "" : "; not reached: " + unreached)));
+    m.replyTo().tell(new ControlReply(true, 200, "maintenance " + (m.on() ? "on" : "off") + (unreached.isEmpty() ? "" : "; not reached: " + unreached)));
     return this;
-  }
-
-  private static void s(ActorRef<ControlReply> to, ControlReply r) {
-    to.tell(r);
   }
 
   private ClusterStatus status() {

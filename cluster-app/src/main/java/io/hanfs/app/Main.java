@@ -15,7 +15,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "hanfs", mixinStandardHelpOptions = true, version = "hanfs 0.1.0",
     description = "High-availability NFS server on Apache Pekko.",
     subcommands = {Main.Run.class, Main.Validate.class, Main.Status.class, Main.Promote.class, Main.Demote.class,
-        Main.Switchover.class, Main.StandbyCmd.class, Main.Unstandby.class, Main.MaintenanceCmd.class, Main.Fence.class})
+        Main.Switchover.class, Main.StandbyCmd.class, Main.Unstandby.class, Main.MaintenanceCmd.class, Main.Fence.class,
+        Main.Cds.class})
 public final class Main {
   static final int EXIT_CONFIG = 2;
 
@@ -193,6 +194,14 @@ public final class Main {
         System.err.println(e.getMessage());
         return EXIT_CONFIG;
       }
+    }
+  }
+
+  @Command(name = "cds-training", hidden = true, description = "Start and stop a throw-away node so the JVM can write a class-data archive (deploy/hanfs cds).")
+  static final class Cds implements Callable<Integer> {
+    @Override
+    public Integer call() throws Exception {
+      return CdsTraining.run();
     }
   }
 

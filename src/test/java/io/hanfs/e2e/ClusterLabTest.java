@@ -48,6 +48,38 @@ class ClusterLabTest {
     if (moved) assertTrue(!r.activeAfter().equals(r.activeBefore()), "the resource moved: " + r);
   }
 
+  /** Operator commands that cannot be carried out are refused with the reason and change nothing. */
+  @Test
+  @Order(0)
+  void badOperatorCommandsAreRefusedAndChangeNothing() {
+    String active = lab.settle(Duration.ofSeconds(90));
+    String other = Scenarios.other(active);
+    Lab.Result unknown = lab.lab.nslab(ClusterLab.SHORT, "hanfs", "w", "switchover", "home", "--to", "nosuch");
+    assertTrue(!unknown.ok() && unknown.err().contains("(400)") && unknown.err().contains("not a data node"), unknown.toString());
+    Lab.Result witness = lab.lab.nslab(ClusterLab.SHORT, "hanfs", "w", "switchover", "home", "--to", "w");
+    assertTrue(!witness.ok() && witness.err().contains("(400)"), witness.toString());
+    Lab.Result same = lab.lab.nslab(ClusterLab.SHORT, "hanfs", "w", "switchover", "home", "--to", active);
+    assertTrue(!same.ok() && same.err().contains("(409)") && same.err().contains("already active"), same.toString());
+    ClusterLab.check(lab.lab.nslab(ClusterLab.SHORT, "hanfs", "w", "standby", other));
+    try {
+      Lab.Result standby = lab.lab.nslab(ClusterLab.SHORT, "hanfs", "w", "switchover", "home", "--to", other);
+      assertTrue(!standby.ok() && standby.err().contains("(409)") && standby.err().contains("standby"), standby.toString());
+    } finally {
+      ClusterLab.check(lab.lab.nslab(ClusterLab.SHORT, "hanfs", "w", "unstandby", other));
+    }
+    ClusterLab.check(lab.lab.nslab(ClusterLab.SHORT, "hanfs", "w", "maintenance", "on"));
+    try {
+      ClusterLab.sleep(1500); // the nodes report the flag to the leader
+      Lab.Result m = lab.lab.nslab(ClusterLab.SHORT, "hanfs", "w", "switchover", "home");
+      assertTrue(!m.ok() && m.err().contains("(409)") && m.err().contains("maintenance"), m.toString());
+    } finally {
+      ClusterLab.check(lab.lab.nslab(ClusterLab.SHORT, "hanfs", "w", "maintenance", "off"));
+    }
+    Lab.Result bad = lab.lab.nslab(ClusterLab.SHORT, "http", "w", "POST", "/hanfs/resources/home/switchover?to=N%3B1");
+    assertTrue(bad.out().strip().endsWith("400"), bad.toString());
+    assertEquals(List.of(active), lab.vipOwners(), "nothing moved");
+  }
+
   @Test
   @Order(1)
   void plannedSwitchoverThereAndBack() {

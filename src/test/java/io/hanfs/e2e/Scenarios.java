@@ -74,25 +74,24 @@ final class Scenarios {
     }, Duration.ofSeconds(40), true);
   }
 
-  Result linkDown() {
-    return run("link down on the active node", active -> {
-      ClusterLab.check(lab.lab.nslab(ClusterLab.SHORT, "net", active, "link-down"));
-      return () -> ClusterLab.check(lab.lab.nslab(ClusterLab.SHORT, "net", active, "link-up"));
+  /** A network fault on the active node, undone by another nslab net action. */
+  private Result netFault(String name, String action, String undo) {
+    return run(name, active -> {
+      ClusterLab.check(lab.lab.nslab(ClusterLab.SHORT, "net", active, action));
+      return () -> ClusterLab.check(lab.lab.nslab(ClusterLab.SHORT, "net", active, undo));
     }, Duration.ofSeconds(40), true);
+  }
+
+  Result linkDown() {
+    return netFault("link down on the active node", "link-down", "link-up");
   }
 
   Result partition() {
-    return run("partition: active | other data node + witness", active -> {
-      ClusterLab.check(lab.lab.nslab(ClusterLab.SHORT, "net", active, "partition"));
-      return () -> ClusterLab.check(lab.lab.nslab(ClusterLab.SHORT, "net", active, "heal"));
-    }, Duration.ofSeconds(40), true);
+    return netFault("partition: active | other data node + witness", "partition", "heal");
   }
 
   Result oneWay() {
-    return run("one-way cut: the active node's outgoing traffic dropped", active -> {
-      ClusterLab.check(lab.lab.nslab(ClusterLab.SHORT, "net", active, "oneway"));
-      return () -> ClusterLab.check(lab.lab.nslab(ClusterLab.SHORT, "net", active, "heal"));
-    }, Duration.ofSeconds(40), true);
+    return netFault("one-way cut: the active node's outgoing traffic dropped", "oneway", "heal");
   }
 
   Result sigstop() {

@@ -114,14 +114,24 @@ public final class Main {
     }
   }
 
-  @Command(name = "promote", description = "Promote a resource on this node (until the cluster leader does it).")
-  static final class Promote implements Callable<Integer> {
+  /** promote and demote on this node: the same request with a different action. */
+  abstract static class LocalControlCmd implements Callable<Integer> {
     @Parameters(index = "0", description = "resource name") String resource;
     @CommandLine.Mixin ClientOptions options = new ClientOptions();
 
+    abstract String action();
+
     @Override
     public Integer call() {
-      return options.client().control(resource, "promote", options.json);
+      return options.client().control(resource, action(), options.json);
+    }
+  }
+
+  @Command(name = "promote", description = "Promote a resource on this node by hand (the lease still decides).")
+  static final class Promote extends LocalControlCmd {
+    @Override
+    String action() {
+      return "promote";
     }
   }
 
@@ -206,13 +216,10 @@ public final class Main {
   }
 
   @Command(name = "demote", description = "Demote a resource on this node.")
-  static final class Demote implements Callable<Integer> {
-    @Parameters(index = "0", description = "resource name") String resource;
-    @CommandLine.Mixin ClientOptions options = new ClientOptions();
-
+  static final class Demote extends LocalControlCmd {
     @Override
-    public Integer call() {
-      return options.client().control(resource, "demote", options.json);
+    String action() {
+      return "demote";
     }
   }
 }

@@ -41,6 +41,11 @@ public class RecordingCommandRunner extends CommandRunner {
     return run(argv, timeout, null);
   }
 
+  /** Answers from the script without recording (for tests that drive threads themselves). */
+  public CommandResult script(List<String> argv) {
+    return script.apply(argv);
+  }
+
   public synchronized List<String> commandNames() {
     return calls.stream().map(c -> String.join(" ", c)).toList();
   }

@@ -21,6 +21,11 @@ public class FloatingIpLayer implements Layer {
   private final IpDriver ip;
   private final Optional<LeaseView> lease;
   private volatile CommandRunner.Background announcer;
+  /**
+   * Set by stop: a lease renewal running on another thread must never touch the address again
+   * (ip addr change after a delete would raise it anew). All methods hold the layer's lock.
+   */
+  private boolean released;
 
   public FloatingIpLayer(FloatingIp vip, IpDriver ip, Optional<LeaseView> lease) {
     this.vip = vip;
@@ -29,8 +34,8 @@ public class FloatingIpLayer implements Layer {
   }
 
   /** Called after each renewal of the lease: pushes the address's kernel lifetime forward. */
-  public void renewLifetime() {
-    if (lease.isEmpty()) return;
+  public synchronized void renewLifetime() {
+    if (lease.isEmpty() || released) return;
     OptionalInt lft = lease.get().vipLifetimeSeconds(System.nanoTime());
     if (lft.isEmpty() || !ip.hasAddress(vip.interfaceName(), vip.address())) return;
     CommandResult r = ip.extend(vip.interfaceName(), vip.cidr(), lft.getAsInt());
@@ -43,14 +48,18 @@ public class FloatingIpLayer implements Layer {
   }
 
   @Override
-  public Probe probe() {
-    return ip.hasAddress(vip.interfaceName(), vip.address())
+  public synchronized Probe probe() {
+    boolean present = ip.hasAddress(vip.interfaceName(), vip.address());
+    // A running address found here (adoption) is ours until a stop releases it.
+    if (present) released = false;
+    return present
         ? Probe.up(vip.cidr() + " on " + vip.interfaceName())
         : Probe.down(vip.cidr() + " not on " + vip.interfaceName());
   }
 
   @Override
-  public void start() {
+  public synchronized void start() {
+    released = false;
     if (ip.hasAddress(vip.interfaceName(), vip.address())) return;
     if (!ip.interfaceUp(vip.interfaceName())) {
       throw new LayerException("interface " + vip.interfaceName() + " is missing or down");
@@ -81,7 +90,8 @@ public class FloatingIpLayer implements Layer {
   }
 
   @Override
-  public void stop() {
+  public synchronized void stop() {
+    released = true;
     CommandRunner.Background a = announcer;
     if (a != null) a.cancel();
     if (!ip.hasAddress(vip.interfaceName(), vip.address())) return;
@@ -89,7 +99,7 @@ public class FloatingIpLayer implements Layer {
   }
 
   @Override
-  public Probe monitor() {
+  public synchronized Probe monitor() {
     return ip.hasAddress(vip.interfaceName(), vip.address())
         ? Probe.up(vip.cidr() + " on " + vip.interfaceName())
         : Probe.failed(vip.cidr() + " disappeared from " + vip.interfaceName());

@@ -21,7 +21,8 @@ public final class LeaseView {
     this.marginNanos = margin.toNanos();
   }
 
-  void validUntil(long nanos) {
+  /** Set by the lease after each majority round (public for tests of the VIP layer). */
+  public void validUntil(long nanos) {
     validUntilNanos = nanos;
   }
 

@@ -56,8 +56,9 @@ final class ClusterLab implements AutoCloseable {
     check(lab.nslab(Duration.ofSeconds(90), "down"));
   }
 
-  static void check(Lab.Result r) {
+  static Lab.Result check(Lab.Result r) {
     if (!r.ok()) throw new IllegalStateException(r.toString());
+    return r;
   }
 
   String log(String node) {

@@ -3,6 +3,7 @@ package io.hanfs.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -77,6 +78,13 @@ class ClusterLabTest {
     }
     Lab.Result bad = lab.lab.nslab(ClusterLab.SHORT, "http", "w", "POST", "/hanfs/resources/home/switchover?to=N%3B1");
     assertTrue(bad.out().strip().endsWith("400"), bad.toString());
+    // A forced promotion never makes a second active node; without a reason it is not even sent.
+    Lab.Result forced = lab.lab.nslab(ClusterLab.SHORT, "hanfs", "w", "promote", "home", "--to", other, "--force", "--reason", "test");
+    assertTrue(!forced.ok() && forced.err().contains("(409)") && forced.err().contains("never makes a second active node"), forced.toString());
+    Lab.Result noReason = lab.lab.nslab(ClusterLab.SHORT, "hanfs", "w", "promote", "home", "--to", other, "--force");
+    assertTrue(!noReason.ok() && noReason.err().contains("--reason"), noReason.toString());
+    Lab.Result noReasonHttp = lab.lab.nslab(ClusterLab.SHORT, "http", "w", "POST", "/hanfs/resources/home/force-promote?to=" + other);
+    assertTrue(noReasonHttp.out().strip().endsWith("400"), noReasonHttp.toString());
     assertEquals(List.of(active), lab.vipOwners(), "nothing moved");
   }
 
@@ -119,11 +127,20 @@ class ClusterLabTest {
 
   @Test
   @Order(7)
-  void restartOfTheActiveDaemonIsAdoptedWithoutOutage() {
+  void restartOfTheActiveDaemonIsAdoptedWithoutOutage() throws IOException {
     Scenarios.Result r = scenarios.restart();
     assertSafe(r, false);
     assertEquals(r.activeBefore(), r.activeAfter(), "the restarted daemon adopted the running stack");
     assertTrue(r.outageMillis() < 3000, "no failover outage: " + r);
+    // The restarted daemon recovered its ledger from the embedded journal: the generation it
+    // serves is the one its last promotion recorded, and the cluster status shows it.
+    JsonNode status = ClusterLab.JSON.readTree(ClusterLab.check(lab.lab.nslab(ClusterLab.SHORT, "hanfs", r.activeAfter(), "status", "--json")).out());
+    JsonNode res = status.path("resources").get(0);
+    long epoch = res.path("epoch").asLong();
+    assertEquals(epoch, res.path("ledger").path("lastEpoch").asLong(), status.toString());
+    assertEquals(epoch, res.path("ledger").path("current").path("epoch").asLong(), status.toString());
+    String cluster = ClusterLab.check(lab.lab.nslab(ClusterLab.SHORT, "hanfs", "w", "status")).out();
+    assertTrue(cluster.contains("data " + r.activeAfter()) && cluster.contains("generation " + epoch + ".0") && cluster.contains("may be promoted"), cluster);
   }
 
   @Test

@@ -108,6 +108,45 @@ public final class ConfigLoader {
       if (duration.isPresent() && margin.isPresent() && grace.isPresent()) lease = new HanfsConfig.Lease(duration.get(), margin.get(), grace.get());
     }
 
+    HanfsConfig.Ledger ledger = HanfsConfig.Ledger.H2;
+    Optional<ObjectReader> ledgerReader = h.object("ledger", false);
+    if (ledgerReader.isPresent()) {
+      ObjectReader l = ledgerReader.get();
+      Optional<HanfsConfig.LedgerStoreKind> store = l.enumValue("store", HanfsConfig.LedgerStoreKind.class, Optional.of(HanfsConfig.LedgerStoreKind.H2));
+      Optional<String> url = l.string("url", false, "\"jdbc:postgresql://10.0.0.5:5432/hanfs\"");
+      Optional<String> user = l.string("user", false, "hanfs");
+      Optional<Path> passwordFile = path(l, "password-file", false, "\"/etc/hanfs/ledger.password\"");
+      Optional<String> sslMode = l.string("ssl-mode", false, "verify-full");
+      l.finish();
+      sslMode.ifPresent(m -> {
+        if (!List.of("disable", "prefer", "require", "verify-ca", "verify-full").contains(m)) {
+          l.error("ssl-mode", "\"" + m + "\" is not a PostgreSQL sslmode", "use disable, prefer, require, verify-ca or verify-full");
+        }
+      });
+      url = url.map(u -> sslMode.map(m -> u + "?sslmode=" + m).orElse(u));
+      if (store.orElse(HanfsConfig.LedgerStoreKind.H2) == HanfsConfig.LedgerStoreKind.POSTGRESQL) {
+        if (!l.has("url")) l.error("url", "is missing (store = postgresql needs the database)", "add url = \"jdbc:postgresql://HOST:5432/DATABASE\"");
+        url.ifPresent(u -> {
+          if (!io.hanfs.persistence.ledger.LedgerStore.POSTGRES_URL.matcher(u).matches()) {
+            l.error("url", "\"" + u + "\" is not a plain PostgreSQL URL", "write jdbc:postgresql://HOST[:PORT]/DATABASE (TLS: ssl-mode = verify-full); driver parameters in the URL are refused");
+          }
+        });
+        if (user.isEmpty()) l.error("user", "is missing (store = postgresql needs a database user)", "add user = hanfs");
+        user.ifPresent(u -> {
+          if (!Syntax.isName(u.replace('_', '-'))) l.error("user", "\"" + u + "\" is not a plain user name", "use letters, digits, _ and -");
+        });
+      } else {
+        for (String k : List.of("url", "user", "password-file", "ssl-mode")) {
+          if (l.has(k)) l.error(k, "is only for store = postgresql", "remove it, or set store = postgresql");
+        }
+      }
+      if (store.isPresent()) ledger = new HanfsConfig.Ledger(store.get(), url, user, passwordFile);
+    }
+    if (ledger.store() == HanfsConfig.LedgerStoreKind.H2 && !io.hanfs.persistence.ledger.LedgerStore.SAFE_PATH.matcher(stateDir.toString()).matches()) {
+      h.error("state-dir", "\"" + stateDir + "\" has characters the embedded ledger's JDBC URL would interpret",
+          "use only letters, digits, '.', '_', '-' and '/' (or ledger.store = postgresql)");
+    }
+
     List<Node> nodes = new ArrayList<>();
     Map<String, String> nodePaths = new HashMap<>();
     Map<String, String> addressPaths = new HashMap<>();
@@ -161,7 +200,7 @@ public final class ConfigLoader {
     h.finish();
     crossResourceChecks(h, resources, errors);
     if (!errors.isEmpty()) throw new InvalidConfigException(errors);
-    return new HanfsConfig(clusterName, localNode, stateDir, List.copyOf(nodes), management, remotingPort, lease, List.copyOf(resources));
+    return new HanfsConfig(clusterName, localNode, stateDir, List.copyOf(nodes), management, remotingPort, lease, ledger, List.copyOf(resources));
   }
 
   private static Optional<Resource> readResource(ObjectReader r, List<Node> nodes, Map<String, String> nodePaths) {
@@ -173,7 +212,20 @@ public final class ConfigLoader {
     Optional<Replication> replication = r.object("replication", true).flatMap(o -> {
       Optional<ReplicationType> type = o.enumValue("type", ReplicationType.class, Optional.empty());
       Optional<String> drbdRes = o.string("resource", false, "r0");
+      Optional<HanfsConfig.Fencing> fencing = o.enumValue("fencing", HanfsConfig.Fencing.class, Optional.of(HanfsConfig.Fencing.NONE));
+      Optional<String> policy = o.string("split-brain-policy", false, "disconnect");
       o.finish();
+      policy.ifPresent(pn -> {
+        if (io.hanfs.sbr.data.SplitBrainVerdict.Policy.fromConfig(pn).isEmpty()) {
+          o.error("split-brain-policy", "\"" + pn + "\" is not a split-brain policy",
+              "use one of discard-zero-changes, discard-younger-primary, discard-older-primary, discard-least-changes, disconnect");
+        }
+      });
+      if (type.isPresent() && type.get() == ReplicationType.SHARED) {
+        if (o.has("fencing")) o.error("fencing", "is only for replicated storage (a shared disk has one copy)", "remove it");
+        if (o.has("split-brain-policy")) o.error("split-brain-policy", "is only for replicated storage (a shared disk has one copy)", "remove it");
+      }
+      if (fencing.isEmpty() || policy.isPresent() && io.hanfs.sbr.data.SplitBrainVerdict.Policy.fromConfig(policy.get()).isEmpty()) return Optional.empty();
       if (type.isEmpty()) return Optional.empty();
       if (type.get() == ReplicationType.DRBD) {
         if (drbdRes.isEmpty() && !o.has("resource")) {
@@ -187,7 +239,7 @@ public final class ConfigLoader {
       } else if (drbdRes.isPresent()) {
         o.error("resource", "is only for type = drbd", "remove it, or set type = drbd");
       }
-      return drbdRes.isEmpty() && type.get() == ReplicationType.DRBD ? Optional.empty() : Optional.of(new Replication(type.get(), drbdRes));
+      return drbdRes.isEmpty() && type.get() == ReplicationType.DRBD ? Optional.empty() : Optional.of(new Replication(type.get(), drbdRes, fencing.get(), policy.orElse("disconnect")));
     });
 
     Optional<Filesystem> filesystem = r.object("filesystem", true).flatMap(o -> {

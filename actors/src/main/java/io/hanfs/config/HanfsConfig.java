@@ -15,7 +15,27 @@ public record HanfsConfig(
     Management management,
     int remotingPort,
     Lease lease,
+    Ledger ledger,
     List<Resource> resources) {
+
+  /**
+   * Where the data nodes' ledgers are journaled: an embedded H2 file under the state directory
+   * ({@code h2}, the default) or a PostgreSQL database ({@code postgresql}: url, user and a file
+   * holding the password, so the password is not in the config everyone can read).
+   */
+  public record Ledger(LedgerStoreKind store, Optional<String> url, Optional<String> user, Optional<Path> passwordFile) {
+    public static final Ledger H2 = new Ledger(LedgerStoreKind.H2, Optional.empty(), Optional.empty(), Optional.empty());
+  }
+
+  public enum LedgerStoreKind { H2, POSTGRESQL }
+
+  /** How a replicated resource guards against a stale peer (DRBD's fencing setting). */
+  public enum Fencing {
+    /** No fence-peer handler: a peer that cannot be asked may hold newer data. */
+    NONE,
+    /** DRBD calls {@code hanfs fence-peer} before the primary writes on without its peer. */
+    RESOURCE_ONLY
+  }
 
   /**
    * The active role's majority lease: the holder renews every {@code duration / 8}; voters grant
@@ -59,7 +79,15 @@ public record HanfsConfig(
   public enum ReplicationType { SHARED, DRBD }
 
   /** {@code drbdResource} is set for DRBD only. */
-  public record Replication(ReplicationType type, Optional<String> drbdResource) {}
+  /**
+   * @param fencing whether a fence-peer handler guards the replication
+   * @param splitBrainPolicy a DRBD after-split-brain policy name (see SplitBrainVerdict.Policy)
+   */
+  public record Replication(ReplicationType type, Optional<String> drbdResource, Fencing fencing, String splitBrainPolicy) {
+    public boolean shared() {
+      return type == ReplicationType.SHARED;
+    }
+  }
 
   public enum Fsck { AUTO, OFF }
 

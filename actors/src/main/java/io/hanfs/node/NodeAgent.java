@@ -33,9 +33,17 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
 
   public sealed interface Command extends CborSerializable {}
 
-  public record Promote(String resource, long epoch, ActorRef<ResourceAgent.Reply> replyTo) implements Command {}
+  public record Promote(String resource, long epoch, java.util.Optional<ResourceAgent.Force> force, ActorRef<ResourceAgent.Reply> replyTo)
+      implements Command {
+    public Promote(String resource, long epoch, ActorRef<ResourceAgent.Reply> replyTo) {
+      this(resource, epoch, java.util.Optional.empty(), replyTo);
+    }
+  }
 
   public record Demote(String resource, long epoch, ActorRef<ResourceAgent.Reply> replyTo) implements Command {}
+
+  /** Record a leader-decided event in this node's ledger of {@code resource}. */
+  public record RecordLedger(String resource, io.hanfs.persistence.ledger.LedgerEvent event, ActorRef<ResourceAgent.Reply> replyTo) implements Command {}
 
   public record GetStatus(ActorRef<NodeStatus> replyTo) implements Command {}
 
@@ -60,11 +68,14 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   public record NodeStatus(String node, List<String> roles, boolean standby, boolean maintenance, List<ResourceStatus> resources)
       implements CborSerializable {}
 
+  /**
+   * @param ledgers run each resource's ledger (the daemon does; needs a journal configured)
+   */
   public static Behavior<Command> create(HanfsConfig config, String nodeName, EpochStore epochs,
-      BiFunction<Resource, LeaseView, LayerFactory.Stack> stacks, ActorRef<Report> reportTo) {
+      BiFunction<Resource, LeaseView, LayerFactory.Stack> stacks, ActorRef<Report> reportTo, boolean ledgers) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay("report", new ReportTick(), java.time.Duration.ofMillis(500));
-      return new NodeAgent(ctx, config, nodeName, epochs, stacks, reportTo);
+      return new NodeAgent(ctx, config, nodeName, epochs, stacks, reportTo, ledgers);
     }));
   }
 
@@ -76,7 +87,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   private final NodeFlags flags;
 
   private NodeAgent(ActorContext<Command> ctx, HanfsConfig config, String nodeName, EpochStore epochs,
-      BiFunction<Resource, LeaseView, LayerFactory.Stack> stacks, ActorRef<Report> reportTo) {
+      BiFunction<Resource, LeaseView, LayerFactory.Stack> stacks, ActorRef<Report> reportTo, boolean ledgers) {
     super(ctx);
     this.config = config;
     this.nodeName = nodeName;
@@ -90,7 +101,9 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     for (Resource r : config.resources()) {
       LeaseView view = new LeaseView(config.lease().margin());
       LayerFactory.Stack stack = stacks.apply(r, view);
-      agents.put(r.name(), ctx.spawn(ResourceAgent.create(r, stack.layers(), view, stack.onLeaseRenewed(), lease, epochs, listener, blocking),
+      java.util.Optional<Behavior<io.hanfs.persistence.ledger.ResourceLedger.Command>> ledger = ledgers
+          ? java.util.Optional.of(io.hanfs.persistence.ledger.ResourceLedger.create(r.name(), nodeName)) : java.util.Optional.empty();
+      agents.put(r.name(), ctx.spawn(ResourceAgent.create(r, stack.layers(), view, stack.onLeaseRenewed(), lease, epochs, listener, blocking, ledger),
           "resource-" + r.name(), DispatcherSelector.fromConfig(BLOCKING_DISPATCHER)));
     }
     if (flags.get("maintenance")) agents.values().forEach(a -> a.tell(new ResourceAgent.SetMaintenance(true)));
@@ -99,8 +112,9 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(Promote.class, p -> forward(p.resource(), p.replyTo(), a -> a.tell(new ResourceAgent.Promote(p.epoch(), p.replyTo()))))
+        .onMessage(Promote.class, p -> forward(p.resource(), p.replyTo(), a -> a.tell(new ResourceAgent.Promote(p.epoch(), p.force(), p.replyTo()))))
         .onMessage(Demote.class, d -> forward(d.resource(), d.replyTo(), a -> a.tell(new ResourceAgent.Demote(d.epoch(), d.replyTo()))))
+        .onMessage(RecordLedger.class, d -> forward(d.resource(), d.replyTo(), a -> a.tell(new ResourceAgent.RecordLedger(d.event(), d.replyTo()))))
         .onMessage(GetStatus.class, g -> {
           g.replyTo().tell(nodeStatus());
           return this;
@@ -128,7 +142,8 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
         })
         .onMessage(StatusChanged.class, s -> {
           ResourceStatus old = statuses.put(s.status().name(), s.status());
-          if (old == null || !old.role().equals(s.status().role()) || old.epoch() != s.status().epoch()) report();
+          if (old == null || !old.role().equals(s.status().role()) || old.epoch() != s.status().epoch()
+              || !old.ledger().equals(s.status().ledger()) || !old.disk().equals(s.status().disk())) report();
           return this;
         })
         .build();

@@ -2,6 +2,8 @@ package io.hanfs.voter;
 
 import io.hanfs.CborSerializable;
 import io.hanfs.persistence.EpochStore;
+import io.hanfs.persistence.FenceMarks;
+import io.hanfs.sbr.data.Generation;
 import io.hanfs.sbr.lease.LeaseGrants;
 import java.io.IOException;
 import java.time.Duration;
@@ -41,8 +43,15 @@ public final class LeaseVoter extends AbstractBehavior<LeaseVoter.Command> {
   /** What this voter holds for a resource, for the leader's decisions and for status. */
   public record Inspect(String resource, ActorRef<GrantInfo> replyTo) implements Command {}
 
-  public record GrantInfo(String voter, String resource, Optional<String> holder, long epoch, long remainingMillis, boolean blocking, long highestEpoch)
-      implements CborSerializable {}
+  /** @param fenceMarks nodes this voter holds as outdated, with the generation the primary writes on at */
+  public record GrantInfo(String voter, String resource, Optional<String> holder, long epoch, long remainingMillis, boolean blocking, long highestEpoch,
+      Map<String, Generation> fenceMarks) implements CborSerializable {}
+
+  /** Persist "{@code node}'s copy is outdated; the primary writes on at {@code primaryAt}" (fence-peer). */
+  public record RecordFence(String resource, String node, Generation primaryAt, ActorRef<FenceRecorded> replyTo) implements Command {}
+
+  /** The mark is on this voter's disk ({@code ok}), or could not be written. */
+  public record FenceRecorded(String voter, boolean ok, String error) implements CborSerializable {}
 
   public sealed interface Answer extends CborSerializable {
     String voter();
@@ -78,6 +87,7 @@ public final class LeaseVoter extends AbstractBehavior<LeaseVoter.Command> {
   private final Duration restartGrace;
   private final Map<String, Long> quietUntil = new HashMap<>();
   private final Map<String, Optional<String>> persistedHolder = new HashMap<>();
+  private final FenceMarks fenceMarks;
 
   private LeaseVoter(ActorContext<Command> ctx, String nodeName, EpochStore store, java.nio.file.Path markers, Duration lease, Duration margin,
       Duration restartGrace) {
@@ -89,6 +99,11 @@ public final class LeaseVoter extends AbstractBehavior<LeaseVoter.Command> {
     this.margin = margin;
     this.restartGrace = restartGrace;
     this.grants = new LeaseGrants(lease.toNanos(), margin.toNanos());
+    try {
+      this.fenceMarks = new FenceMarks(markers.resolveSibling("voter-fence-marks"));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot open the voter's fence marks: " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -121,6 +136,15 @@ public final class LeaseVoter extends AbstractBehavior<LeaseVoter.Command> {
         })
         .onMessage(Extend.class, this::onExtend)
         .onMessage(Inspect.class, this::onInspect)
+        .onMessage(RecordFence.class, f -> {
+          try {
+            fenceMarks.record(f.resource(), f.node(), f.primaryAt());
+            f.replyTo().tell(new FenceRecorded(nodeName, true, ""));
+          } catch (IOException | IllegalArgumentException e) {
+            f.replyTo().tell(new FenceRecorded(nodeName, false, e.getMessage()));
+          }
+          return this;
+        })
         .build();
   }
 
@@ -186,12 +210,22 @@ public final class LeaseVoter extends AbstractBehavior<LeaseVoter.Command> {
     return this;
   }
 
+  private Map<String, Generation> marks(String resource) {
+    try {
+      return fenceMarks.marks(resource);
+    } catch (IOException e) {
+      // Unreadable marks must not read as "no marks": report every data copy as fenced at the top.
+      getContext().getLog().error("fence marks of {} unreadable: {}", resource, e.getMessage());
+      return Map.of("*", new Generation(Long.MAX_VALUE / 2, 0));
+    }
+  }
+
   private Behavior<Command> onInspect(Inspect i) {
     long now = System.nanoTime();
     long top = highest(i.resource());
     Optional<LeaseGrants.Grant> g = grants.current(i.resource(), now);
     i.replyTo().tell(new GrantInfo(nodeName, i.resource(), g.map(LeaseGrants.Grant::holder), g.map(LeaseGrants.Grant::epoch).orElse(0L),
-        g.map(x -> (x.expiresAtNanos() - now) / 1_000_000).orElse(0L), grants.blocking(i.resource(), now), top));
+        g.map(x -> (x.expiresAtNanos() - now) / 1_000_000).orElse(0L), grants.blocking(i.resource(), now), top, marks(i.resource())));
     return this;
   }
 }

@@ -302,4 +302,55 @@ class ConfigLoaderTest {
     Files.writeString(f, VALID);
     assertEquals(2, ConfigLoader.load(f).resources().size());
   }
+
+  /** VALID with {@code settings} added at the top level. */
+  static String top(String settings) {
+    return VALID.replace("hanfs {\n", "hanfs {\n" + settings + "\n");
+  }
+
+  @Test
+  void ledgerDefaultsToTheEmbeddedStoreAndReplicationToNoFencingAndManualSplitBrain() throws Exception {
+    HanfsConfig c = ConfigLoader.parse(VALID);
+    assertEquals(HanfsConfig.LedgerStoreKind.H2, c.ledger().store());
+    assertEquals(HanfsConfig.Fencing.NONE, c.resource("home").orElseThrow().replication().fencing());
+    assertEquals("disconnect", c.resource("home").orElseThrow().replication().splitBrainPolicy());
+    HanfsConfig pg = ConfigLoader.parse(top(" ledger { store = postgresql, url = \"jdbc:postgresql://10.0.0.5:5432/hanfs\", ssl-mode = verify-full, user = hanfs, password-file = \"/etc/hanfs/ledger.password\" }")
+        .replace("resource = r0 }", "resource = r0, fencing = resource-only, split-brain-policy = discard-zero-changes }"));
+    assertEquals(HanfsConfig.LedgerStoreKind.POSTGRESQL, pg.ledger().store());
+    assertEquals("jdbc:postgresql://10.0.0.5:5432/hanfs?sslmode=verify-full", pg.ledger().url().orElseThrow());
+    assertEquals(HanfsConfig.Fencing.RESOURCE_ONLY, pg.resource("home").orElseThrow().replication().fencing());
+    assertEquals("discard-zero-changes", pg.resource("home").orElseThrow().replication().splitBrainPolicy());
+  }
+
+  @Test
+  void postgresLedgerNeedsAPlainUrlAndAUser() {
+    ConfigError missing = onlyError(top(" ledger { store = postgresql, user = hanfs }"));
+    assertEquals("hanfs.ledger.url", missing.path());
+    ConfigError evil = onlyError(top(" ledger { store = postgresql, user = hanfs, url = \"jdbc:postgresql://db/hanfs;socketFactory=x.Y\" }"));
+    assertEquals("hanfs.ledger.url", evil.path());
+    assertTrue(evil.toString().contains("metacharacter") || evil.fix().contains("driver parameters in the URL are refused"), evil.toString());
+    ConfigError evil2 = onlyError(top(" ledger { store = postgresql, user = hanfs, url = \"jdbc:postgresql://db:5432/hanfs/x=1\" }"));
+    assertTrue(evil2.fix().contains("driver parameters in the URL are refused"), evil2.toString());
+    ConfigError stray = onlyError(top(" ledger { url = \"jdbc:postgresql://db/hanfs\" }"));
+    assertEquals("hanfs.ledger.url", stray.path());
+    assertTrue(stray.problem().contains("only for store = postgresql"), stray.toString());
+  }
+
+  @Test
+  void embeddedLedgerNeedsAStateDirAJdbcUrlCannotMisread() {
+    ConfigError e = onlyError(top(" state-dir = \"/var/lib/hanfs+x\""));
+    assertEquals("hanfs.state-dir", e.path());
+    assertTrue(e.problem().contains("JDBC URL"), e.toString());
+  }
+
+  @Test
+  void splitBrainPolicyAndFencingAreCheckedAndOnlyForReplicatedStorage() {
+    ConfigError policy = onlyError(VALID.replace("resource = r0 }", "resource = r0, split-brain-policy = discard-secondary }"));
+    assertEquals("hanfs.resources[0].replication.split-brain-policy", policy.path());
+    assertTrue(policy.fix().contains("discard-zero-changes"), policy.toString());
+    ConfigError fencing = onlyError(VALID.replace("resource = r0 }", "resource = r0, fencing = stonith }"));
+    assertEquals("hanfs.resources[0].replication.fencing", fencing.path());
+    ConfigError shared = onlyError(VALID.replace("replication { type = shared }", "replication { type = shared, fencing = resource-only }"));
+    assertEquals("hanfs.resources[1].replication.fencing", shared.path());
+  }
 }

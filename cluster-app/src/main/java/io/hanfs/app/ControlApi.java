@@ -55,6 +55,23 @@ public final class ControlApi {
     return askLeader(r -> new Leader.Switchover(resource, to, r), Duration.ofMinutes(5));
   }
 
+  public CompletionStage<Leader.ControlReply> forcePromote(String resource, String to, String by, String reason) {
+    return askLeader(r -> new Leader.ForcePromote(resource, to, by, reason, r), Duration.ofMinutes(5));
+  }
+
+  /** fence-peer (or unfence-peer) for the DRBD resource {@code drbdResource}, asked by this node. */
+  public CompletionStage<Leader.FenceReply> fence(String drbdResource, Optional<String> peer, boolean fence) {
+    Optional<io.hanfs.config.HanfsConfig.Resource> r = HanfsExtension.ID.get(system).config().resources().stream()
+        .filter(x -> x.replication().drbdResource().equals(Optional.of(drbdResource))).findFirst();
+    if (r.isEmpty()) {
+      return CompletableFuture.completedFuture(new Leader.FenceReply(1, "no hanfs resource replicates with DRBD resource " + drbdResource));
+    }
+    String resource = r.get().name();
+    return nodeStatus().thenCompose(me -> retry(3, () -> AskPattern.<Leader.Command, Leader.FenceReply>ask(leader(),
+        reply -> fence ? new Leader.FencePeer(resource, me.node(), peer, reply) : new Leader.UnfencePeer(resource, me.node(), peer, reply),
+        Duration.ofSeconds(20), system.scheduler())));
+  }
+
   public CompletionStage<Leader.ControlReply> standby(String node, boolean on) {
     return askLeader(r -> new Leader.Standby(node, on, r), Duration.ofSeconds(10));
   }

@@ -8,6 +8,7 @@ import io.hanfs.exec.CommandRunner;
 import io.hanfs.node.LayerFactory;
 import io.hanfs.node.NodeAgent;
 import io.hanfs.persistence.EpochStore;
+import io.hanfs.persistence.ledger.LedgerStore;
 import java.io.IOException;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -36,7 +37,24 @@ public final class Daemon {
         .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(self.roles().stream().map(r -> r.name().toLowerCase()).toList()))
         .withValue("pekko.management.http.hostname", ConfigValueFactory.fromAnyRef(config.management().hostname()))
         .withValue("pekko.management.http.port", ConfigValueFactory.fromAnyRef(config.management().port()))
+        .withFallback(self.isData() ? LedgerStore.config(ledgerSettings(config)) : ConfigFactory.empty())
         .withFallback(ConfigFactory.load());
+  }
+
+  /** The ledger store from the config; a PostgreSQL password is read from its file here. */
+  static LedgerStore.Settings ledgerSettings(HanfsConfig config) {
+    HanfsConfig.Ledger l = config.ledger();
+    if (l.store() == HanfsConfig.LedgerStoreKind.H2) return new LedgerStore.H2(config.stateDir().resolve("ledger"));
+    String password = "";
+    if (l.passwordFile().isPresent()) {
+      try {
+        password = java.nio.file.Files.readString(l.passwordFile().get()).strip();
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException("hanfs.ledger.password-file: cannot read " + l.passwordFile().get() + ": " + e.getMessage()
+            + "; fix: create it (mode 0600) with the database password", e);
+      }
+    }
+    return new LedgerStore.Postgres(l.url().orElseThrow(), l.user().orElseThrow(), password);
   }
 
   public static int run(HanfsConfig config, String nodeName) throws Exception {

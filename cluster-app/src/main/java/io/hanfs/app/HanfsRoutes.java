@@ -53,14 +53,22 @@ public final class HanfsRoutes extends AllDirectives implements ManagementRouteP
         path(PathMatchers.segment("maintenance").slash(PathMatchers.segment()), state -> concat(
             post(() -> readOnly ? complete(readOnlyError()) : maintenance(state)),
             complete(error(StatusCodes.METHOD_NOT_ALLOWED, "use POST /hanfs/maintenance/on or /off")))),
+        pathPrefix("drbd", () -> pathPrefix(PathMatchers.segment(), drbdRes ->
+            path(PathMatchers.segment(), action -> concat(
+                post(() -> readOnly ? complete(readOnlyError()) : parameterOptional("peer", peer -> fence(drbdRes, action, peer))),
+                complete(error(StatusCodes.METHOD_NOT_ALLOWED, "use POST /hanfs/drbd/{resource}/fence-peer or /unfence-peer")))))),
         pathPrefix("resources", () -> pathPrefix(PathMatchers.segment(), name ->
             path(PathMatchers.segment(), action -> concat(
                 post(() -> readOnly ? complete(readOnlyError())
                     : action.equals("switchover") ? parameterOptional("to", to -> switchover(name, to))
+                    : action.equals("force-promote") ? parameterOptional("to", to -> parameterOptional("by", by ->
+                        parameterOptional("reason", reason -> forcePromote(name, to, by, reason))))
                     : parameterOptional("epoch", epoch -> control(name, action, epoch))),
                 complete(error(StatusCodes.METHOD_NOT_ALLOWED, "use POST /hanfs/resources/" + safe(name) + "/promote or /demote")))))),
         complete(error(StatusCodes.NOT_FOUND, "unknown hanfs route; known: GET /hanfs/status, GET /hanfs/cluster, "
-            + "POST /hanfs/resources/{name}/promote|demote|switchover[?to=NODE], POST /hanfs/nodes/{node}/standby|unstandby, "
+            + "POST /hanfs/resources/{name}/promote|demote|switchover[?to=NODE], "
+            + "POST /hanfs/resources/{name}/force-promote?to=NODE&by=WHO&reason=TEXT, POST /hanfs/drbd/{resource}/fence-peer|unfence-peer[?peer=NODE], "
+            + "POST /hanfs/nodes/{node}/standby|unstandby, "
             + "POST /hanfs/maintenance/on|off"))));
   }
 
@@ -98,6 +106,37 @@ public final class HanfsRoutes extends AllDirectives implements ManagementRouteP
     if (!Syntax.isName(resource)) return complete(error(StatusCodes.BAD_REQUEST, "resource name \"" + safe(resource) + "\" is not a plain name"));
     if (to.isPresent() && !Syntax.isName(to.get())) return complete(error(StatusCodes.BAD_REQUEST, "node name \"" + safe(to.get()) + "\" is not a plain name"));
     return completeWithFuture(askLeader(api.switchover(resource, to)));
+  }
+
+  private Route fence(String drbdResource, String action, Optional<String> peer) {
+    if (!drbdResource.matches("[A-Za-z0-9_.-]{1,64}")) {
+      return complete(json(StatusCodes.BAD_REQUEST, Map.of("exitCode", 1, "message", "DRBD resource name \"" + safe(drbdResource) + "\" is not plain (letters, digits, _ . -)")));
+    }
+    if (peer.isPresent() && !Syntax.isName(peer.get())) {
+      return complete(json(StatusCodes.BAD_REQUEST, Map.of("exitCode", 1, "message", "peer \"" + safe(peer.get()) + "\" is not a plain node name")));
+    }
+    if (!action.equals("fence-peer") && !action.equals("unfence-peer")) {
+      return complete(json(StatusCodes.NOT_FOUND, Map.of("exitCode", 1, "message", "unknown action \"" + safe(action) + "\"; use fence-peer or unfence-peer")));
+    }
+    return completeWithFuture(api.fence(drbdResource, peer, action.equals("fence-peer")).handle((r, failure) -> failure != null
+        ? json(StatusCodes.SERVICE_UNAVAILABLE, Map.of("exitCode", 1, "message", "no answer from the cluster leader: " + failure.getMessage()))
+        : json(r.exitCode() == 4 || r.exitCode() == 0 ? StatusCodes.OK : r.exitCode() == 6 ? StatusCodes.CONFLICT : StatusCodes.SERVICE_UNAVAILABLE,
+            Map.of("exitCode", r.exitCode(), "message", r.message()))));
+  }
+
+  /** A reason is free text that ends up in logs and the ledger: printable, bounded. */
+  static final java.util.regex.Pattern REASON = java.util.regex.Pattern.compile("[\\p{Print}&&[^\\p{Cntrl}]]{3,200}");
+
+  private Route forcePromote(String resource, Optional<String> to, Optional<String> by, Optional<String> reason) {
+    if (!Syntax.isName(resource)) return complete(error(StatusCodes.BAD_REQUEST, "resource name \"" + safe(resource) + "\" is not a plain name"));
+    if (to.isEmpty() || !Syntax.isName(to.get())) {
+      return complete(error(StatusCodes.BAD_REQUEST, "to: give the node to promote as ?to=NODE (a plain node name)"));
+    }
+    if (reason.isEmpty() || !REASON.matcher(reason.get()).matches()) {
+      return complete(error(StatusCodes.BAD_REQUEST, "reason: a forced promotion needs ?reason=TEXT (3 to 200 printable characters); it is recorded in the ledger"));
+    }
+    String who = by.filter(b -> b.matches("[A-Za-z0-9_.@-]{1,64}")).orElse("http");
+    return completeWithFuture(askLeader(api.forcePromote(resource, to.get(), who, reason.get())));
   }
 
   private Route standby(String node, String action) {

@@ -16,6 +16,7 @@ import picocli.CommandLine.Parameters;
     description = "High-availability NFS server on Apache Pekko.",
     subcommands = {Main.Run.class, Main.Validate.class, Main.Status.class, Main.Promote.class, Main.Demote.class,
         Main.Switchover.class, Main.StandbyCmd.class, Main.Unstandby.class, Main.MaintenanceCmd.class, Main.Fence.class,
+        Main.FencePeer.class, Main.UnfencePeer.class,
         Main.Cds.class})
 public final class Main {
   static final int EXIT_CONFIG = 2;
@@ -127,11 +128,73 @@ public final class Main {
     }
   }
 
-  @Command(name = "promote", description = "Promote a resource on this node by hand (the lease still decides).")
+  @Command(name = "promote", description = {"Promote a resource on this node by hand (the lease still decides).",
+      "With --to NODE --force --reason TEXT: promote NODE through the cluster leader although the data gate refuses it "
+          + "(a stale or outdated copy); recorded as Forced in that node's ledger. Never while another node is active."})
   static final class Promote extends LocalControlCmd {
+    @Option(names = "--to", description = "the node to promote (with --force)") String to;
+    @Option(names = "--force", description = "override the data promotion gate") boolean force;
+    @Option(names = "--reason", description = "why (recorded in the ledger; required with --force)") String reason;
+
     @Override
     String action() {
       return "promote";
+    }
+
+    @Override
+    public Integer call() {
+      if (!force && to == null && reason == null) return super.call();
+      if (!force) {
+        System.err.println("hanfs promote: --to and --reason are for a forced promotion; add --force, or use 'hanfs switchover "
+            + resource + " --to NODE' for a planned move");
+        return 2;
+      }
+      if (to == null || reason == null || reason.isBlank()) {
+        System.err.println("hanfs promote: --force needs --to NODE and --reason \"why\" (the reason is recorded in the ledger)");
+        return 2;
+      }
+      String by = System.getProperty("user.name", "operator") + "@cli";
+      return options.client().post("/hanfs/resources/" + ManagementClient.encode(resource) + "/force-promote?to=" + ManagementClient.encode(to)
+          + "&by=" + ManagementClient.encode(by) + "&reason=" + ManagementClient.encode(reason), "forced promotion of " + resource + " on " + to, options.json);
+    }
+  }
+
+  /** fence-peer and unfence-peer: DRBD handlers, the same request with a different action. */
+  abstract static class DrbdHandlerCmd implements Callable<Integer> {
+    @CommandLine.Mixin ClientOptions options = new ClientOptions();
+
+    abstract String action();
+
+    @Override
+    public Integer call() {
+      // DRBD sets these for its handlers; the peer's name is the DRBD host name ("on NAME"),
+      // which hanfs expects to be the node's name (the leader checks it).
+      String resource = System.getenv("DRBD_RESOURCE");
+      if (resource == null || resource.isBlank()) {
+        System.err.println("hanfs " + action() + ": DRBD_RESOURCE is not set; this runs as a DRBD handler: "
+            + "handlers { fence-peer \"/usr/sbin/hanfs fence-peer\"; unfence-peer \"/usr/sbin/hanfs unfence-peer\"; }");
+        return 1;
+      }
+      String peer = System.getenv("DRBD_PEER");
+      if (peer != null && (peer.isBlank() || peer.contains(" "))) peer = null;
+      return options.client().fence(resource, action(), peer);
+    }
+  }
+
+  @Command(name = "fence-peer", description = {"DRBD fence-peer handler: mark the peer's copy outdated at a majority of voters through "
+      + "the cluster leader before this primary writes on without it.", "Exit codes as DRBD expects: 4 peer outdated, 6 peer is primary, 1 failed."})
+  static final class FencePeer extends DrbdHandlerCmd {
+    @Override
+    String action() {
+      return "fence-peer";
+    }
+  }
+
+  @Command(name = "unfence-peer", description = "DRBD unfence-peer handler: the peer resynced; record its copy as current again. Exit 0 on success.")
+  static final class UnfencePeer extends DrbdHandlerCmd {
+    @Override
+    String action() {
+      return "unfence-peer";
     }
   }
 

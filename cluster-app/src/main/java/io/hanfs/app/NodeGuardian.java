@@ -5,6 +5,7 @@ import io.hanfs.leader.Leader;
 import io.hanfs.node.LayerFactory;
 import io.hanfs.node.NodeAgent;
 import io.hanfs.persistence.EpochStore;
+import io.hanfs.persistence.ledger.LedgerStore;
 import io.hanfs.voter.LeaseVoter;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -42,7 +43,14 @@ public final class NodeGuardian {
         leader.tell(new Leader.NodeReported(r));
         return Behaviors.same();
       }), "reports");
-      ActorRef<NodeAgent.Command> agent = ctx.spawn(NodeAgent.create(config, nodeName, epochs, layers::stack, reports), "node");
+      boolean data = config.node(nodeName).map(HanfsConfig.Node::isData).orElse(false);
+      if (data) {
+        // The ledgers' tables, created if missing; the ledgers retry until they are there.
+        LedgerStore.createSchema(ctx.getSystem()).whenComplete((done, err) -> {
+          if (err != null) ctx.getSystem().log().error("cannot create the ledger schema: {}", err.toString());
+        });
+      }
+      ActorRef<NodeAgent.Command> agent = ctx.spawn(NodeAgent.create(config, nodeName, epochs, layers::stack, reports, data), "node");
       ready.accept(new Handles(agent, leader));
       return Behaviors.empty();
     });

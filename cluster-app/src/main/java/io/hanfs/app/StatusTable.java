@@ -40,6 +40,10 @@ final class StatusTable {
           r.path("epoch").asLong(),
           r.path("leaseHolder").isNull() || r.path("leaseHolder").isMissingNode() ? "none" : r.path("leaseHolder").asText() + " " + r.path("leaseRemainingMillis").asLong() + " ms",
           r.path("transition").isNull() || r.path("transition").isMissingNode() ? "" : ", " + r.path("transition").asText()));
+      r.path("dataByNode").fields().forEachRemaining(e ->
+          b.append(String.format("    data %-10s %s%n", e.getKey(), e.getValue().asText())));
+      String decision = r.path("lastDecision").asText();
+      if (decision.startsWith("Wait[")) b.append("    waiting: ").append(decision, 9, decision.length() - 1).append('\n');
     }
     return b.toString();
   }

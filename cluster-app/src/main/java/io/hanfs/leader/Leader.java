@@ -7,6 +7,11 @@ import io.hanfs.node.NodeAgent;
 import io.hanfs.node.resource.ResourceAgent;
 import io.hanfs.node.resource.ResourceStatus;
 import io.hanfs.sbr.Placement;
+import io.hanfs.persistence.ledger.LedgerEvent;
+import io.hanfs.sbr.data.DiskState;
+import io.hanfs.sbr.data.Generation;
+import io.hanfs.sbr.data.LedgerSummary;
+import io.hanfs.sbr.data.PromotionGate;
 import io.hanfs.voter.LeaseVoter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,6 +55,30 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
 
   public record Standby(String node, boolean on, ActorRef<ControlReply> replyTo) implements Command {}
 
+  /**
+   * An operator's {@code hanfs promote RES --to NODE --force --reason TEXT}: promote although the
+   * data gate refuses (recorded as Forced in the node's ledger). The lease still decides, and a
+   * node that is active and reachable is never joined by a second one.
+   */
+  /**
+   * DRBD's fence-peer on {@code requester} (the primary, which lost its peer): mark the peer's copy
+   * outdated at a majority of voters before the primary writes on, as crm-fence-peer does with a
+   * cluster constraint. Also recorded in both ledgers when they can be reached.
+   */
+  public record FencePeer(String resource, String requester, Optional<String> peer, ActorRef<FenceReply> replyTo) implements Command {}
+
+  /** DRBD's unfence-peer on the primary after the peer resynced: the peer's copy is current again. */
+  public record UnfencePeer(String resource, String requester, Optional<String> peer, ActorRef<FenceReply> replyTo) implements Command {}
+
+  /** {@code exitCode} follows DRBD's fence-peer handler contract: 4 peer outdated, 6 peer is primary, 0 done (unfence), 1 failed. */
+  public record FenceReply(int exitCode, String message) implements CborSerializable {}
+
+  /** Local only: how many voters persisted a fence mark. */
+  private record FenceVotes(String resource, String requester, String peer, Generation at, int acks, List<String> errors, ActorRef<FenceReply> replyTo)
+      implements Command, NoSerializationVerificationNeeded {}
+
+  public record ForcePromote(String resource, String to, String by, String reason, ActorRef<ControlReply> replyTo) implements Command {}
+
   public record Maintenance(boolean on, ActorRef<ControlReply> replyTo) implements Command {}
 
   public record GetClusterStatus(ActorRef<ClusterStatus> replyTo) implements Command {}
@@ -61,7 +90,8 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
       boolean maintenance, long reportAgeMillis) implements CborSerializable {}
 
   public record ResourceView(String name, Optional<String> activeNode, long epoch, Map<String, String> roleByNode,
-      Optional<String> transition, String lastDecision, Optional<String> leaseHolder, long leaseRemainingMillis) implements CborSerializable {}
+      Optional<String> transition, String lastDecision, Optional<String> leaseHolder, long leaseRemainingMillis,
+      Map<String, String> dataByNode) implements CborSerializable {}
 
   public record ClusterStatus(String leaderNode, boolean maintenance, boolean coldStartDone, List<MemberView> members,
       List<ResourceView> resources) implements CborSerializable {}
@@ -79,6 +109,9 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
 
   /** One running promotion, demotion or move of a resource. */
   private record Saga(long id, String kind, Optional<String> from, Optional<String> to, long fromEpoch, long startedNanos, Optional<ActorRef<ControlReply>> replyTo) {}
+
+  /** The data gate's verdicts for one resource, kept for status. */
+  private final Map<String, List<PromotionGate.Verdict>> gateVerdicts = new HashMap<>();
 
   private static final Duration TICK = Duration.ofMillis(100);
   private static final Duration REPORT_STALE = Duration.ofSeconds(3);
@@ -126,7 +159,12 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
         .onMessage(NodeReported.class, r -> {
           reports.put(r.report().node(), r.report());
           reportedAt.put(r.report().node(), System.nanoTime());
-          for (ResourceStatus s : r.report().resources()) maxEpoch.merge(s.name(), s.epoch(), Math::max);
+          // A new leader learns the highest epoch from every node's ledger and epoch file (and
+          // from the voters, below) before it promotes anything.
+          for (ResourceStatus s : r.report().resources()) {
+            maxEpoch.merge(s.name(), s.epoch(), Math::max);
+            s.ledger().ifPresent(l -> maxEpoch.merge(s.name(), l.lastEpoch(), Math::max));
+          }
           return this;
         })
         .onMessage(MembershipChanged.class, m -> onMembership(m.event()))
@@ -143,6 +181,10 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
         .onMessage(StepDone.class, this::onStepDone)
         .onMessage(Switchover.class, this::onSwitchover)
         .onMessage(Standby.class, this::onStandby)
+        .onMessage(ForcePromote.class, this::onForcePromote)
+        .onMessage(FencePeer.class, this::onFencePeer)
+        .onMessage(UnfencePeer.class, this::onUnfencePeer)
+        .onMessage(FenceVotes.class, this::onFenceVotes)
         .onMessage(Maintenance.class, this::onMaintenance)
         .onMessage(GetClusterStatus.class, g -> {
           g.replyTo().tell(status());
@@ -224,19 +266,151 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
     return this;
   }
 
+  private Optional<ResourceStatus> statusOf(Resource r, String node) {
+    NodeAgent.Report rep = reports.get(node);
+    return rep == null ? Optional.empty() : rep.resources().stream().filter(x -> x.name().equals(r.name())).findFirst();
+  }
+
   private List<Placement.NodeView> views(Resource r) {
     List<Placement.NodeView> out = new ArrayList<>();
     long now = System.nanoTime();
+    Map<String, String> refusals = new HashMap<>();
+    List<PromotionGate.Verdict> verdicts = PromotionGate.decideAll(gateInput(r));
+    gateVerdicts.put(r.name(), verdicts);
+    for (PromotionGate.Verdict v : verdicts) {
+      if (v instanceof PromotionGate.Refuse x) refusals.put(x.node(), x.message());
+    }
     for (HanfsConfig.Node n : config.nodes()) {
       if (!n.isData()) continue;
       NodeAgent.Report rep = reports.get(n.name());
-      Optional<ResourceStatus> st = rep == null ? Optional.empty() : rep.resources().stream().filter(x -> x.name().equals(r.name())).findFirst();
+      Optional<ResourceStatus> st = statusOf(r, n.name());
       boolean banned = bannedUntil.getOrDefault(r.name(), Map.of()).getOrDefault(n.name(), 0L) > now;
       boolean reach = reachable(n.name()) && !leaseLapsed(r, n.name(), st);
       out.add(new Placement.NodeView(n.name(), reach, rep != null && rep.standby(), banned,
-          st.map(ResourceStatus::role).orElse("unknown"), st.map(ResourceStatus::epoch).orElse(0L)));
+          st.map(ResourceStatus::role).orElse("unknown"), st.map(ResourceStatus::epoch).orElse(0L),
+          reach ? refusals.getOrDefault(n.name(), "") : ""));
     }
     return out;
+  }
+
+  /** The newest fence mark any voter holds for the node's copy ("*" marks every copy: a voter that cannot read its marks). */
+  private Optional<Generation> fencedAt(String resource, String node) {
+    Generation top = null;
+    for (LeaseVoter.GrantInfo g : grants.getOrDefault(resource, Map.of()).values()) {
+      for (String key : List.of(node, "*")) {
+        Generation m = g.fenceMarks() == null ? null : g.fenceMarks().get(key);
+        if (m != null && (top == null || m.compareTo(top) > 0)) top = m;
+      }
+    }
+    return Optional.ofNullable(top);
+  }
+
+  private Optional<String> peerOf(Resource r, String requester, Optional<String> named) {
+    List<String> others = config.nodes().stream().filter(HanfsConfig.Node::isData).map(HanfsConfig.Node::name).filter(n -> !n.equals(requester)).toList();
+    if (named.isPresent()) return others.contains(named.get()) ? named : Optional.empty();
+    return others.size() == 1 ? Optional.of(others.get(0)) : Optional.empty();
+  }
+
+  private Behavior<Command> onFencePeer(FencePeer f) {
+    Optional<Resource> r = config.resource(f.resource());
+    if (r.isEmpty() || r.get().replication().shared()) {
+      f.replyTo().tell(new FenceReply(1, r.isEmpty() ? "no resource named " + f.resource() : f.resource() + " is on a shared disk: there is no peer copy to fence"));
+      return this;
+    }
+    Optional<String> peer = peerOf(r.get(), f.requester(), f.peer());
+    if (peer.isEmpty()) {
+      f.replyTo().tell(new FenceReply(1, "cannot tell which data node is " + f.requester() + "'s peer" + f.peer().map(p -> " (\"" + p + "\" is not one)").orElse("")));
+      return this;
+    }
+    Optional<LedgerSummary> mine = statusOf(r.get(), f.requester()).flatMap(ResourceStatus::ledger);
+    if (mine.isEmpty()) {
+      f.replyTo().tell(new FenceReply(1, f.requester() + "'s ledger of " + f.resource() + " is not known to the leader yet"));
+      return this;
+    }
+    Optional<ResourceStatus> peerStatus = statusOf(r.get(), peer.get());
+    if (reachable(peer.get()) && peerStatus.map(st -> Placement.HOLDING.contains(st.role())).orElse(false)) {
+      f.replyTo().tell(new FenceReply(6, peer.get() + " is " + peerStatus.get().role() + " itself: refusing to outdate an active copy"));
+      return this;
+    }
+    Generation at = mine.get().current().next();
+    List<ActorRef<LeaseVoter.Command>> targets = List.copyOf(voters);
+    int majority = config.voters().size() / 2 + 1;
+    String resource = f.resource();
+    String requester = f.requester();
+    String peerName = peer.get();
+    ActorRef<FenceReply> replyTo = f.replyTo();
+    ActorRef<Command> self = getContext().getSelf();
+    // A short-lived collector: asks every voter, answers as soon as a majority wrote the mark.
+    getContext().spawnAnonymous(Behaviors.<LeaseVoter.FenceRecorded>setup(ctx -> Behaviors.withTimers(timers -> {
+      for (ActorRef<LeaseVoter.Command> v : targets) v.tell(new LeaseVoter.RecordFence(resource, peerName, at, ctx.getSelf()));
+      timers.startSingleTimer(new LeaseVoter.FenceRecorded("", false, "timeout"), Duration.ofSeconds(5));
+      int[] acks = {0};
+      List<String> errors = new ArrayList<>();
+      return Behaviors.receiveMessage(m -> {
+        if (m.ok()) acks[0]++;
+        else errors.add((m.voter().isEmpty() ? "" : m.voter() + ": ") + m.error());
+        if (acks[0] >= majority || m.voter().isEmpty()) {
+          self.tell(new FenceVotes(resource, requester, peerName, at, acks[0], List.copyOf(errors), replyTo));
+          return Behaviors.stopped();
+        }
+        return Behaviors.same();
+      });
+    })));
+    getContext().getLog().info("resource {}: fence-peer from {}: marking {} outdated at generation {} with the voters", resource, requester, peerName, at);
+    return this;
+  }
+
+  private Behavior<Command> onFenceVotes(FenceVotes v) {
+    int majority = config.voters().size() / 2 + 1;
+    if (v.acks() < majority) {
+      v.replyTo().tell(new FenceReply(1, "only " + v.acks() + " of " + config.voters().size() + " voters recorded the mark (need " + majority + ")"
+          + (v.errors().isEmpty() ? "" : ": " + v.errors())));
+      return this;
+    }
+    // The marks decide from now on; the ledgers keep the history (best effort: a node that is
+    // cut off records its side when it is told again, and the marks stand meanwhile).
+    NodeAgent.Report req = reports.get(v.requester());
+    if (req != null) req.agent().tell(new NodeAgent.RecordLedger(v.resource(), new LedgerEvent.PeerOutdated(v.peer(), v.at()), getContext().getSystem().ignoreRef()));
+    NodeAgent.Report peer = reports.get(v.peer());
+    if (peer != null && reachable(v.peer())) peer.agent().tell(new NodeAgent.RecordLedger(v.resource(), new LedgerEvent.Outdated(v.at()), getContext().getSystem().ignoreRef()));
+    getContext().getLog().warn("resource {}: {} is outdated (generation {} goes on on {}), recorded by {} voters", v.resource(), v.peer(), v.at(), v.requester(), v.acks());
+    v.replyTo().tell(new FenceReply(4, v.peer() + " is outdated: " + v.acks() + " voters hold the mark; " + v.requester() + " writes on at generation " + v.at()));
+    return this;
+  }
+
+  private Behavior<Command> onUnfencePeer(UnfencePeer u) {
+    Optional<Resource> r = config.resource(u.resource());
+    Optional<String> peer = r.flatMap(res -> peerOf(res, u.requester(), u.peer()));
+    Optional<LedgerSummary> mine = r.flatMap(res -> statusOf(res, u.requester())).flatMap(ResourceStatus::ledger);
+    NodeAgent.Report peerReport = peer.map(reports::get).orElse(null);
+    if (r.isEmpty() || peer.isEmpty() || mine.isEmpty() || peerReport == null || !reachable(peer.get())) {
+      u.replyTo().tell(new FenceReply(1, "cannot mark the peer current: " + (r.isEmpty() ? "unknown resource" : peer.isEmpty() ? "no peer"
+          : mine.isEmpty() ? u.requester() + "'s ledger is not known" : peer.get() + " is not reachable")));
+      return this;
+    }
+    LedgerSummary primary = mine.get();
+    getContext().ask(ResourceAgent.Reply.class, peerReport.agent(), Duration.ofSeconds(15),
+        reply -> new NodeAgent.RecordLedger(u.resource(), new LedgerEvent.SyncCompleted(primary.current(), primary.lineage()), reply),
+        (reply, err) -> {
+          u.replyTo().tell(reply instanceof ResourceAgent.Done
+              ? new FenceReply(0, peer.get() + " resynced to generation " + primary.current() + "; its copy is current again")
+              : new FenceReply(1, peer.get() + " did not record the resync: " + (err != null ? err.getMessage() : String.valueOf(reply))));
+          return new Tick();
+        });
+    return this;
+  }
+
+  /** What the data promotion gate needs, from the nodes' latest reports. */
+  private PromotionGate.Input gateInput(Resource r) {
+    List<PromotionGate.NodeFacts> facts = new ArrayList<>();
+    for (HanfsConfig.Node n : config.nodes()) {
+      if (!n.isData()) continue;
+      Optional<ResourceStatus> st = statusOf(r, n.name());
+      boolean reach = reachable(n.name()) && st.isPresent();
+      facts.add(new PromotionGate.NodeFacts(n.name(), reach, st.flatMap(ResourceStatus::ledger),
+          st.map(x -> DiskState.fromDrbd(x.disk())).orElse(DiskState.UNKNOWN), fencedAt(r.name(), n.name())));
+    }
+    return new PromotionGate.Input(facts, r.replication().shared(), r.replication().fencing() == HanfsConfig.Fencing.RESOURCE_ONLY);
   }
 
   /**
@@ -283,14 +457,20 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
   }
 
   private void startPromote(Resource r, String to, Optional<String> from, Optional<ActorRef<ControlReply>> replyTo) {
+    startPromote(r, to, from, replyTo, Optional.empty());
+  }
+
+  private void startPromote(Resource r, String to, Optional<String> from, Optional<ActorRef<ControlReply>> replyTo, Optional<ResourceAgent.Force> force) {
     NodeAgent.Report rep = reports.get(to);
     long epoch = maxEpoch.getOrDefault(r.name(), 0L) + 1;
     maxEpoch.put(r.name(), epoch);
     Saga saga = new Saga(nextSaga++, "promote", from, Optional.of(to), 0, System.nanoTime(), replyTo);
     sagas.put(r.name(), saga);
-    getContext().getLog().info("resource {}: promoting {} under epoch {}{}", r.name(), to, epoch, from.map(f -> " (" + f + " is gone; the lease keeps it safe)").orElse(""));
+    getContext().getLog().info("resource {}: promoting {} under epoch {}{}{}", r.name(), to, epoch,
+        from.map(f -> " (" + f + " is gone; the lease keeps it safe)").orElse(""),
+        force.map(f -> ", FORCED by " + f.by() + ": " + f.reason()).orElse(""));
     Duration timeout = r.operationTimeout().multipliedBy(4);
-    getContext().ask(ResourceAgent.Reply.class, rep.agent(), timeout, reply -> new NodeAgent.Promote(r.name(), epoch, reply),
+    getContext().ask(ResourceAgent.Reply.class, rep.agent(), timeout, reply -> new NodeAgent.Promote(r.name(), epoch, force, reply),
         (reply, failure) -> new StepDone(r.name(), saga.id(), to, "promote", reply, failure));
   }
 
@@ -391,6 +571,45 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
     return this;
   }
 
+  private Behavior<Command> onForcePromote(ForcePromote f) {
+    Optional<Resource> r = config.resource(f.resource());
+    if (r.isEmpty()) {
+      f.replyTo().tell(new ControlReply(false, 404, "no resource named \"" + f.resource() + "\"; known: " + config.resources().stream().map(Resource::name).toList()));
+      return this;
+    }
+    Optional<HanfsConfig.Node> target = config.node(f.to());
+    if (target.isEmpty() || !target.get().isData()) {
+      f.replyTo().tell(new ControlReply(false, 400, "\"" + f.to() + "\" is not a data node; use one of "
+          + config.nodes().stream().filter(HanfsConfig.Node::isData).map(HanfsConfig.Node::name).toList()));
+      return this;
+    }
+    if (sagas.containsKey(f.resource())) {
+      f.replyTo().tell(new ControlReply(false, 409, "a " + sagas.get(f.resource()).kind() + " of " + f.resource() + " is in progress; retry when it ends"));
+      return this;
+    }
+    if (maintenance()) {
+      f.replyTo().tell(new ControlReply(false, 409, "the cluster is in maintenance mode; turn it off first"));
+      return this;
+    }
+    List<Placement.NodeView> views = views(r.get());
+    Placement.NodeView to = views.stream().filter(v -> v.name().equals(f.to())).findFirst().orElseThrow();
+    if (!to.reachable() || reports.get(f.to()) == null) {
+      f.replyTo().tell(new ControlReply(false, 409, f.to() + " is not reachable; a forced promotion needs the node itself"));
+      return this;
+    }
+    Optional<Placement.NodeView> active = views.stream().filter(v -> v.reachable() && Placement.HOLDING.contains(v.role())).findFirst();
+    if (active.isPresent()) {
+      f.replyTo().tell(new ControlReply(false, 409, f.resource() + " is " + active.get().role() + " on " + active.get().name()
+          + "; --force never makes a second active node: demote it or use switchover"));
+      return this;
+    }
+    Optional<String> unreachableHolder = views.stream().filter(v -> !v.reachable() && Placement.HOLDING.contains(v.role())).map(Placement.NodeView::name).findFirst();
+    getContext().getLog().warn("resource {}: forced promotion of {} by {} ({}); the data gate said: {}", f.resource(), f.to(), f.by(), f.reason(),
+        to.dataRefusal().isEmpty() ? "allowed" : to.dataRefusal());
+    startPromote(r.get(), f.to(), unreachableHolder, Optional.of(f.replyTo()), Optional.of(new ResourceAgent.Force(f.by(), f.reason())));
+    return this;
+  }
+
   private Behavior<Command> onStandby(Standby s) {
     Optional<HanfsConfig.Node> n = config.node(s.node());
     if (n.isEmpty() || !n.get().isData()) {
@@ -448,9 +667,17 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
       }
       Saga saga = sagas.get(r.name());
       LeaseVoter.GrantInfo mine = grants.getOrDefault(r.name(), Map.of()).get(selfNode);
+      Map<String, String> data = new LinkedHashMap<>();
+      for (PromotionGate.Verdict v : gateVerdicts.getOrDefault(r.name(), List.of())) {
+        Optional<ResourceStatus> st = statusOf(r, v.node());
+        String copy = st.map(x -> x.disk() + x.ledger().map(l -> " generation " + l.current() + (l.outdated() ? " outdated" : "")
+            + (l.splitBrain() ? " split-brain" : "")).orElse(" (ledger not read yet)")).orElse("unknown");
+        data.put(v.node(), copy + "; " + (v instanceof PromotionGate.Refuse x ? "refused: " + x.message() : "may be promoted"));
+      }
       rv.add(new ResourceView(r.name(), active, epoch, roles,
           saga == null ? Optional.empty() : Optional.of(saga.kind() + saga.from().map(f -> " from " + f).orElse("") + saga.to().map(t -> " to " + t).orElse("")),
-          lastDecision.getOrDefault(r.name(), "none yet"), mine == null ? Optional.empty() : mine.holder(), mine == null ? 0 : mine.remainingMillis()));
+          lastDecision.getOrDefault(r.name(), "none yet"), mine == null ? Optional.empty() : mine.holder(), mine == null ? 0 : mine.remainingMillis(),
+          data));
     }
     return new ClusterStatus(selfNode, maintenance(), coldStartDone, mv, rv);
   }

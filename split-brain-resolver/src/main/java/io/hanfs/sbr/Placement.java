@@ -25,14 +25,20 @@ public final class Placement {
    * @param banned the resource failed here recently (needs-move or start-failed)
    * @param role the resource's role there as last reported ("unknown" before the first report)
    * @param epoch the epoch that node holds for the resource
+   * @param dataRefusal why the data promotion gate refuses this node's copy ("" when it allows it)
    */
-  public record NodeView(String name, boolean reachable, boolean standby, boolean banned, String role, long epoch) {
+  public record NodeView(String name, boolean reachable, boolean standby, boolean banned, String role, long epoch, String dataRefusal) {
+    public NodeView(String name, boolean reachable, boolean standby, boolean banned, String role, long epoch) {
+      this(name, reachable, standby, banned, role, epoch, "");
+    }
+
     boolean holding() {
       return HOLDING.contains(role);
     }
 
-    boolean eligible() {
-      return reachable && !standby && !banned && (role.equals("secondary") || role.equals("start-failed") || role.equals("needs-move"));
+    public boolean eligible() {
+      return reachable && !standby && !banned && dataRefusal.isEmpty()
+          && (role.equals("secondary") || role.equals("start-failed") || role.equals("needs-move"));
     }
   }
 
@@ -69,8 +75,10 @@ public final class Placement {
     Optional<NodeView> best = best(in);
     if (reachableHolders.isEmpty() && !unreachableHolders.isEmpty()) {
       NodeView h = unreachableHolders.stream().max(Comparator.comparingLong(NodeView::epoch)).orElseThrow();
+      List<String> refusals = nodes.stream().filter(n -> n.reachable() && !n.dataRefusal().isEmpty()).map(NodeView::dataRefusal).toList();
       return best.<Decision>map(b -> new Move(h.name(), b.name(), false, h.name() + " is unreachable"))
-          .orElse(new Wait(h.name() + " is unreachable and no other data node is eligible"));
+          .orElse(new Wait(h.name() + " is unreachable and no other data node is eligible"
+              + (refusals.isEmpty() ? "" : ": " + String.join("; ", refusals))));
     }
     if (reachableHolders.size() == 1) {
       NodeView h = reachableHolders.get(0);
@@ -86,8 +94,10 @@ public final class Placement {
       return new Stay(h.name());
     }
     if (!in.coldStartDone()) return new Wait("cold start: waiting until a majority is up and every data node has reported");
+    List<String> refusals = nodes.stream().filter(n -> n.reachable() && !n.dataRefusal().isEmpty()).map(NodeView::dataRefusal).toList();
     return best.<Decision>map(b -> new Promote(b.name(), "no node is active"))
-        .orElse(new Wait("no eligible data node (all unreachable, in standby, or failed here recently)"));
+        .orElse(new Wait(refusals.isEmpty() ? "no eligible data node (all unreachable, in standby, or failed here recently)"
+            : "no data node may be promoted: " + String.join("; ", refusals)));
   }
 
   /** The preferred node when eligible, else the first eligible node in config order. */

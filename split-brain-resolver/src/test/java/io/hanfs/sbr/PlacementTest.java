@@ -120,4 +120,17 @@ class PlacementTest {
     }
     assertEquals(64 * 64 * 2, cases);
   }
+
+  /** A copy the data gate refuses is never promoted, and the refusal is the reason to wait. */
+  @Test
+  void dataGateRefusalBlocksPromotionAndSaysWhy() {
+    NodeView stale = new NodeView("n1", true, false, false, "secondary", 1, "n1 holds generation 5.0, older than n2's 6.0");
+    Decision d = Placement.decide(new Placement.Input(List.of(stale, new NodeView("n2", false, false, false, "secondary", 1)),
+        Optional.of("n1"), false, false, true));
+    Placement.Wait w = assertInstanceOf(Placement.Wait.class, d);
+    assertTrue(w.why().contains("older than n2's 6.0"), w.why());
+    NodeView fine = new NodeView("n2", true, false, false, "secondary", 1, "");
+    assertEquals("n2", assertInstanceOf(Promote.class, Placement.decide(new Placement.Input(List.of(stale, fine),
+        Optional.of("n1"), false, false, true))).node());
+  }
 }

@@ -10,6 +10,11 @@ import io.hanfs.node.resource.LayerActor.MonitorFailed;
 import io.hanfs.node.resource.LayerActor.Op;
 import io.hanfs.node.resource.ResourceStatus.LayerStatus;
 import io.hanfs.persistence.EpochStore;
+import io.hanfs.persistence.ledger.LedgerEvent;
+import io.hanfs.persistence.ledger.ResourceLedger;
+import io.hanfs.sbr.data.DiskState;
+import io.hanfs.sbr.data.Generation;
+import io.hanfs.sbr.data.LedgerSummary;
 import io.hanfs.sbr.LocalPromotionGate;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -18,6 +23,8 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.time.Duration;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -42,7 +49,24 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
   public sealed interface Command extends CborSerializable {}
 
   /** Promote under {@code epoch}, or under this node's next epoch when {@code epoch} is 0. */
-  public record Promote(long epoch, ActorRef<Reply> replyTo) implements Command {}
+  public record Promote(long epoch, Optional<Force> force, ActorRef<Reply> replyTo) implements Command {
+    public Promote(long epoch, ActorRef<Reply> replyTo) {
+      this(epoch, Optional.empty(), replyTo);
+    }
+  }
+
+  /** An operator overrode the data promotion gate: recorded as Forced in the ledger before anything acts. */
+  public record Force(String by, String reason) implements CborSerializable {}
+
+  /**
+   * Record an event the cluster leader decided on (fence-peer outdates a copy, unfence-peer marks
+   * it synced again); the reply comes when it is on disk.
+   */
+  public record RecordLedger(LedgerEvent event, ActorRef<Reply> replyTo) implements Command {}
+
+  /** Local only: the ledger answered (or not) a write or a read. */
+  private record LedgerAnswer(Optional<ResourceLedger.Recorded> recorded, String purpose, String error)
+      implements Command, NoSerializationVerificationNeeded {}
 
   /** Demote; {@code epoch} 0 means a local operator command, otherwise it must not be stale. */
   public record Demote(long epoch, ActorRef<Reply> replyTo) implements Command {}
@@ -91,8 +115,18 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
    */
   public static Behavior<Command> create(Resource resource, Map<String, Layer> layers, LeaseView leaseView, Runnable onLeaseRenewed,
       LeaseSettings leaseSettings, EpochStore epochs, ActorRef<ResourceStatus> statusListener, Executor blocking) {
-    return Behaviors.setup(ctx -> new ResourceAgent(ctx, resource, layers, leaseView, onLeaseRenewed, leaseSettings, epochs, statusListener, blocking));
+    return create(resource, layers, leaseView, onLeaseRenewed, leaseSettings, epochs, statusListener, blocking, Optional.empty());
   }
+
+  /** @param ledger this node's ledger of the resource, run as a child (none in unit tests without a journal) */
+  public static Behavior<Command> create(Resource resource, Map<String, Layer> layers, LeaseView leaseView, Runnable onLeaseRenewed,
+      LeaseSettings leaseSettings, EpochStore epochs, ActorRef<ResourceStatus> statusListener, Executor blocking,
+      Optional<Behavior<ResourceLedger.Command>> ledger) {
+    return Behaviors.setup(ctx -> new ResourceAgent(ctx, resource, layers, leaseView, onLeaseRenewed, leaseSettings, epochs, statusListener, blocking, ledger));
+  }
+
+  /** How long a ledger write may take before the promotion that waits for it is refused. */
+  static final Duration LEDGER_TIMEOUT = Duration.ofSeconds(10);
 
   private final Resource resource;
   private final EpochStore epochs;
@@ -112,10 +146,15 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
   private String failure;
   private Role roleBeforeAcquire = Role.SECONDARY;
   private boolean maintenance;
+  private final Optional<ActorRef<ResourceLedger.Command>> ledger;
+  private Optional<LedgerSummary> ledgerSummary = Optional.empty();
+  private Optional<Promote> awaitingLedger = Optional.empty();
 
   private ResourceAgent(ActorContext<Command> ctx, Resource resource, Map<String, Layer> layers, LeaseView leaseView, Runnable onLeaseRenewed,
-      LeaseSettings leaseSettings, EpochStore epochs, ActorRef<ResourceStatus> statusListener, Executor blocking) {
+      LeaseSettings leaseSettings, EpochStore epochs, ActorRef<ResourceStatus> statusListener, Executor blocking,
+      Optional<Behavior<ResourceLedger.Command>> ledgerBehavior) {
     super(ctx);
+    this.ledger = ledgerBehavior.map(b -> ctx.spawn(b, "ledger"));
     this.resource = resource;
     this.epochs = epochs;
     this.statusListener = statusListener;
@@ -136,6 +175,55 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
       throw new IllegalStateException("cannot read the epoch of " + resource.name() + ": " + e.getMessage(), e);
     }
     begin(Kind.PROBE, ORDER.stream().map(l -> new Step(l, Op.PROBE)).toList());
+    readLedger();
+  }
+
+  private void readLedger() {
+    ledger.ifPresent(l -> getContext().ask(ResourceLedger.Recorded.class, l, LEDGER_TIMEOUT, ResourceLedger.GetSummary::new,
+        (r, err) -> new LedgerAnswer(Optional.ofNullable(r), "read", err == null ? "" : String.valueOf(err.getMessage()))));
+  }
+
+  /** Appends an event; {@code purpose} "promote" makes the waiting promotion go on (or fail). */
+  private void record(LedgerEvent event, String purpose) {
+    ledger.ifPresent(l -> getContext().ask(ResourceLedger.Recorded.class, l, LEDGER_TIMEOUT, reply -> new ResourceLedger.Record(event, reply),
+        (r, err) -> new LedgerAnswer(Optional.ofNullable(r), purpose, err == null ? "" : String.valueOf(err.getMessage()))));
+  }
+
+  private Behavior<Command> onRecordLedger(RecordLedger r) {
+    if (ledger.isEmpty()) {
+      r.replyTo().tell(new Refused("NO_LEDGER", "this node keeps no ledger for " + resource.name()));
+      return this;
+    }
+    getContext().ask(ResourceLedger.Recorded.class, ledger.get(), LEDGER_TIMEOUT, reply -> new ResourceLedger.Record(r.event(), reply),
+        (rec, err) -> {
+          r.replyTo().tell(rec != null ? new Done(status()) : new Refused("LEDGER_NOT_WRITTEN", "the ledger did not record "
+              + r.event().getClass().getSimpleName() + ": " + (err == null ? "" : err.getMessage())));
+          return new LedgerAnswer(Optional.ofNullable(rec), "external", err == null ? "" : String.valueOf(err.getMessage()));
+        });
+    return this;
+  }
+
+  private Behavior<Command> onLedgerAnswer(LedgerAnswer a) {
+    a.recorded().ifPresent(r -> ledgerSummary = Optional.of(r.summary()));
+    if (a.purpose().equals("read") && a.recorded().isEmpty()) {
+      // The journal may still be starting (schema, database): ask again shortly.
+      getContext().scheduleOnce(Duration.ofSeconds(2), getContext().getSelf(), new LedgerAnswer(Optional.empty(), "retry-read", ""));
+    } else if (a.purpose().equals("retry-read")) {
+      readLedger();
+    } else if (a.purpose().equals("promote") && awaitingLedger.isPresent()) {
+      Promote p = awaitingLedger.get();
+      awaitingLedger = Optional.empty();
+      if (a.recorded().isEmpty()) {
+        kind = null;
+        setRole(roleBeforeAcquire, "promotion refused: the ledger did not record it (" + a.error() + ")");
+        answer(new Refused("LEDGER_NOT_WRITTEN", "the ledger did not record the promotion under epoch " + p.epoch() + ": " + a.error()));
+      } else {
+        setRole(Role.PROMOTING, "acquiring the lease under epoch " + epoch);
+        lease.tell(new ResourceLease.Acquire(epoch));
+      }
+    }
+    publish();
+    return this;
   }
 
   @Override
@@ -149,6 +237,8 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
         })
         .onMessage(LayerEvent.class, e -> onLayerEvent(e.event()))
         .onMessage(LeaseEvent.class, e -> onLeaseEvent(e.event()))
+        .onMessage(LedgerAnswer.class, this::onLedgerAnswer)
+        .onMessage(RecordLedger.class, this::onRecordLedger)
         .onMessage(SetMaintenance.class, m -> {
           maintenance = m.on();
           publish();
@@ -190,6 +280,14 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
     pending = p.replyTo();
     roleBeforeAcquire = role;
     kind = Kind.ACQUIRE;
+    if (ledger.isPresent()) {
+      // History first: the new generation is on disk before this node writes a byte in it.
+      p.force().ifPresent(f -> record(new LedgerEvent.Forced(f.by(), f.reason(), epoch), "forced"));
+      awaitingLedger = Optional.of(p);
+      setRole(Role.PROMOTING, "recording the promotion under epoch " + epoch + " in the ledger");
+      record(new LedgerEvent.Promoted(epoch, new Generation(epoch, 0)), "promote");
+      return this;
+    }
     setRole(Role.PROMOTING, "acquiring the lease under epoch " + epoch);
     lease.tell(new ResourceLease.Acquire(epoch));
     return this;
@@ -391,6 +489,7 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
       }
       case DEMOTE -> {
         lease.tell(new ResourceLease.Release());
+        record(message.startsWith("lease lost") ? new LedgerEvent.LeaseLost(epoch) : new LedgerEvent.Demoted(epoch), "demoted");
         setRole(Role.SECONDARY, message.startsWith("lease lost") ? message.replace("stopping", "stopped") : "standing by");
         answer(new Done(status()));
       }
@@ -458,7 +557,16 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
 
   private ResourceStatus status() {
     return new ResourceStatus(resource.name(), role.name().toLowerCase().replace('_', '-'), epoch, message,
-        List.copyOf(layerStatus.values()), failureTimes.size());
+        List.copyOf(layerStatus.values()), failureTimes.size(), ledgerSummary, diskState().drbdName);
+  }
+
+  /** This copy's disk state from the replication layer's last probe (a shared disk is its own current copy). */
+  private DiskState diskState() {
+    if (resource.replication().shared()) return DiskState.UP_TO_DATE;
+    LayerStatus rep = layerStatus.get("replication");
+    // DrbdLayer describes itself as "drbd RES CSTATE ROLE/PEERROLE DISK/PEERDISK".
+    String[] words = rep == null ? new String[0] : rep.detail().split(" ");
+    return words.length >= 5 && words[0].equals("drbd") ? DiskState.fromDrbd(words[4].split("/")[0]) : DiskState.UNKNOWN;
   }
 
   private static List<String> reversed(List<String> l) {

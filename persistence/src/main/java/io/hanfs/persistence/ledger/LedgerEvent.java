@@ -1,0 +1,64 @@
+package io.hanfs.persistence.ledger;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.hanfs.sbr.data.Generation;
+import java.util.List;
+
+/**
+ * What a data node's ledger records about its copy of one resource. Each event is on disk before
+ * it is acknowledged; together they say which data generation this copy holds and whether it may
+ * be promoted.
+ */
+// Stored and sent with a type name, so that a Record command (which holds any event) round-trips
+// and a renamed Java class does not orphan the journal.
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+  @JsonSubTypes.Type(value = LedgerEvent.Promoted.class, name = "Promoted"),
+  @JsonSubTypes.Type(value = LedgerEvent.Demoted.class, name = "Demoted"),
+  @JsonSubTypes.Type(value = LedgerEvent.LeaseLost.class, name = "LeaseLost"),
+  @JsonSubTypes.Type(value = LedgerEvent.PeerConnected.class, name = "PeerConnected"),
+  @JsonSubTypes.Type(value = LedgerEvent.SyncStarted.class, name = "SyncStarted"),
+  @JsonSubTypes.Type(value = LedgerEvent.SyncCompleted.class, name = "SyncCompleted"),
+  @JsonSubTypes.Type(value = LedgerEvent.Outdated.class, name = "Outdated"),
+  @JsonSubTypes.Type(value = LedgerEvent.PeerOutdated.class, name = "PeerOutdated"),
+  @JsonSubTypes.Type(value = LedgerEvent.SplitBrainDetected.class, name = "SplitBrainDetected"),
+  @JsonSubTypes.Type(value = LedgerEvent.Discarded.class, name = "Discarded"),
+  @JsonSubTypes.Type(value = LedgerEvent.SplitBrainResolved.class, name = "SplitBrainResolved"),
+  @JsonSubTypes.Type(value = LedgerEvent.Forced.class, name = "Forced")
+})
+public sealed interface LedgerEvent extends LedgerSerializable {
+  /** This node became primary under {@code epoch}; its data starts generation {@code generation}. */
+  record Promoted(long epoch, Generation generation) implements LedgerEvent {}
+
+  record Demoted(long epoch) implements LedgerEvent {}
+
+  /** The majority lease was not renewed in time; the node stopped serving. */
+  record LeaseLost(long epoch) implements LedgerEvent {}
+
+  /** The replication link to {@code peer} came up. */
+  record PeerConnected(String peer) implements LedgerEvent {}
+
+  /** This copy started to resync from {@code peer}: it is Inconsistent until SyncCompleted. */
+  record SyncStarted(String peer) implements LedgerEvent {}
+
+  /** This copy is now equal to the primary's at {@code generation}; it takes the primary's lineage. */
+  record SyncCompleted(Generation generation, List<Generation> lineage) implements LedgerEvent {}
+
+  /** fence-peer marked this copy Outdated while the primary wrote on at {@code primaryAt}. */
+  record Outdated(Generation primaryAt) implements LedgerEvent {}
+
+  /** As primary, this node outdated {@code peer} and writes on in a new generation. */
+  record PeerOutdated(String peer, Generation generation) implements LedgerEvent {}
+
+  record SplitBrainDetected(String peer, Generation mine, Generation theirs) implements LedgerEvent {}
+
+  /** This copy lost a split brain: its changes were saved to {@code rescuePath}, then discarded. */
+  record Discarded(String rescuePath, Generation discarded) implements LedgerEvent {}
+
+  /** This copy won a split brain against {@code victim}. */
+  record SplitBrainResolved(String victim) implements LedgerEvent {}
+
+  /** An operator overrode the promotion gate. */
+  record Forced(String by, String reason, long epoch) implements LedgerEvent {}
+}

@@ -1,0 +1,42 @@
+package io.hanfs.persistence.ledger;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class H2LedgerTest extends LedgerContract {
+  static final Path DIR;
+
+  static {
+    try {
+      DIR = Files.createTempDirectory("hanfs-ledger-h2-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  LedgerStore.Settings settings() {
+    return new LedgerStore.H2(DIR);
+  }
+
+  @Test
+  void aDirectoryThatWouldInjectJdbcSettingsIsRefused() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> LedgerStore.config(new LedgerStore.H2(Path.of("/var/lib/hanfs;INIT=RUNSCRIPT FROM 'x'"))));
+    assertTrue(e.getMessage().contains("characters a JDBC URL would interpret"), e.getMessage());
+  }
+
+  @Test
+  void postgresUrlsWithDriverParametersAreRefused() {
+    for (String url : new String[] {"jdbc:postgresql://db/hanfs?socketFactory=x", "jdbc:h2:mem:x", "jdbc:postgresql://db/hanfs;x"}) {
+      assertThrows(IllegalArgumentException.class, () -> LedgerStore.config(new LedgerStore.Postgres(url, "u", "p")), url);
+    }
+    LedgerStore.config(new LedgerStore.Postgres("jdbc:postgresql://10.0.0.5:5432/hanfs?sslmode=verify-full", "u", "p"));
+  }
+}

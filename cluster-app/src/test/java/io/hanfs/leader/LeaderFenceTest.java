@@ -1,0 +1,191 @@
+package io.hanfs.leader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import io.hanfs.config.ConfigLoader;
+import io.hanfs.config.HanfsConfig;
+import io.hanfs.node.NodeAgent;
+import io.hanfs.node.resource.ResourceAgent;
+import io.hanfs.node.resource.ResourceStatus;
+import io.hanfs.persistence.EpochStore;
+import io.hanfs.persistence.FenceMarks;
+import io.hanfs.persistence.ledger.LedgerEvent;
+import io.hanfs.sbr.data.Generation;
+import io.hanfs.sbr.data.LedgerSummary;
+import io.hanfs.voter.LeaseVoter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The leader's side of DRBD's fence-peer contract, with real actors: the Leader behavior in a
+ * one-member cluster (node d1 is this JVM; d2 and the witness are not up), three real LeaseVoters
+ * with their fence-mark files, and test probes standing in for the two data nodes' agents (the
+ * real agents need DRBD, which only the VM lab has). Marks must reach a majority of voters on disk
+ * before fence-peer says "outdated", and the data gate must then refuse the fenced copy.
+ */
+class LeaderFenceTest {
+  static ActorTestKit kit;
+  static HanfsConfig config;
+  static Path dir;
+  static ActorRef<Leader.Command> leader;
+  static TestProbe<NodeAgent.Command> d1;
+  static TestProbe<NodeAgent.Command> d2;
+
+  @BeforeAll
+  static void start() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    dir = Files.createTempDirectory("hanfs-leader-fence-");
+    config = ConfigLoader.parse("""
+        hanfs {
+          state-dir = "%s"
+          remoting-port = %d
+          nodes = [ { name = d1, address = "127.0.0.1", roles = [data] },
+                    { name = d2, address = "127.0.0.2", roles = [data] },
+                    { name = w, address = "127.0.0.3", roles = [witness] } ]
+          resources = [ {
+            name = home
+            replication { type = drbd, resource = r0, fencing = resource-only }
+            filesystem { device = "/dev/drbd0", mountpoint = "/srv/nfs/home", fstype = ext4 }
+            nfs { server = kernel, state-dir = "/srv/nfs/home/.nfs-state", grace = 10s, lease = 10s
+                  exports = [ { path = "/srv/nfs/home", clients = "10.0.0.0/24", options = "rw,sync", fsid = 1 } ] }
+            floating-ip { address = "10.0.0.100/24", interface = eth1 }
+          } ]
+        }
+        """.formatted(dir, port));
+    kit = ActorTestKit.create("hanfs", ConfigFactory.parseString("""
+        pekko.actor.provider = cluster
+        pekko.remote.artery.canonical.hostname = "127.0.0.1"
+        pekko.remote.artery.canonical.port = %d
+        pekko.cluster.jmx.enabled = off
+        """.formatted(port)).withFallback(ConfigFactory.load()));
+    Cluster cluster = Cluster.get(kit.system());
+    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    for (String voter : List.of("d1", "d2", "w")) {
+      Path v = dir.resolve(voter);
+      kit.spawn(LeaseVoter.create(voter, new EpochStore(v.resolve("voter-epochs")), v.resolve("voter-extensions"),
+          Duration.ofSeconds(2), Duration.ofMillis(400), Duration.ZERO), "voter-" + voter);
+    }
+    leader = kit.spawn(Leader.create(config, "w"), "leader");
+    d1 = kit.createTestProbe(NodeAgent.Command.class);
+    d2 = kit.createTestProbe(NodeAgent.Command.class);
+  }
+
+  @AfterAll
+  static void stop() {
+    kit.shutdownTestKit();
+  }
+
+  static LedgerSummary ledger(String node, boolean outdated, Generation... lineage) {
+    return new LedgerSummary(node, lineage[lineage.length - 1], List.of(lineage), outdated, false, lineage[lineage.length - 1].epoch());
+  }
+
+  /** Maintenance on, so that the leader itself promotes nothing while the test talks to it. */
+  static void report(TestProbe<NodeAgent.Command> agent, String node, String role, LedgerSummary ledger) {
+    ResourceStatus st = new ResourceStatus("home", role, ledger.lastEpoch(), "", List.of(), 0, Optional.of(ledger), "UpToDate");
+    leader.tell(new Leader.NodeReported(new NodeAgent.Report(node, agent.ref(), false, true, List.of(st))));
+  }
+
+  static <T extends NodeAgent.Command> T expect(TestProbe<NodeAgent.Command> agent, Class<T> type) {
+    return type.cast(agent.fishForMessage(Duration.ofSeconds(10), "a " + type.getSimpleName(), m -> type.isInstance(m)
+        ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete() : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore()).get(0));
+  }
+
+  static Leader.ClusterStatus status() {
+    TestProbe<Leader.ClusterStatus> p = kit.createTestProbe();
+    leader.tell(new Leader.GetClusterStatus(p.ref()));
+    return p.receiveMessage(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void fencePeerMarksAMajorityOfVotersBeforeAnsweringAndTheGateThenRefusesTheFencedCopy() throws Exception {
+    Generation g3 = new Generation(3, 0);
+    Generation g31 = new Generation(3, 1);
+    // Wait until d1 (this JVM) is an Up member the leader sees.
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (System.nanoTime() < deadline && status().members().stream().noneMatch(m -> m.node().equals("d1") && m.status().equals("up"))) {
+      report(d1, "d1", "secondary", ledger("d1", false, g3));
+      Thread.sleep(200);
+    }
+
+    // d2 is primary and lost its peer d1 (a secondary): fence-peer from d2.
+    report(d1, "d1", "secondary", ledger("d1", false, g3));
+    report(d2, "d2", "primary", ledger("d2", false, g3));
+    TestProbe<Leader.FenceReply> reply = kit.createTestProbe();
+    // The leader learns the voters from the receptionist; until it has, nobody can be fenced.
+    Leader.FenceReply fenced = null;
+    deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (System.nanoTime() < deadline && (fenced == null || fenced.message().startsWith("only 0 of 3"))) {
+      report(d1, "d1", "secondary", ledger("d1", false, g3));
+      report(d2, "d2", "primary", ledger("d2", false, g3));
+      leader.tell(new Leader.FencePeer("home", "d2", Optional.empty(), reply.ref()));
+      fenced = reply.receiveMessage(Duration.ofSeconds(10));
+    }
+    assertEquals(4, fenced.exitCode(), fenced.message());
+    // The mark is on the voters' disks (at least a majority; all three here).
+    int marked = 0;
+    for (String v : List.of("d1", "d2", "w")) {
+      if (g31.equals(new FenceMarks(dir.resolve(v).resolve("voter-fence-marks")).marks("home").get("d1"))) marked++;
+    }
+    assertTrue(marked >= 2, "fence marks on disk: " + marked);
+    // Both ledgers are told: d2 writes on in a new generation, d1's copy is outdated.
+    NodeAgent.RecordLedger primarySide = expect(d2, NodeAgent.RecordLedger.class);
+    assertEquals(new LedgerEvent.PeerOutdated("d1", g31), primarySide.event());
+    NodeAgent.RecordLedger peerSide = expect(d1, NodeAgent.RecordLedger.class);
+    assertEquals(new LedgerEvent.Outdated(g31), peerSide.event());
+
+    // Even if d1's own ledger had not recorded it, the voters' mark makes the gate refuse d1.
+    String data = "";
+    deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline && !data.contains("fenced off")) {
+      report(d1, "d1", "secondary", ledger("d1", false, g3));
+      report(d2, "d2", "primary", ledger("d2", false, g3, g31));
+      Thread.sleep(300);
+      data = status().resources().get(0).dataByNode().getOrDefault("d1", "");
+    }
+    assertTrue(data.contains("refused: d1 was fenced off") && data.contains("3.1"), data);
+
+    // fence-peer against a copy that is primary itself is refused with DRBD's 6.
+    report(d1, "d1", "primary", ledger("d1", false, g3));
+    leader.tell(new Leader.FencePeer("home", "d2", Optional.empty(), reply.ref()));
+    assertEquals(6, reply.receiveMessage(Duration.ofSeconds(10)).exitCode());
+    // A shared resource or an unknown peer: 1.
+    leader.tell(new Leader.FencePeer("home", "d2", Optional.of("w"), reply.ref()));
+    assertEquals(1, reply.receiveMessage(Duration.ofSeconds(10)).exitCode());
+
+    // unfence-peer after the resync: d1 takes d2's generation and lineage, and is current again.
+    report(d1, "d1", "secondary", ledger("d1", true, g3));
+    leader.tell(new Leader.UnfencePeer("home", "d2", Optional.empty(), reply.ref()));
+    NodeAgent.RecordLedger sync = expect(d1, NodeAgent.RecordLedger.class);
+    assertEquals(new LedgerEvent.SyncCompleted(g31, List.of(g3, g31)), sync.event());
+    sync.replyTo().tell(new ResourceAgent.Done(null));
+    assertEquals(0, reply.receiveMessage(Duration.ofSeconds(10)).exitCode());
+    deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline && !data.contains("may be promoted")) {
+      report(d1, "d1", "secondary", ledger("d1", false, g3, g31));
+      report(d2, "d2", "primary", ledger("d2", false, g3, g31));
+      Thread.sleep(300);
+      data = status().resources().get(0).dataByNode().getOrDefault("d1", "");
+    }
+    assertTrue(data.contains("may be promoted"), data);
+    assertEquals(Map.of("d1", g31), new FenceMarks(dir.resolve("w").resolve("voter-fence-marks")).marks("home"));
+  }
+}

@@ -109,4 +109,37 @@ class FilesystemLoopDeviceTest {
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> driver.killHolders(mnt));
     assertTrue(e.getMessage().contains("not a mount point"), e.getMessage());
   }
+
+  /**
+   * A split-brain victim's changes are saved before they are discarded: files changed since the
+   * split are copied from a read-only mount (a real ext4 loop device), nothing older, no symlink
+   * followed, and the device is unmounted afterwards.
+   */
+  @Test
+  void rescueCopySavesWhatChangedSinceTheSplit() throws Exception {
+    Path dev = loopWith("ext4", 32);
+    Files.createDirectories(mnt);
+    assertTrue(driver.mount(dev, mnt, "ext4", List.of()).ok());
+    Files.writeString(mnt.resolve("old.txt"), "before the split");
+    Files.setLastModifiedTime(mnt.resolve("old.txt"), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+    long split = System.currentTimeMillis() - 1000;
+    Files.createDirectories(mnt.resolve("home/alice"));
+    Files.writeString(mnt.resolve("home/alice/report.txt"), "written on the victim after the split");
+    Files.writeString(mnt.resolve("new.bin"), "x".repeat(5000));
+    Files.createSymbolicLink(mnt.resolve("home/passwd"), Path.of("/etc/passwd"));
+    assertTrue(driver.umount(mnt).ok());
+
+    io.hanfs.node.resource.splitbrain.RescueCopy copy = new io.hanfs.node.resource.splitbrain.RescueCopy(driver);
+    Path rescue = dir.resolve("rescue/home-3.1");
+    io.hanfs.node.resource.splitbrain.RescueCopy.Result r = copy.save(dev, "ext4", split, mnt, rescue);
+    assertEquals(2, r.files(), r.toString());
+    assertEquals("written on the victim after the split", Files.readString(rescue.resolve("home/alice/report.txt")));
+    assertEquals(5000, Files.size(rescue.resolve("new.bin")));
+    assertFalse(Files.exists(rescue.resolve("old.txt")), "older than the split");
+    assertFalse(Files.exists(rescue.resolve("home/passwd")), "symlinks are not followed");
+    assertTrue(driver.mountAt(mnt).isEmpty(), "unmounted again");
+    // A second save into the same directory is refused and copies nothing.
+    assertThrows(java.io.IOException.class, () -> copy.save(dev, "ext4", split, mnt, rescue));
+    assertTrue(driver.mountAt(mnt).isEmpty());
+  }
 }

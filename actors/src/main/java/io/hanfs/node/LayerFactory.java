@@ -13,6 +13,7 @@ import io.hanfs.node.resource.nfs.KernelNfsLayer;
 import io.hanfs.node.resource.replication.DrbdDriver;
 import io.hanfs.node.resource.replication.DrbdLayer;
 import io.hanfs.node.resource.replication.SharedDiskLayer;
+import io.hanfs.node.resource.splitbrain.SplitBrainRecovery;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -36,15 +37,24 @@ public final class LayerFactory {
     return stateDir.resolve("run").resolve(r.name());
   }
 
-  /** A resource's layers and what to run after each lease renewal (the VIP's kernel lifetime). */
-  public record Stack(Map<String, Layer> layers, Runnable onLeaseRenewed) {}
+  /**
+   * A resource's layers, what to run after each lease renewal (the VIP's kernel lifetime), and how
+   * to resolve a data split brain (replicated storage only).
+   */
+  public record Stack(Map<String, Layer> layers, Runnable onLeaseRenewed, Optional<SplitBrainRecovery> splitBrain) {
+    public Stack(Map<String, Layer> layers, Runnable onLeaseRenewed) {
+      this(layers, onLeaseRenewed, Optional.empty());
+    }
+  }
 
   public Stack stack(Resource r, LeaseView lease) {
     Duration cmd = r.operationTimeout().dividedBy(2);
     FloatingIpLayer vip = new FloatingIpLayer(r.floatingIp(), new IpDriver(runner, cmd), Optional.of(lease));
     Map<String, Layer> layers = new java.util.HashMap<>(layers(r));
     layers.put("floating-ip", vip);
-    return new Stack(Map.copyOf(layers), vip::renewLifetime);
+    Optional<SplitBrainRecovery> recovery = r.replication().shared() ? Optional.empty()
+        : Optional.of(new SplitBrainRecovery(r, new DrbdDriver(runner, cmd), new FilesystemDriver(runner, cmd), stateDir));
+    return new Stack(Map.copyOf(layers), vip::renewLifetime, recovery);
   }
 
   public Map<String, Layer> layers(Resource r) {

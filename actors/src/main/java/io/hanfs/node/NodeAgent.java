@@ -42,6 +42,9 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
 
   public record Demote(String resource, long epoch, ActorRef<ResourceAgent.Reply> replyTo) implements Command {}
 
+  /** Data split brain: this node's copy of {@code resource} lost (discard) or won (keep). */
+  public record ResolveSplitBrain(String resource, boolean discard, String peer, ActorRef<ResourceAgent.Reply> replyTo) implements Command {}
+
   /** Record a leader-decided event in this node's ledger of {@code resource}. */
   public record RecordLedger(String resource, io.hanfs.persistence.ledger.LedgerEvent event, ActorRef<ResourceAgent.Reply> replyTo) implements Command {}
 
@@ -103,7 +106,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
       LayerFactory.Stack stack = stacks.apply(r, view);
       java.util.Optional<Behavior<io.hanfs.persistence.ledger.ResourceLedger.Command>> ledger = ledgers
           ? java.util.Optional.of(io.hanfs.persistence.ledger.ResourceLedger.create(r.name(), nodeName)) : java.util.Optional.empty();
-      agents.put(r.name(), ctx.spawn(ResourceAgent.create(r, stack.layers(), view, stack.onLeaseRenewed(), lease, epochs, listener, blocking, ledger),
+      agents.put(r.name(), ctx.spawn(ResourceAgent.create(r, stack.layers(), view, stack.onLeaseRenewed(), lease, epochs, listener, blocking, ledger, stack.splitBrain()),
           "resource-" + r.name(), DispatcherSelector.fromConfig(BLOCKING_DISPATCHER)));
     }
     if (flags.get("maintenance")) agents.values().forEach(a -> a.tell(new ResourceAgent.SetMaintenance(true)));
@@ -114,6 +117,8 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     return newReceiveBuilder()
         .onMessage(Promote.class, p -> forward(p.resource(), p.replyTo(), a -> a.tell(new ResourceAgent.Promote(p.epoch(), p.force(), p.replyTo()))))
         .onMessage(Demote.class, d -> forward(d.resource(), d.replyTo(), a -> a.tell(new ResourceAgent.Demote(d.epoch(), d.replyTo()))))
+        .onMessage(ResolveSplitBrain.class, d -> forward(d.resource(), d.replyTo(), a -> a.tell(d.discard()
+            ? new ResourceAgent.DiscardData(d.peer(), d.replyTo()) : new ResourceAgent.KeepData(d.peer(), d.replyTo()))))
         .onMessage(RecordLedger.class, d -> forward(d.resource(), d.replyTo(), a -> a.tell(new ResourceAgent.RecordLedger(d.event(), d.replyTo()))))
         .onMessage(GetStatus.class, g -> {
           g.replyTo().tell(nodeStatus());

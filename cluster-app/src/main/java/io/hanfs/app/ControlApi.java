@@ -72,6 +72,10 @@ public final class ControlApi {
         Duration.ofSeconds(20), system.scheduler())));
   }
 
+  public CompletionStage<Leader.ControlReply> resolve(String resource, String discard, boolean force) {
+    return askLeader(r -> new Leader.Resolve(resource, discard, force, r), Duration.ofMinutes(10));
+  }
+
   public CompletionStage<Leader.ControlReply> standby(String node, boolean on) {
     return askLeader(r -> new Leader.Standby(node, on, r), Duration.ofSeconds(10));
   }

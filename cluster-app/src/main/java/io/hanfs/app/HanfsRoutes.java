@@ -61,13 +61,15 @@ public final class HanfsRoutes extends AllDirectives implements ManagementRouteP
             path(PathMatchers.segment(), action -> concat(
                 post(() -> readOnly ? complete(readOnlyError())
                     : action.equals("switchover") ? parameterOptional("to", to -> switchover(name, to))
+                    : action.equals("resolve") ? parameterOptional("discard", discard -> parameterOptional("force", force ->
+                        resolve(name, discard, force)))
                     : action.equals("force-promote") ? parameterOptional("to", to -> parameterOptional("by", by ->
                         parameterOptional("reason", reason -> forcePromote(name, to, by, reason))))
                     : parameterOptional("epoch", epoch -> control(name, action, epoch))),
                 complete(error(StatusCodes.METHOD_NOT_ALLOWED, "use POST /hanfs/resources/" + safe(name) + "/promote or /demote")))))),
         complete(error(StatusCodes.NOT_FOUND, "unknown hanfs route; known: GET /hanfs/status, GET /hanfs/cluster, "
             + "POST /hanfs/resources/{name}/promote|demote|switchover[?to=NODE], "
-            + "POST /hanfs/resources/{name}/force-promote?to=NODE&by=WHO&reason=TEXT, POST /hanfs/drbd/{resource}/fence-peer|unfence-peer[?peer=NODE], "
+            + "POST /hanfs/resources/{name}/force-promote?to=NODE&by=WHO&reason=TEXT, POST /hanfs/resources/{name}/resolve?discard=NODE[&force=true], POST /hanfs/drbd/{resource}/fence-peer|unfence-peer[?peer=NODE], "
             + "POST /hanfs/nodes/{node}/standby|unstandby, "
             + "POST /hanfs/maintenance/on|off"))));
   }
@@ -106,6 +108,17 @@ public final class HanfsRoutes extends AllDirectives implements ManagementRouteP
     if (!Syntax.isName(resource)) return complete(error(StatusCodes.BAD_REQUEST, "resource name \"" + safe(resource) + "\" is not a plain name"));
     if (to.isPresent() && !Syntax.isName(to.get())) return complete(error(StatusCodes.BAD_REQUEST, "node name \"" + safe(to.get()) + "\" is not a plain name"));
     return completeWithFuture(askLeader(api.switchover(resource, to)));
+  }
+
+  private Route resolve(String resource, Optional<String> discard, Optional<String> force) {
+    if (!Syntax.isName(resource)) return complete(error(StatusCodes.BAD_REQUEST, "resource name \"" + safe(resource) + "\" is not a plain name"));
+    if (discard.isEmpty() || !Syntax.isName(discard.get())) {
+      return complete(error(StatusCodes.BAD_REQUEST, "discard: name the node whose copy is discarded as ?discard=NODE"));
+    }
+    if (force.isPresent() && !force.get().equals("true") && !force.get().equals("false")) {
+      return complete(error(StatusCodes.BAD_REQUEST, "force must be true or false"));
+    }
+    return completeWithFuture(askLeader(api.resolve(resource, discard.get(), force.map(Boolean::parseBoolean).orElse(false))));
   }
 
   private Route fence(String drbdResource, String action, Optional<String> peer) {

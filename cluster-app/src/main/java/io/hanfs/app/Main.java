@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
     description = "High-availability NFS server on Apache Pekko.",
     subcommands = {Main.Run.class, Main.Validate.class, Main.Status.class, Main.Promote.class, Main.Demote.class,
         Main.Switchover.class, Main.StandbyCmd.class, Main.Unstandby.class, Main.MaintenanceCmd.class, Main.Fence.class,
-        Main.FencePeer.class, Main.UnfencePeer.class,
+        Main.FencePeer.class, Main.UnfencePeer.class, Main.ResolveCmd.class,
         Main.Cds.class})
 public final class Main {
   static final int EXIT_CONFIG = 2;
@@ -195,6 +195,21 @@ public final class Main {
     @Override
     String action() {
       return "unfence-peer";
+    }
+  }
+
+  @Command(name = "resolve", description = {"End a data split brain by hand: NODE's copy is saved to its rescue directory, "
+      + "then discarded and resynced from the other copy.", "Refused when NODE holds the only current copy, unless --force."})
+  static final class ResolveCmd implements Callable<Integer> {
+    @Parameters(index = "0", description = "resource name") String resource;
+    @Option(names = "--discard", required = true, description = "the node whose copy is discarded") String discard;
+    @Option(names = "--force", description = "discard even the only current copy") boolean force;
+    @CommandLine.Mixin ClientOptions options = new ClientOptions();
+
+    @Override
+    public Integer call() {
+      return options.client().post("/hanfs/resources/" + ManagementClient.encode(resource) + "/resolve?discard=" + ManagementClient.encode(discard)
+          + (force ? "&force=true" : ""), "resolve " + resource, options.json);
     }
   }
 

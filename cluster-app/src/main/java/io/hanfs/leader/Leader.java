@@ -12,6 +12,7 @@ import io.hanfs.sbr.data.DiskState;
 import io.hanfs.sbr.data.Generation;
 import io.hanfs.sbr.data.LedgerSummary;
 import io.hanfs.sbr.data.PromotionGate;
+import io.hanfs.sbr.data.SplitBrainVerdict;
 import io.hanfs.voter.LeaseVoter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -77,6 +78,9 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
   private record FenceVotes(String resource, String requester, String peer, Generation at, int acks, List<String> errors, ActorRef<FenceReply> replyTo)
       implements Command, NoSerializationVerificationNeeded {}
 
+  /** An operator's {@code hanfs resolve RES --discard NODE [--force]}: end a data split brain by hand. */
+  public record Resolve(String resource, String discard, boolean force, ActorRef<ControlReply> replyTo) implements Command {}
+
   public record ForcePromote(String resource, String to, String by, String reason, ActorRef<ControlReply> replyTo) implements Command {}
 
   public record Maintenance(boolean on, ActorRef<ControlReply> replyTo) implements Command {}
@@ -112,6 +116,11 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
 
   /** The data gate's verdicts for one resource, kept for status. */
   private final Map<String, List<PromotionGate.Verdict>> gateVerdicts = new HashMap<>();
+  /** Split brains already written to the ledgers ("resource/a/b/genA/genB"). */
+  private final Set<String> splitBrainsNoted = new HashSet<>();
+  /** Split brains resolved by this leader: not resolved again while the copies' reports catch up. */
+  private final Set<String> splitBrainsResolved = new HashSet<>();
+  private final Map<String, String> resolving = new HashMap<>();
 
   private static final Duration TICK = Duration.ofMillis(100);
   private static final Duration REPORT_STALE = Duration.ofSeconds(3);
@@ -183,6 +192,7 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
         .onMessage(Standby.class, this::onStandby)
         .onMessage(ForcePromote.class, this::onForcePromote)
         .onMessage(FencePeer.class, this::onFencePeer)
+        .onMessage(Resolve.class, this::onResolve)
         .onMessage(UnfencePeer.class, this::onUnfencePeer)
         .onMessage(FenceVotes.class, this::onFenceVotes)
         .onMessage(Maintenance.class, this::onMaintenance)
@@ -261,6 +271,7 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
         continue;
       }
       if (now < retryAfter.getOrDefault(r.name(), 0L)) continue;
+      if (handleSplitBrain(r)) continue;
       decideAndAct(r);
     }
     return this;
@@ -433,6 +444,127 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
     return seenGrants.contains(key);
   }
 
+  /** Two reachable copies whose histories diverged, if any (the first such pair in config order). */
+  private Optional<List<String>> divergedPair(Resource r) {
+    if (r.replication().shared()) return Optional.empty();
+    List<String> data = config.nodes().stream().filter(HanfsConfig.Node::isData).map(HanfsConfig.Node::name)
+        .filter(n -> reachable(n) && statusOf(r, n).flatMap(ResourceStatus::ledger).isPresent()).toList();
+    for (int i = 0; i < data.size(); i++) {
+      for (int j = i + 1; j < data.size(); j++) {
+        LedgerSummary a = statusOf(r, data.get(i)).flatMap(ResourceStatus::ledger).orElseThrow();
+        LedgerSummary b = statusOf(r, data.get(j)).flatMap(ResourceStatus::ledger).orElseThrow();
+        if (a.relationTo(b) == LedgerSummary.Relation.DIVERGED) return Optional.of(List.of(data.get(i), data.get(j)));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private SplitBrainVerdict.Side side(Resource r, String node) {
+    ResourceStatus st = statusOf(r, node).orElseThrow();
+    LedgerSummary l = st.ledger().orElseThrow();
+    // DRBD's change counts are not reported yet: policies that need them leave it to an operator.
+    return new SplitBrainVerdict.Side(node, l.current(), l.current().epoch(), -1, st.role().equals("primary"));
+  }
+
+  /**
+   * A data split brain (two copies that both wrote after the same generation): note it in both
+   * ledgers, then resolve it by the configured policy, or wait for an operator. Returns true when
+   * it took over this tick (placement waits until the split brain is over).
+   */
+  private boolean handleSplitBrain(Resource r) {
+    Optional<List<String>> pair = divergedPair(r);
+    if (pair.isEmpty()) return false;
+    String a = pair.get().get(0);
+    String b = pair.get().get(1);
+    LedgerSummary la = statusOf(r, a).flatMap(ResourceStatus::ledger).orElseThrow();
+    LedgerSummary lb = statusOf(r, b).flatMap(ResourceStatus::ledger).orElseThrow();
+    String key = r.name() + "/" + a + "/" + b + "/" + la.current() + "/" + lb.current();
+    if (splitBrainsResolved.contains(key)) {
+      lastDecision.put(r.name(), "Wait[why=split brain resolved; waiting for the copies to report their new history]");
+      return true;
+    }
+    if (splitBrainsNoted.add(key)) {
+      getContext().getLog().error("resource {}: DATA SPLIT BRAIN: {} ({}) and {} ({}) both wrote after generation {}", r.name(), a, la.current(), b,
+          lb.current(), la.commonBase(lb));
+      reports.get(a).agent().tell(new NodeAgent.RecordLedger(r.name(), new LedgerEvent.SplitBrainDetected(b, la.current(), lb.current()), getContext().getSystem().ignoreRef()));
+      reports.get(b).agent().tell(new NodeAgent.RecordLedger(r.name(), new LedgerEvent.SplitBrainDetected(a, lb.current(), la.current()), getContext().getSystem().ignoreRef()));
+    }
+    if (maintenance()) return true;
+    SplitBrainVerdict.Policy policy = SplitBrainVerdict.Policy.fromConfig(r.replication().splitBrainPolicy()).orElse(SplitBrainVerdict.Policy.DISCONNECT);
+    SplitBrainVerdict.Verdict v = SplitBrainVerdict.decide(policy, side(r, a), side(r, b));
+    String text = v instanceof SplitBrainVerdict.Discard d
+        ? "Resolve[split brain between " + a + " and " + b + ", policy " + policy.configName + ": discard " + d.victim() + " (" + d.why() + ")]"
+        : "Wait[why=data split brain between " + a + " (" + la.current() + ") and " + b + " (" + lb.current() + "), policy " + policy.configName
+            + ": " + ((SplitBrainVerdict.Manual) v).why() + "]";
+    if (!text.equals(lastDecision.get(r.name()))) getContext().getLog().warn("resource {}: {}", r.name(), text);
+    lastDecision.put(r.name(), text);
+    if (v instanceof SplitBrainVerdict.Discard d) {
+      resolving.put(r.name(), key);
+      startResolve(r, d.victim(), d.survivor(), Optional.empty());
+    }
+    return true;
+  }
+
+  /** Victim demoted first if it serves; then it saves and discards its changes; then the survivor reconnects. */
+  private void startResolve(Resource r, String victim, String survivor, Optional<ActorRef<ControlReply>> replyTo) {
+    String victimRole = statusOf(r, victim).map(ResourceStatus::role).orElse("unknown");
+    if (Placement.HOLDING.contains(victimRole)) {
+      startDemote(r, victim, Optional.empty(), "split-brain demote", Optional.empty());
+      replyTo.ifPresent(x -> x.tell(new ControlReply(false, 409, victim + " is " + victimRole + "; demoting it first, run the command again when it is secondary")));
+      return;
+    }
+    NodeAgent.Report rep = reports.get(victim);
+    Saga saga = new Saga(nextSaga++, "resolve", Optional.of(victim), Optional.of(survivor), 0, System.nanoTime(), replyTo);
+    sagas.put(r.name(), saga);
+    getContext().getLog().warn("resource {}: resolving the split brain: {} saves its changes and discards them, {} keeps its data", r.name(), victim, survivor);
+    getContext().ask(ResourceAgent.Reply.class, rep.agent(), r.operationTimeout().multipliedBy(4),
+        reply -> new NodeAgent.ResolveSplitBrain(r.name(), true, survivor, reply),
+        (reply, failure) -> new StepDone(r.name(), saga.id(), victim, "discard", reply, failure));
+  }
+
+  private Behavior<Command> onResolve(Resolve c) {
+    Optional<Resource> r = config.resource(c.resource());
+    if (r.isEmpty()) {
+      c.replyTo().tell(new ControlReply(false, 404, "no resource named \"" + c.resource() + "\"; known: " + config.resources().stream().map(Resource::name).toList()));
+      return this;
+    }
+    if (r.get().replication().shared()) {
+      c.replyTo().tell(new ControlReply(false, 400, c.resource() + " is on a shared disk: one copy, no split brain to resolve"));
+      return this;
+    }
+    Optional<HanfsConfig.Node> n = config.node(c.discard());
+    if (n.isEmpty() || !n.get().isData()) {
+      c.replyTo().tell(new ControlReply(false, 400, "\"" + c.discard() + "\" is not a data node; use one of "
+          + config.nodes().stream().filter(HanfsConfig.Node::isData).map(HanfsConfig.Node::name).toList()));
+      return this;
+    }
+    Optional<String> keep = peerOf(r.get(), c.discard(), Optional.empty());
+    if (sagas.containsKey(c.resource())) {
+      c.replyTo().tell(new ControlReply(false, 409, "a " + sagas.get(c.resource()).kind() + " of " + c.resource() + " is in progress; retry when it ends"));
+      return this;
+    }
+    Optional<LedgerSummary> victim = statusOf(r.get(), c.discard()).flatMap(ResourceStatus::ledger).filter(x -> reachable(c.discard()));
+    Optional<LedgerSummary> survivor = keep.flatMap(k -> statusOf(r.get(), k).flatMap(ResourceStatus::ledger).filter(x -> reachable(k)));
+    if (keep.isEmpty() || victim.isEmpty() || survivor.isEmpty()) {
+      c.replyTo().tell(new ControlReply(false, 409, "both copies must be reachable with known ledgers to resolve a split brain"));
+      return this;
+    }
+    Optional<String> refusal = SplitBrainVerdict.checkManualDiscard(victim.get(), survivor.get(), c.force());
+    if (refusal.isPresent()) {
+      c.replyTo().tell(new ControlReply(false, 409, refusal.get()));
+      return this;
+    }
+    if (c.force()) {
+      reports.get(c.discard()).agent().tell(new NodeAgent.RecordLedger(c.resource(),
+          new LedgerEvent.Forced("resolve", "discard " + c.discard() + " by hand", victim.get().lastEpoch()), getContext().getSystem().ignoreRef()));
+    }
+    divergedPair(r.get()).ifPresent(p -> resolving.put(c.resource(), c.resource() + "/" + p.get(0) + "/" + p.get(1) + "/"
+        + statusOf(r.get(), p.get(0)).flatMap(ResourceStatus::ledger).orElseThrow().current() + "/"
+        + statusOf(r.get(), p.get(1)).flatMap(ResourceStatus::ledger).orElseThrow().current()));
+    startResolve(r.get(), c.discard(), keep.get(), Optional.of(c.replyTo()));
+    return this;
+  }
+
   private void decideAndAct(Resource r) {
     Placement.Decision d = Placement.decide(new Placement.Input(views(r), r.preferredNode(), r.failback(), maintenance(), coldStartDone));
     String text = d.toString();
@@ -492,6 +624,25 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
     String why = d.failure() != null ? "no answer: " + d.failure().getMessage()
         : d.reply() instanceof ResourceAgent.Failed f ? f.message()
         : d.reply() instanceof ResourceAgent.Refused x ? x.reason() + ": " + x.message() : "done";
+    if (d.action().equals("keep") && ok) {
+      // The victim now resyncs from the survivor: it takes the survivor's history (so the two no
+      // longer diverge) and stays unpromotable until the resync completes (unfence-peer).
+      String victim = saga.from().orElseThrow();
+      Optional.ofNullable(resolving.remove(r.name())).ifPresent(splitBrainsResolved::add);
+      statusOf(r, d.node()).flatMap(ResourceStatus::ledger).ifPresent(kept -> {
+        NodeAgent.Report v = reports.get(victim);
+        if (v != null) v.agent().tell(new NodeAgent.RecordLedger(r.name(), new LedgerEvent.SyncStarted(d.node(), kept.current(), kept.lineage()),
+            getContext().getSystem().ignoreRef()));
+      });
+    }
+    if (d.action().equals("discard") && ok) {
+      // The victim saved and discarded its changes; now the survivor reconnects.
+      String survivor = saga.to().orElseThrow();
+      getContext().ask(ResourceAgent.Reply.class, reports.get(survivor).agent(), r.operationTimeout().multipliedBy(2),
+          reply -> new NodeAgent.ResolveSplitBrain(r.name(), false, d.node(), reply),
+          (reply, failure) -> new StepDone(r.name(), saga.id(), survivor, "keep", reply, failure));
+      return this;
+    }
     if (d.action().equals("demote") && ok && saga.to().isPresent()) {
       sagas.remove(d.resource());
       startPromote(r, saga.to().get(), Optional.empty(), saga.replyTo());

@@ -41,6 +41,7 @@ import org.junit.jupiter.api.Test;
  */
 class LeaderFenceTest {
   static ActorTestKit kit;
+  static ActorTestKit kit2;
   static HanfsConfig config;
   static Path dir;
   static ActorRef<Leader.Command> leader;
@@ -68,6 +69,13 @@ class LeaderFenceTest {
             nfs { server = kernel, state-dir = "/srv/nfs/home/.nfs-state", grace = 10s, lease = 10s
                   exports = [ { path = "/srv/nfs/home", clients = "10.0.0.0/24", options = "rw,sync", fsid = 1 } ] }
             floating-ip { address = "10.0.0.100/24", interface = eth1 }
+          }, {
+            name = data
+            replication { type = drbd, resource = r1, split-brain-policy = discard-younger-primary }
+            filesystem { device = "/dev/drbd1", mountpoint = "/srv/nfs/data", fstype = ext4 }
+            nfs { server = kernel, state-dir = "/srv/nfs/data/.nfs-state", grace = 10s, lease = 10s
+                  exports = [ { path = "/srv/nfs/data", clients = "10.0.0.0/24", options = "rw,sync", fsid = 2 } ] }
+            floating-ip { address = "10.0.0.101/24", interface = eth1 }
           } ]
         }
         """.formatted(dir, port));
@@ -79,6 +87,14 @@ class LeaderFenceTest {
         """.formatted(port)).withFallback(ConfigFactory.load()));
     Cluster cluster = Cluster.get(kit.system());
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    // d2 is a second actor system in this JVM on 127.0.0.2 (same port), so that it is a member too.
+    kit2 = ActorTestKit.create("hanfs", ConfigFactory.parseString("""
+        pekko.actor.provider = cluster
+        pekko.remote.artery.canonical.hostname = "127.0.0.2"
+        pekko.remote.artery.canonical.port = %d
+        pekko.cluster.jmx.enabled = off
+        """.formatted(port)).withFallback(ConfigFactory.load()));
+    Cluster.get(kit2.system()).manager().tell(Join.create(cluster.selfMember().address()));
     for (String voter : List.of("d1", "d2", "w")) {
       Path v = dir.resolve(voter);
       kit.spawn(LeaseVoter.create(voter, new EpochStore(v.resolve("voter-epochs")), v.resolve("voter-extensions"),
@@ -91,6 +107,7 @@ class LeaderFenceTest {
 
   @AfterAll
   static void stop() {
+    kit2.shutdownTestKit();
     kit.shutdownTestKit();
   }
 
@@ -104,6 +121,19 @@ class LeaderFenceTest {
     leader.tell(new Leader.NodeReported(new NodeAgent.Report(node, agent.ref(), false, true, List.of(st))));
   }
 
+  /** Resource "data" only, maintenance off: the leader acts on it by itself. */
+  static void reportData(TestProbe<NodeAgent.Command> agent, String node, String role, LedgerSummary ledger) {
+    ResourceStatus st = new ResourceStatus("data", role, ledger.lastEpoch(), "", List.of(), 0, Optional.of(ledger), "UpToDate");
+    leader.tell(new Leader.NodeReported(new NodeAgent.Report(node, agent.ref(), false, false, List.of(st))));
+  }
+
+  static void awaitMember() throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (System.nanoTime() < deadline && status().members().stream().filter(m -> m.status().equals("up")).count() < 2) {
+      Thread.sleep(200);
+    }
+  }
+
   static <T extends NodeAgent.Command> T expect(TestProbe<NodeAgent.Command> agent, Class<T> type) {
     return type.cast(agent.fishForMessage(Duration.ofSeconds(10), "a " + type.getSimpleName(), m -> type.isInstance(m)
         ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete() : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore()).get(0));
@@ -115,16 +145,77 @@ class LeaderFenceTest {
     return p.receiveMessage(Duration.ofSeconds(5));
   }
 
+  /**
+   * A data split brain (d1 and d2 both wrote after generation 5.0) is noted in both ledgers and
+   * resolved by the policy (discard-younger-primary: d1, promoted under epoch 6, loses): d1 saves
+   * and discards its changes, then d2 reconnects, then d1 takes d2's history and is not resolved
+   * twice. A manual resolve is refused when there is nothing to resolve or it would discard the
+   * only current copy.
+   */
+  @Test
+  void dataSplitBrainIsDetectedAndResolvedByPolicy() throws Exception {
+    TestProbe<NodeAgent.Command> e1 = kit.createTestProbe(NodeAgent.Command.class);
+    TestProbe<NodeAgent.Command> e2 = kit.createTestProbe(NodeAgent.Command.class);
+    Generation g5 = new Generation(5, 0);
+    Generation g51 = new Generation(5, 1);
+    Generation g6 = new Generation(6, 0);
+    awaitMember();
+    java.util.concurrent.atomic.AtomicReference<LedgerSummary> l1 = new java.util.concurrent.atomic.AtomicReference<>(ledger("d1", false, g5, g6));
+    java.util.concurrent.atomic.AtomicReference<LedgerSummary> l2 = new java.util.concurrent.atomic.AtomicReference<>(ledger("d2", false, g5, g51));
+    java.util.concurrent.ScheduledExecutorService reporter = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    java.util.concurrent.atomic.AtomicReference<String> role2 = new java.util.concurrent.atomic.AtomicReference<>("secondary");
+    reporter.scheduleAtFixedRate(() -> {
+      reportData(e1, "d1", "secondary", l1.get());
+      reportData(e2, "d2", role2.get(), l2.get());
+    }, 0, 300, java.util.concurrent.TimeUnit.MILLISECONDS);
+    try {
+      assertEquals(new LedgerEvent.SplitBrainDetected("d2", g6, g51), expect(e1, NodeAgent.RecordLedger.class).event());
+      assertEquals(new LedgerEvent.SplitBrainDetected("d1", g51, g6), expect(e2, NodeAgent.RecordLedger.class).event());
+      NodeAgent.ResolveSplitBrain discard = expect(e1, NodeAgent.ResolveSplitBrain.class);
+      assertTrue(discard.discard() && discard.peer().equals("d2") && discard.resource().equals("data"), discard.toString());
+      discard.replyTo().tell(new ResourceAgent.Done(null));
+      NodeAgent.ResolveSplitBrain keep = expect(e2, NodeAgent.ResolveSplitBrain.class);
+      assertTrue(!keep.discard() && keep.peer().equals("d1"), keep.toString());
+      keep.replyTo().tell(new ResourceAgent.Done(null));
+      assertEquals(new LedgerEvent.SyncStarted("d2", g51, List.of(g5, g51)), expect(e1, NodeAgent.RecordLedger.class).event());
+      // d1 now reports d2's history while it resyncs: no second resolution, and d1 is not promotable.
+      l1.set(ledger("d1", true, g5, g51));
+      e1.expectNoMessage(Duration.ofSeconds(2));
+      String data = status().resources().get(1).dataByNode().get("d1");
+      assertTrue(data.contains("refused") && data.contains("outdated"), data);
+      // With the split brain over and nobody active, the survivor (the only current copy) is promoted.
+      NodeAgent.Promote promote = expect(e2, NodeAgent.Promote.class);
+      assertEquals("data", promote.resource());
+      role2.set("primary");
+      promote.replyTo().tell(new ResourceAgent.Done(null));
+      Thread.sleep(700);
+
+      TestProbe<Leader.ControlReply> reply = kit.createTestProbe();
+      leader.tell(new Leader.Resolve("data", "d1", false, reply.ref()));
+      Leader.ControlReply same = reply.receiveMessage(Duration.ofSeconds(10));
+      assertEquals(409, same.httpStatus(), same.message());
+      assertTrue(same.message().contains("no split brain to resolve"), same.message());
+      l1.set(ledger("d1", false, g5));
+      Thread.sleep(700);
+      leader.tell(new Leader.Resolve("data", "d2", false, reply.ref()));
+      Leader.ControlReply only = reply.receiveMessage(Duration.ofSeconds(10));
+      assertEquals(409, only.httpStatus(), only.message());
+      assertTrue(only.message().contains("only current copy") && only.message().contains("--force"), only.message());
+      leader.tell(new Leader.Resolve("data", "w", false, reply.ref()));
+      assertEquals(400, reply.receiveMessage(Duration.ofSeconds(10)).httpStatus());
+      leader.tell(new Leader.Resolve("nosuch", "d1", false, reply.ref()));
+      assertEquals(404, reply.receiveMessage(Duration.ofSeconds(10)).httpStatus());
+    } finally {
+      reporter.shutdownNow();
+    }
+  }
+
   @Test
   void fencePeerMarksAMajorityOfVotersBeforeAnsweringAndTheGateThenRefusesTheFencedCopy() throws Exception {
     Generation g3 = new Generation(3, 0);
     Generation g31 = new Generation(3, 1);
-    // Wait until d1 (this JVM) is an Up member the leader sees.
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (System.nanoTime() < deadline && status().members().stream().noneMatch(m -> m.node().equals("d1") && m.status().equals("up"))) {
-      report(d1, "d1", "secondary", ledger("d1", false, g3));
-      Thread.sleep(200);
-    }
+    awaitMember();
+    long deadline;
 
     // d2 is primary and lost its peer d1 (a secondary): fence-peer from d2.
     report(d1, "d1", "secondary", ledger("d1", false, g3));

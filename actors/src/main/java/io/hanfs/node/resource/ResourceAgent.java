@@ -12,6 +12,7 @@ import io.hanfs.node.resource.ResourceStatus.LayerStatus;
 import io.hanfs.persistence.EpochStore;
 import io.hanfs.persistence.ledger.LedgerEvent;
 import io.hanfs.persistence.ledger.ResourceLedger;
+import io.hanfs.node.resource.splitbrain.SplitBrainRecovery;
 import io.hanfs.sbr.data.DiskState;
 import io.hanfs.sbr.data.Generation;
 import io.hanfs.sbr.data.LedgerSummary;
@@ -63,6 +64,19 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
    * it synced again); the reply comes when it is on disk.
    */
   public record RecordLedger(LedgerEvent event, ActorRef<Reply> replyTo) implements Command {}
+
+  /**
+   * Data split brain, this copy lost: save what it wrote since the split to a rescue directory,
+   * then rejoin discarding its data (the peer resyncs it). Refused on an active node.
+   */
+  public record DiscardData(String survivor, ActorRef<Reply> replyTo) implements Command {}
+
+  /** Data split brain, this copy won: reconnect so that {@code victim} resyncs from here. */
+  public record KeepData(String victim, ActorRef<Reply> replyTo) implements Command {}
+
+  /** Local only: a split-brain step finished on the blocking executor. */
+  private record SplitBrainStepDone(String step, String peer, Optional<String> rescuePath, String error, ActorRef<Reply> replyTo)
+      implements Command, NoSerializationVerificationNeeded {}
 
   /** Local only: the ledger answered (or not) a write or a read. */
   private record LedgerAnswer(Optional<ResourceLedger.Recorded> recorded, String purpose, String error)
@@ -118,11 +132,21 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
     return create(resource, layers, leaseView, onLeaseRenewed, leaseSettings, epochs, statusListener, blocking, Optional.empty());
   }
 
-  /** @param ledger this node's ledger of the resource, run as a child (none in unit tests without a journal) */
   public static Behavior<Command> create(Resource resource, Map<String, Layer> layers, LeaseView leaseView, Runnable onLeaseRenewed,
       LeaseSettings leaseSettings, EpochStore epochs, ActorRef<ResourceStatus> statusListener, Executor blocking,
       Optional<Behavior<ResourceLedger.Command>> ledger) {
-    return Behaviors.setup(ctx -> new ResourceAgent(ctx, resource, layers, leaseView, onLeaseRenewed, leaseSettings, epochs, statusListener, blocking, ledger));
+    return create(resource, layers, leaseView, onLeaseRenewed, leaseSettings, epochs, statusListener, blocking, ledger, Optional.empty());
+  }
+
+  /**
+   * @param ledger this node's ledger of the resource, run as a child (none in unit tests without a journal)
+   * @param splitBrain how this node resolves a data split brain (replicated storage only)
+   */
+  public static Behavior<Command> create(Resource resource, Map<String, Layer> layers, LeaseView leaseView, Runnable onLeaseRenewed,
+      LeaseSettings leaseSettings, EpochStore epochs, ActorRef<ResourceStatus> statusListener, Executor blocking,
+      Optional<Behavior<ResourceLedger.Command>> ledger, Optional<SplitBrainRecovery> splitBrain) {
+    return Behaviors.setup(ctx -> new ResourceAgent(ctx, resource, layers, leaseView, onLeaseRenewed, leaseSettings, epochs, statusListener, blocking,
+        ledger, splitBrain));
   }
 
   /** How long a ledger write may take before the promotion that waits for it is refused. */
@@ -148,12 +172,18 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
   private boolean maintenance;
   private final Optional<ActorRef<ResourceLedger.Command>> ledger;
   private Optional<LedgerSummary> ledgerSummary = Optional.empty();
+  private long currentSinceMillis;
+  private final Optional<SplitBrainRecovery> splitBrain;
+  private final Executor blocking;
+  private boolean resolving;
   private Optional<Promote> awaitingLedger = Optional.empty();
 
   private ResourceAgent(ActorContext<Command> ctx, Resource resource, Map<String, Layer> layers, LeaseView leaseView, Runnable onLeaseRenewed,
       LeaseSettings leaseSettings, EpochStore epochs, ActorRef<ResourceStatus> statusListener, Executor blocking,
-      Optional<Behavior<ResourceLedger.Command>> ledgerBehavior) {
+      Optional<Behavior<ResourceLedger.Command>> ledgerBehavior, Optional<SplitBrainRecovery> splitBrain) {
     super(ctx);
+    this.splitBrain = splitBrain;
+    this.blocking = blocking;
     this.ledger = ledgerBehavior.map(b -> ctx.spawn(b, "ledger"));
     this.resource = resource;
     this.epochs = epochs;
@@ -189,6 +219,76 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
         (r, err) -> new LedgerAnswer(Optional.ofNullable(r), purpose, err == null ? "" : String.valueOf(err.getMessage()))));
   }
 
+  private Optional<String> splitBrainRefusal() {
+    if (splitBrain.isEmpty()) return Optional.of(resource.name() + " is not replicated here: there is no split brain to resolve");
+    if (busy() || resolving) return Optional.of("a transition of " + resource.name() + " is in progress; retry when it ends");
+    return Optional.empty();
+  }
+
+  private Behavior<Command> onDiscardData(DiscardData d) {
+    Optional<String> refusal = splitBrainRefusal();
+    if (refusal.isEmpty() && !(role == Role.SECONDARY || role == Role.START_FAILED || role == Role.NEEDS_MOVE)) {
+      refusal = Optional.of(resource.name() + " is " + role.name().toLowerCase() + " here: demote it before discarding its data");
+    }
+    if (refusal.isPresent()) {
+      d.replyTo().tell(new Refused("NOT_NOW", refusal.get()));
+      return this;
+    }
+    resolving = true;
+    // A minute before the generation began: file times are written lazily and clocks drift.
+    long since = currentSinceMillis > 0 ? currentSinceMillis - 60_000 : 0;
+    String generation = ledgerSummary.map(l -> l.current().toString()).orElse("unknown");
+    message = "split brain: saving this copy's changes since the split, then resyncing from " + d.survivor();
+    publish();
+    SplitBrainRecovery recovery = splitBrain.get();
+    getContext().pipeToSelf(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return recovery.discard(since, generation).toString();
+      } catch (IOException e) {
+        throw new java.util.concurrent.CompletionException(e);
+      }
+    }, blocking), (path, err) -> new SplitBrainStepDone("discard", d.survivor(), Optional.ofNullable(path),
+        err == null ? "" : String.valueOf(err.getCause() != null ? err.getCause().getMessage() : err.getMessage()), d.replyTo()));
+    return this;
+  }
+
+  private Behavior<Command> onKeepData(KeepData k) {
+    Optional<String> refusal = splitBrainRefusal();
+    if (refusal.isPresent()) {
+      k.replyTo().tell(new Refused("NOT_NOW", refusal.get()));
+      return this;
+    }
+    resolving = true;
+    SplitBrainRecovery recovery = splitBrain.get();
+    getContext().pipeToSelf(java.util.concurrent.CompletableFuture.runAsync(() -> {
+      try {
+        recovery.reconnect();
+      } catch (IOException e) {
+        throw new java.util.concurrent.CompletionException(e);
+      }
+    }, blocking), (x, err) -> new SplitBrainStepDone("keep", k.victim(), Optional.empty(),
+        err == null ? "" : String.valueOf(err.getCause() != null ? err.getCause().getMessage() : err.getMessage()), k.replyTo()));
+    return this;
+  }
+
+  private Behavior<Command> onSplitBrainStepDone(SplitBrainStepDone d) {
+    resolving = false;
+    if (!d.error().isEmpty()) {
+      message = "split brain: " + d.step() + " failed: " + d.error();
+      publish();
+      d.replyTo().tell(new Failed(message, status()));
+      return this;
+    }
+    LedgerEvent event = d.step().equals("discard")
+        ? new LedgerEvent.Discarded(d.rescuePath().orElse(""), ledgerSummary.map(LedgerSummary::current).orElse(Generation.NONE))
+        : new LedgerEvent.SplitBrainResolved(d.peer());
+    message = d.step().equals("discard") ? "split brain resolved: this copy's changes are in " + d.rescuePath().orElse("?")
+        + "; resyncing from " + d.peer() : "split brain resolved: " + d.peer() + " resyncs from here";
+    // Reply once the outcome is in the ledger.
+    onRecordLedger(new RecordLedger(event, d.replyTo()));
+    return this;
+  }
+
   private Behavior<Command> onRecordLedger(RecordLedger r) {
     if (ledger.isEmpty()) {
       r.replyTo().tell(new Refused("NO_LEDGER", "this node keeps no ledger for " + resource.name()));
@@ -204,7 +304,10 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
   }
 
   private Behavior<Command> onLedgerAnswer(LedgerAnswer a) {
-    a.recorded().ifPresent(r -> ledgerSummary = Optional.of(r.summary()));
+    a.recorded().ifPresent(r -> {
+      ledgerSummary = Optional.of(r.summary());
+      currentSinceMillis = r.state().currentSinceMillis();
+    });
     if (a.purpose().equals("read") && a.recorded().isEmpty()) {
       // The journal may still be starting (schema, database): ask again shortly.
       getContext().scheduleOnce(Duration.ofSeconds(2), getContext().getSelf(), new LedgerAnswer(Optional.empty(), "retry-read", ""));
@@ -239,6 +342,9 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
         .onMessage(LeaseEvent.class, e -> onLeaseEvent(e.event()))
         .onMessage(LedgerAnswer.class, this::onLedgerAnswer)
         .onMessage(RecordLedger.class, this::onRecordLedger)
+        .onMessage(DiscardData.class, this::onDiscardData)
+        .onMessage(KeepData.class, this::onKeepData)
+        .onMessage(SplitBrainStepDone.class, this::onSplitBrainStepDone)
         .onMessage(SetMaintenance.class, m -> {
           maintenance = m.on();
           publish();
@@ -285,7 +391,7 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
       p.force().ifPresent(f -> record(new LedgerEvent.Forced(f.by(), f.reason(), epoch), "forced"));
       awaitingLedger = Optional.of(p);
       setRole(Role.PROMOTING, "recording the promotion under epoch " + epoch + " in the ledger");
-      record(new LedgerEvent.Promoted(epoch, new Generation(epoch, 0)), "promote");
+      record(new LedgerEvent.Promoted(epoch, new Generation(epoch, 0), System.currentTimeMillis()), "promote");
       return this;
     }
     setRole(Role.PROMOTING, "acquiring the lease under epoch " + epoch);

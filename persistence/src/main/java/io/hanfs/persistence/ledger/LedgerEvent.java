@@ -28,8 +28,15 @@ import java.util.List;
   @JsonSubTypes.Type(value = LedgerEvent.Forced.class, name = "Forced")
 })
 public sealed interface LedgerEvent extends LedgerSerializable {
-  /** This node became primary under {@code epoch}; its data starts generation {@code generation}. */
-  record Promoted(long epoch, Generation generation) implements LedgerEvent {}
+  /**
+   * This node became primary under {@code epoch}; its data starts generation {@code generation}
+   * at {@code atMillis} (wall clock, this node's: only used to bound a rescue copy).
+   */
+  record Promoted(long epoch, Generation generation, long atMillis) implements LedgerEvent {
+    public Promoted(long epoch, Generation generation) {
+      this(epoch, generation, 0);
+    }
+  }
 
   record Demoted(long epoch) implements LedgerEvent {}
 
@@ -39,8 +46,11 @@ public sealed interface LedgerEvent extends LedgerSerializable {
   /** The replication link to {@code peer} came up. */
   record PeerConnected(String peer) implements LedgerEvent {}
 
-  /** This copy started to resync from {@code peer}: it is Inconsistent until SyncCompleted. */
-  record SyncStarted(String peer) implements LedgerEvent {}
+  /**
+   * This copy started to resync from {@code peer}, whose data is at {@code generation}: it takes
+   * the peer's history now and may not be promoted until SyncCompleted.
+   */
+  record SyncStarted(String peer, Generation generation, List<Generation> lineage) implements LedgerEvent {}
 
   /** This copy is now equal to the primary's at {@code generation}; it takes the primary's lineage. */
   record SyncCompleted(Generation generation, List<Generation> lineage) implements LedgerEvent {}
@@ -49,7 +59,11 @@ public sealed interface LedgerEvent extends LedgerSerializable {
   record Outdated(Generation primaryAt) implements LedgerEvent {}
 
   /** As primary, this node outdated {@code peer} and writes on in a new generation. */
-  record PeerOutdated(String peer, Generation generation) implements LedgerEvent {}
+  record PeerOutdated(String peer, Generation generation, long atMillis) implements LedgerEvent {
+    public PeerOutdated(String peer, Generation generation) {
+      this(peer, generation, 0);
+    }
+  }
 
   record SplitBrainDetected(String peer, Generation mine, Generation theirs) implements LedgerEvent {}
 

@@ -25,9 +25,14 @@ import java.util.List;
  * @param events how many events were applied (for status and tests)
  */
 public record LedgerState(Generation current, List<Generation> lineage, boolean outdated, boolean splitBrain, boolean syncing,
-    long lastEpoch, long events, String lastEvent) implements LedgerSerializable {
+    long lastEpoch, long events, String lastEvent, long currentSinceMillis) implements LedgerSerializable {
   public static final int MAX_LINEAGE = 64;
-  public static final LedgerState EMPTY = new LedgerState(Generation.NONE, List.of(Generation.NONE), false, false, false, 0, 0, "none");
+  public static final LedgerState EMPTY = new LedgerState(Generation.NONE, List.of(Generation.NONE), false, false, false, 0, 0, "none", 0);
+
+  public LedgerState(Generation current, List<Generation> lineage, boolean outdated, boolean splitBrain, boolean syncing,
+      long lastEpoch, long events, String lastEvent) {
+    this(current, lineage, outdated, splitBrain, syncing, lastEpoch, events, lastEvent, 0);
+  }
 
   public LedgerState {
     lineage = List.copyOf(lineage);
@@ -44,8 +49,9 @@ public record LedgerState(Generation current, List<Generation> lineage, boolean 
       s = new LedgerState(current, lineage, outdated, splitBrain, syncing, epoch(l.epoch()), events, lastEvent);
     } else if (e instanceof PeerConnected) {
       s = this;
-    } else if (e instanceof SyncStarted) {
-      s = new LedgerState(current, lineage, outdated, splitBrain, true, lastEpoch, events, lastEvent);
+    } else if (e instanceof SyncStarted ss) {
+      s = new LedgerState(ss.generation(), bound(withLast(ss.lineage(), ss.generation())), outdated, splitBrain, true,
+          Math.max(lastEpoch, ss.generation().epoch()), events, lastEvent);
     } else if (e instanceof SyncCompleted sc) {
       s = new LedgerState(sc.generation(), bound(withLast(sc.lineage(), sc.generation())), false, false, false,
           Math.max(lastEpoch, sc.generation().epoch()), events, lastEvent);
@@ -64,7 +70,10 @@ public record LedgerState(Generation current, List<Generation> lineage, boolean 
     } else {
       throw new IllegalArgumentException("unknown ledger event " + e);
     }
-    return new LedgerState(s.current, s.lineage, s.outdated, s.splitBrain, s.syncing, s.lastEpoch, events + 1, e.getClass().getSimpleName());
+    // When the current generation began here (0 when it came by a resync or is unknown).
+    long since = e instanceof Promoted p ? p.atMillis() : e instanceof PeerOutdated po ? po.atMillis()
+        : s.current.equals(current) ? currentSinceMillis : 0;
+    return new LedgerState(s.current, s.lineage, s.outdated, s.splitBrain, s.syncing, s.lastEpoch, events + 1, e.getClass().getSimpleName(), since);
   }
 
   private long epoch(long e) {

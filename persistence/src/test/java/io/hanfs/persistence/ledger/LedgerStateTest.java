@@ -40,7 +40,8 @@ class LedgerStateTest {
   void anOutdatedCopyStaysOutdatedUntilItResyncs() {
     LedgerState s = fold(new Promoted(3, new Generation(3, 0)), new Demoted(3), new Outdated(new Generation(4, 1)));
     assertTrue(s.summary("d1").outdated());
-    LedgerState syncing = s.apply(new SyncStarted("d2"));
+    LedgerState syncing = s.apply(new SyncStarted("d2", new Generation(4, 1), List.of(new Generation(3, 0), new Generation(4, 0), new Generation(4, 1))));
+    assertEquals(new Generation(4, 1), syncing.current());
     assertTrue(syncing.summary("d1").outdated(), "a copy in the middle of a resync is not promotable");
     LedgerState synced = syncing.apply(new SyncCompleted(new Generation(4, 1), List.of(new Generation(3, 0), new Generation(4, 0), new Generation(4, 1))));
     LedgerSummary sum = synced.summary("d1");

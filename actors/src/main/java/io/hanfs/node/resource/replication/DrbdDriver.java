@@ -56,4 +56,9 @@ public class DrbdDriver {
   public CommandResult disconnect(String resource) {
     return runner.run(List.of("drbdadm", "disconnect", resource), timeout);
   }
+
+  /** The split-brain victim rejoins: its changes since the split are dropped and resynced from the peer. */
+  public CommandResult connectDiscardingMyData(String resource) {
+    return runner.run(List.of("drbdadm", "connect", "--discard-my-data", resource), timeout);
+  }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -85,6 +86,15 @@ class ClusterLabTest {
     assertTrue(!noReason.ok() && noReason.err().contains("--reason"), noReason.toString());
     Lab.Result noReasonHttp = lab.lab.nslab(ClusterLab.SHORT, "http", "w", "POST", "/hanfs/resources/home/force-promote?to=" + other);
     assertTrue(noReasonHttp.out().strip().endsWith("400"), noReasonHttp.toString());
+    // Split-brain and DRBD handler commands on a shared disk: refused with the reason, exit 1 for DRBD.
+    Lab.Result resolve = lab.lab.nslab(ClusterLab.SHORT, "hanfs", "w", "resolve", "home", "--discard", other);
+    assertTrue(!resolve.ok() && resolve.err().contains("(400)") && resolve.err().contains("shared disk"), resolve.toString());
+    Lab.Result noEnv = lab.lab.nslab(ClusterLab.SHORT, "hanfs", active, "fence-peer");
+    assertEquals(1, noEnv.code(), noEnv.toString());
+    assertTrue(noEnv.err().contains("DRBD_RESOURCE"), noEnv.toString());
+    Lab.Result notDrbd = lab.lab.nslabWith(Map.of("DRBD_RESOURCE", "r0"), ClusterLab.SHORT, "hanfs", active, "fence-peer");
+    assertEquals(1, notDrbd.code(), notDrbd.toString());
+    assertTrue(notDrbd.err().contains("no hanfs resource replicates with DRBD resource r0"), notDrbd.toString());
     assertEquals(List.of(active), lab.vipOwners(), "nothing moved");
   }
 

@@ -116,6 +116,8 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
 
   /** The data gate's verdicts for one resource, kept for status. */
   private final Map<String, List<PromotionGate.Verdict>> gateVerdicts = new HashMap<>();
+  /** Fence marks this leader saw a majority of voters write (resource -> node -> generation). */
+  private final Map<String, Map<String, Generation>> fencedHere = new HashMap<>();
   /** Split brains already written to the ledgers ("resource/a/b/genA/genB"). */
   private final Set<String> splitBrainsNoted = new HashSet<>();
   /** Split brains resolved by this leader: not resolved again while the copies' reports catch up. */
@@ -272,6 +274,7 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
       }
       if (now < retryAfter.getOrDefault(r.name(), 0L)) continue;
       if (handleSplitBrain(r)) continue;
+      recordSecondariesInSync(r);
       decideAndAct(r);
     }
     return this;
@@ -306,7 +309,8 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
 
   /** The newest fence mark any voter holds for the node's copy ("*" marks every copy: a voter that cannot read its marks). */
   private Optional<Generation> fencedAt(String resource, String node) {
-    Generation top = null;
+    // Marks this leader had written itself count at once (the voters report them on their next poll).
+    Generation top = fencedHere.getOrDefault(resource, Map.of()).get(node);
     for (LeaseVoter.GrantInfo g : grants.getOrDefault(resource, Map.of()).values()) {
       for (String key : List.of(node, "*")) {
         Generation m = g.fenceMarks() == null ? null : g.fenceMarks().get(key);
@@ -378,6 +382,7 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
           + (v.errors().isEmpty() ? "" : ": " + v.errors())));
       return this;
     }
+    fencedHere.computeIfAbsent(v.resource(), k -> new HashMap<>()).merge(v.peer(), v.at(), (a, b) -> a.compareTo(b) >= 0 ? a : b);
     // The marks decide from now on; the ledgers keep the history (best effort: a node that is
     // cut off records its side when it is told again, and the marks stand meanwhile).
     NodeAgent.Report req = reports.get(v.requester());
@@ -442,6 +447,43 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
       return false;
     }
     return seenGrants.contains(key);
+  }
+
+  /** Secondaries the leader told it saw in sync ("resource/node/generation"), so it tells each once. */
+  private final Set<String> syncRecorded = new HashSet<>();
+
+  /**
+   * DRBD protocol C: while the primary reports its peer Connected and UpToDate, the secondary holds
+   * every acknowledged write, i.e. the primary's generation. The leader records that in the
+   * secondary's ledger so that it may take over. Never past an outstanding fence mark: once a
+   * copy was outdated, only DRBD's own unfence-peer (after the resync) makes it current again.
+   */
+  private void recordSecondariesInSync(Resource r) {
+    if (r.replication().shared()) return;
+    // A new leader first hears every fence mark a majority of voters hold.
+    if (grants.getOrDefault(r.name(), Map.of()).size() < config.voters().size() / 2 + 1) return;
+    for (HanfsConfig.Node pn : config.nodes()) {
+      Optional<ResourceStatus> p = statusOf(r, pn.name()).filter(st -> st.role().equals("primary") && reachable(pn.name()));
+      if (p.isEmpty() || p.get().ledger().isEmpty()) continue;
+      String[] drbd = p.get().layers().stream().filter(l -> l.name().equals("replication")).map(l -> l.detail().split(" ")).findFirst().orElse(new String[0]);
+      // "drbd RES CSTATE ROLE/PEERROLE DISK/PEERDISK" from DrbdLayer's monitor on the primary.
+      boolean peerInSync = drbd.length >= 5 && drbd[0].equals("drbd") && drbd[2].equals("Connected") && drbd[4].equals("UpToDate/UpToDate");
+      if (!peerInSync) continue;
+      LedgerSummary primary = p.get().ledger().get();
+      for (HanfsConfig.Node sn : config.nodes()) {
+        if (!sn.isData() || sn.name().equals(pn.name()) || !reachable(sn.name())) continue;
+        Optional<ResourceStatus> s = statusOf(r, sn.name()).filter(st -> st.role().equals("secondary"));
+        Optional<LedgerSummary> copy = s.flatMap(ResourceStatus::ledger);
+        if (copy.isEmpty() || copy.get().current().equals(primary.current()) || copy.get().splitBrain()) continue;
+        Optional<Generation> mark = fencedAt(r.name(), sn.name());
+        if (mark.isPresent() && !copy.get().contains(mark.get())) continue;
+        String key = r.name() + "/" + sn.name() + "/" + primary.current();
+        if (!syncRecorded.add(key)) continue;
+        getContext().getLog().info("resource {}: {} is in sync with primary {} at generation {}", r.name(), sn.name(), pn.name(), primary.current());
+        reports.get(sn.name()).agent().tell(new NodeAgent.RecordLedger(r.name(), new LedgerEvent.SyncCompleted(primary.current(), primary.lineage()),
+            getContext().getSystem().ignoreRef()));
+      }
+    }
   }
 
   /** Two reachable copies whose histories diverged, if any (the first such pair in config order). */

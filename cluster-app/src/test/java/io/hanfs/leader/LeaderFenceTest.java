@@ -76,6 +76,13 @@ class LeaderFenceTest {
             nfs { server = kernel, state-dir = "/srv/nfs/data/.nfs-state", grace = 10s, lease = 10s
                   exports = [ { path = "/srv/nfs/data", clients = "10.0.0.0/24", options = "rw,sync", fsid = 2 } ] }
             floating-ip { address = "10.0.0.101/24", interface = eth1 }
+          }, {
+            name = web
+            replication { type = drbd, resource = r2, fencing = resource-only }
+            filesystem { device = "/dev/drbd2", mountpoint = "/srv/nfs/web", fstype = ext4 }
+            nfs { server = kernel, state-dir = "/srv/nfs/web/.nfs-state", grace = 10s, lease = 10s
+                  exports = [ { path = "/srv/nfs/web", clients = "10.0.0.0/24", options = "rw,sync", fsid = 3 } ] }
+            floating-ip { address = "10.0.0.102/24", interface = eth1 }
           } ]
         }
         """.formatted(dir, port));
@@ -145,6 +152,68 @@ class LeaderFenceTest {
     return p.receiveMessage(Duration.ofSeconds(5));
   }
 
+  static void reportWeb(TestProbe<NodeAgent.Command> agent, String node, String role, String drbd, LedgerSummary ledger) {
+    ResourceStatus st = new ResourceStatus("web", role, ledger.lastEpoch(), "", List.of(new ResourceStatus.LayerStatus("replication", "up", drbd)),
+        0, Optional.of(ledger), "UpToDate");
+    leader.tell(new Leader.NodeReported(new NodeAgent.Report(node, agent.ref(), false, true, List.of(st))));
+  }
+
+  /**
+   * While the primary reports its DRBD peer Connected and UpToDate, the leader records the
+   * secondary in sync (so it may take over); once the secondary was fenced, only unfence-peer can.
+   */
+  @Test
+  void aConnectedUpToDateSecondaryIsRecordedInSyncButNotPastAFenceMark() throws Exception {
+    TestProbe<NodeAgent.Command> f1 = kit.createTestProbe(NodeAgent.Command.class);
+    TestProbe<NodeAgent.Command> f2 = kit.createTestProbe(NodeAgent.Command.class);
+    Generation g7 = new Generation(7, 0);
+    awaitMember();
+    String inSync = "drbd r2 Connected Primary/Secondary UpToDate/UpToDate";
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    NodeAgent.RecordLedger rec = null;
+    while (rec == null && System.nanoTime() < deadline) {
+      reportWeb(f1, "d1", "primary", inSync, ledger("d1", false, Generation.NONE, g7));
+      reportWeb(f2, "d2", "secondary", "drbd r2 Connected Secondary/Primary UpToDate/UpToDate", ledger("d2", false, Generation.NONE));
+      try {
+        NodeAgent.Command m = f2.receiveMessage(Duration.ofSeconds(1));
+        if (m instanceof NodeAgent.RecordLedger r) rec = r;
+      } catch (AssertionError notYet) {
+        // report again
+      }
+    }
+    assertTrue(rec != null, "no SyncCompleted recorded");
+    assertEquals(new LedgerEvent.SyncCompleted(g7, List.of(Generation.NONE, g7)), rec.event());
+
+    // The link breaks, fence-peer outdates d2 at 7.1; a stale "Connected" report must not undo it.
+    Generation g71 = new Generation(7, 1);
+    TestProbe<Leader.FenceReply> reply = kit.createTestProbe();
+    Leader.FenceReply fenced = null;
+    deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (System.nanoTime() < deadline && (fenced == null || fenced.exitCode() != 4)) {
+      reportWeb(f1, "d1", "primary", inSync, ledger("d1", false, Generation.NONE, g7));
+      reportWeb(f2, "d2", "secondary", "drbd r2 Connected Secondary/Primary UpToDate/UpToDate", ledger("d2", false, Generation.NONE, g7));
+      leader.tell(new Leader.FencePeer("web", "d1", Optional.empty(), reply.ref()));
+      fenced = reply.receiveMessage(Duration.ofSeconds(10));
+    }
+    assertEquals(4, fenced.exitCode(), fenced.message());
+    for (int i = 0; i < 8; i++) {
+      reportWeb(f1, "d1", "primary", inSync, ledger("d1", false, Generation.NONE, g7, g71));
+      reportWeb(f2, "d2", "secondary", "drbd r2 Connected Secondary/Primary UpToDate/UpToDate", ledger("d2", false, Generation.NONE, g7));
+      Thread.sleep(250);
+    }
+    List<NodeAgent.Command> seen = new java.util.ArrayList<>();
+    while (true) {
+      try {
+        seen.add(f2.receiveMessage(Duration.ofMillis(300)));
+      } catch (AssertionError noMore) {
+        break;
+      }
+    }
+    assertTrue(seen.stream().noneMatch(m -> m instanceof NodeAgent.RecordLedger r && r.event() instanceof LedgerEvent.SyncCompleted),
+        "synced past a fence mark: " + seen);
+    assertTrue(seen.stream().anyMatch(m -> m instanceof NodeAgent.RecordLedger r && r.event().equals(new LedgerEvent.Outdated(g71))), seen.toString());
+  }
+
   /**
    * A data split brain (d1 and d2 both wrote after generation 5.0) is noted in both ledgers and
    * resolved by the policy (discard-younger-primary: d1, promoted under epoch 6, loses): d1 saves
@@ -187,6 +256,7 @@ class LeaderFenceTest {
       NodeAgent.Promote promote = expect(e2, NodeAgent.Promote.class);
       assertEquals("data", promote.resource());
       role2.set("primary");
+      Thread.sleep(500); // d2 reports itself primary before the answer, as a real node does
       promote.replyTo().tell(new ResourceAgent.Done(null));
       Thread.sleep(700);
 

@@ -59,8 +59,8 @@ public final class ControlApi {
     return askLeader(r -> new Leader.ForcePromote(resource, to, by, reason, r), Duration.ofMinutes(5));
   }
 
-  /** fence-peer (or unfence-peer) for the DRBD resource {@code drbdResource}, asked by this node. */
-  public CompletionStage<Leader.FenceReply> fence(String drbdResource, Optional<String> peer, boolean fence) {
+  /** A DRBD handler (fence-peer, unfence-peer, split-brain) for {@code drbdResource}, run on this node. */
+  public CompletionStage<Leader.FenceReply> drbdHandler(String drbdResource, Optional<String> peer, String action) {
     Optional<io.hanfs.config.HanfsConfig.Resource> r = HanfsExtension.ID.get(system).config().resources().stream()
         .filter(x -> x.replication().drbdResource().equals(Optional.of(drbdResource))).findFirst();
     if (r.isEmpty()) {
@@ -68,7 +68,9 @@ public final class ControlApi {
     }
     String resource = r.get().name();
     return nodeStatus().thenCompose(me -> retry(3, () -> AskPattern.<Leader.Command, Leader.FenceReply>ask(leader(),
-        reply -> fence ? new Leader.FencePeer(resource, me.node(), peer, reply) : new Leader.UnfencePeer(resource, me.node(), peer, reply),
+        reply -> action.equals("fence-peer") ? new Leader.FencePeer(resource, me.node(), peer, reply)
+            : action.equals("unfence-peer") ? new Leader.UnfencePeer(resource, me.node(), peer, reply)
+            : new Leader.DrbdSplitBrain(resource, me.node(), peer, reply),
         Duration.ofSeconds(20), system.scheduler())));
   }
 

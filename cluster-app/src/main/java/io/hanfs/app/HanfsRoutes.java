@@ -69,7 +69,7 @@ public final class HanfsRoutes extends AllDirectives implements ManagementRouteP
                 complete(error(StatusCodes.METHOD_NOT_ALLOWED, "use POST /hanfs/resources/" + safe(name) + "/promote or /demote")))))),
         complete(error(StatusCodes.NOT_FOUND, "unknown hanfs route; known: GET /hanfs/status, GET /hanfs/cluster, "
             + "POST /hanfs/resources/{name}/promote|demote|switchover[?to=NODE], "
-            + "POST /hanfs/resources/{name}/force-promote?to=NODE&by=WHO&reason=TEXT, POST /hanfs/resources/{name}/resolve?discard=NODE[&force=true], POST /hanfs/drbd/{resource}/fence-peer|unfence-peer[?peer=NODE], "
+            + "POST /hanfs/resources/{name}/force-promote?to=NODE&by=WHO&reason=TEXT, POST /hanfs/resources/{name}/resolve?discard=NODE[&force=true], POST /hanfs/drbd/{resource}/fence-peer|unfence-peer|split-brain[?peer=NODE], "
             + "POST /hanfs/nodes/{node}/standby|unstandby, "
             + "POST /hanfs/maintenance/on|off"))));
   }
@@ -128,10 +128,10 @@ public final class HanfsRoutes extends AllDirectives implements ManagementRouteP
     if (peer.isPresent() && !Syntax.isName(peer.get())) {
       return complete(json(StatusCodes.BAD_REQUEST, Map.of("exitCode", 1, "message", "peer \"" + safe(peer.get()) + "\" is not a plain node name")));
     }
-    if (!action.equals("fence-peer") && !action.equals("unfence-peer")) {
-      return complete(json(StatusCodes.NOT_FOUND, Map.of("exitCode", 1, "message", "unknown action \"" + safe(action) + "\"; use fence-peer or unfence-peer")));
+    if (!action.equals("fence-peer") && !action.equals("unfence-peer") && !action.equals("split-brain")) {
+      return complete(json(StatusCodes.NOT_FOUND, Map.of("exitCode", 1, "message", "unknown action \"" + safe(action) + "\"; use fence-peer, unfence-peer or split-brain")));
     }
-    return completeWithFuture(api.fence(drbdResource, peer, action.equals("fence-peer")).handle((r, failure) -> failure != null
+    return completeWithFuture(api.drbdHandler(drbdResource, peer, action).handle((r, failure) -> failure != null
         ? json(StatusCodes.SERVICE_UNAVAILABLE, Map.of("exitCode", 1, "message", "no answer from the cluster leader: " + failure.getMessage()))
         : json(r.exitCode() == 4 || r.exitCode() == 0 ? StatusCodes.OK : r.exitCode() == 6 ? StatusCodes.CONFLICT : StatusCodes.SERVICE_UNAVAILABLE,
             Map.of("exitCode", r.exitCode(), "message", r.message()))));

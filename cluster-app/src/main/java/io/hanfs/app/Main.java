@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
     description = "High-availability NFS server on Apache Pekko.",
     subcommands = {Main.Run.class, Main.Validate.class, Main.Status.class, Main.Promote.class, Main.Demote.class,
         Main.Switchover.class, Main.StandbyCmd.class, Main.Unstandby.class, Main.MaintenanceCmd.class, Main.Fence.class,
-        Main.FencePeer.class, Main.UnfencePeer.class, Main.ResolveCmd.class,
+        Main.FencePeer.class, Main.UnfencePeer.class, Main.SplitBrainHandler.class, Main.ResolveCmd.class,
         Main.Cds.class})
 public final class Main {
   static final int EXIT_CONFIG = 2;
@@ -187,6 +187,15 @@ public final class Main {
     @Override
     String action() {
       return "fence-peer";
+    }
+  }
+
+  @Command(name = "split-brain", description = "DRBD split-brain handler: record the data split brain DRBD found; the resource's "
+      + "split-brain-policy (or hanfs resolve) ends it. Exit 0 when recorded.")
+  static final class SplitBrainHandler extends DrbdHandlerCmd {
+    @Override
+    String action() {
+      return "split-brain";
     }
   }
 

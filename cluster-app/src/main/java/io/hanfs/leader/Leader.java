@@ -71,6 +71,9 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
   /** DRBD's unfence-peer on the primary after the peer resynced: the peer's copy is current again. */
   public record UnfencePeer(String resource, String requester, Optional<String> peer, ActorRef<FenceReply> replyTo) implements Command {}
 
+  /** DRBD's split-brain handler on {@code reporter}: DRBD saw diverged data when the peers connected. */
+  public record DrbdSplitBrain(String resource, String reporter, Optional<String> peer, ActorRef<FenceReply> replyTo) implements Command {}
+
   /** {@code exitCode} follows DRBD's fence-peer handler contract: 4 peer outdated, 6 peer is primary, 0 done (unfence), 1 failed. */
   public record FenceReply(int exitCode, String message) implements CborSerializable {}
 
@@ -196,6 +199,7 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
         .onMessage(FencePeer.class, this::onFencePeer)
         .onMessage(Resolve.class, this::onResolve)
         .onMessage(UnfencePeer.class, this::onUnfencePeer)
+        .onMessage(DrbdSplitBrain.class, this::onDrbdSplitBrain)
         .onMessage(FenceVotes.class, this::onFenceVotes)
         .onMessage(Maintenance.class, this::onMaintenance)
         .onMessage(GetClusterStatus.class, g -> {
@@ -360,13 +364,19 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
       for (ActorRef<LeaseVoter.Command> v : targets) v.tell(new LeaseVoter.RecordFence(resource, peerName, at, ctx.getSelf()));
       timers.startSingleTimer(new LeaseVoter.FenceRecorded("", false, "timeout"), Duration.ofSeconds(5));
       int[] acks = {0};
+      boolean[] answered = {false};
       List<String> errors = new ArrayList<>();
       return Behaviors.receiveMessage(m -> {
-        if (m.ok()) acks[0]++;
-        else errors.add((m.voter().isEmpty() ? "" : m.voter() + ": ") + m.error());
-        if (acks[0] >= majority || m.voter().isEmpty()) {
-          self.tell(new FenceVotes(resource, requester, peerName, at, acks[0], List.copyOf(errors), replyTo));
+        if (m.voter().isEmpty()) {
+          // The deadline: answer if not yet done; late acks end here too.
+          if (!answered[0]) self.tell(new FenceVotes(resource, requester, peerName, at, acks[0], List.copyOf(errors), replyTo));
           return Behaviors.stopped();
+        }
+        if (m.ok()) acks[0]++;
+        else errors.add(m.voter() + ": " + m.error());
+        if (acks[0] >= majority && !answered[0]) {
+          answered[0] = true;
+          self.tell(new FenceVotes(resource, requester, peerName, at, acks[0], List.copyOf(errors), replyTo));
         }
         return Behaviors.same();
       });
@@ -391,6 +401,30 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
     if (peer != null && reachable(v.peer())) peer.agent().tell(new NodeAgent.RecordLedger(v.resource(), new LedgerEvent.Outdated(v.at()), getContext().getSystem().ignoreRef()));
     getContext().getLog().warn("resource {}: {} is outdated (generation {} goes on on {}), recorded by {} voters", v.resource(), v.peer(), v.at(), v.requester(), v.acks());
     v.replyTo().tell(new FenceReply(4, v.peer() + " is outdated: " + v.acks() + " voters hold the mark; " + v.requester() + " writes on at generation " + v.at()));
+    return this;
+  }
+
+  /**
+   * DRBD found a split brain the ledgers may not show (without fencing both copies can carry the
+   * same generation and still both have written): flag both copies; from then on the gate refuses
+   * both and the policy (or an operator) resolves it like any other.
+   */
+  private Behavior<Command> onDrbdSplitBrain(DrbdSplitBrain d) {
+    Optional<Resource> r = config.resource(d.resource());
+    Optional<String> peer = r.flatMap(res -> peerOf(res, d.reporter(), d.peer()));
+    if (r.isEmpty() || peer.isEmpty()) {
+      d.replyTo().tell(new FenceReply(1, "cannot tell the split brain's two nodes (" + d.reporter() + ", " + d.peer().orElse("?") + ")"));
+      return this;
+    }
+    getContext().getLog().error("resource {}: DRBD reports a DATA SPLIT BRAIN between {} and {}", d.resource(), d.reporter(), peer.get());
+    for (String[] pair : List.of(new String[] {d.reporter(), peer.get()}, new String[] {peer.get(), d.reporter()})) {
+      NodeAgent.Report rep = reports.get(pair[0]);
+      Generation mine = statusOf(r.get(), pair[0]).flatMap(ResourceStatus::ledger).map(LedgerSummary::current).orElse(Generation.NONE);
+      Generation theirs = statusOf(r.get(), pair[1]).flatMap(ResourceStatus::ledger).map(LedgerSummary::current).orElse(Generation.NONE);
+      if (rep != null) rep.agent().tell(new NodeAgent.RecordLedger(d.resource(), new LedgerEvent.SplitBrainDetected(pair[1], mine, theirs), getContext().getSystem().ignoreRef()));
+    }
+    d.replyTo().tell(new FenceReply(0, "split brain between " + d.reporter() + " and " + peer.get() + " recorded; policy "
+        + r.get().replication().splitBrainPolicy() + " decides"));
     return this;
   }
 
@@ -451,6 +485,8 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
 
   /** Secondaries the leader told it saw in sync ("resource/node/generation"), so it tells each once. */
   private final Set<String> syncRecorded = new HashSet<>();
+  /** Primaries whose DRBD link the leader saw up (PeerConnected written once per connection). */
+  private final Set<String> connectedSeen = new HashSet<>();
 
   /**
    * DRBD protocol C: while the primary reports its peer Connected and UpToDate, the secondary holds
@@ -468,6 +504,14 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
       String[] drbd = p.get().layers().stream().filter(l -> l.name().equals("replication")).map(l -> l.detail().split(" ")).findFirst().orElse(new String[0]);
       // "drbd RES CSTATE ROLE/PEERROLE DISK/PEERDISK" from DrbdLayer's monitor on the primary.
       boolean peerInSync = drbd.length >= 5 && drbd[0].equals("drbd") && drbd[2].equals("Connected") && drbd[4].equals("UpToDate/UpToDate");
+      boolean connected = drbd.length >= 5 && drbd[0].equals("drbd") && drbd[2].equals("Connected");
+      String linkKey = r.name() + "/" + pn.name() + "/" + p.get().epoch();
+      if (connected && connectedSeen.add(linkKey)) {
+        peerOf(r, pn.name(), Optional.empty()).ifPresent(peer -> reports.get(pn.name()).agent().tell(
+            new NodeAgent.RecordLedger(r.name(), new LedgerEvent.PeerConnected(peer), getContext().getSystem().ignoreRef())));
+      } else if (!connected) {
+        connectedSeen.remove(linkKey);
+      }
       if (!peerInSync) continue;
       LedgerSummary primary = p.get().ledger().get();
       for (HanfsConfig.Node sn : config.nodes()) {
@@ -495,7 +539,7 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
       for (int j = i + 1; j < data.size(); j++) {
         LedgerSummary a = statusOf(r, data.get(i)).flatMap(ResourceStatus::ledger).orElseThrow();
         LedgerSummary b = statusOf(r, data.get(j)).flatMap(ResourceStatus::ledger).orElseThrow();
-        if (a.relationTo(b) == LedgerSummary.Relation.DIVERGED) return Optional.of(List.of(data.get(i), data.get(j)));
+        if (a.relationTo(b) == LedgerSummary.Relation.DIVERGED || a.splitBrain() && b.splitBrain()) return Optional.of(List.of(data.get(i), data.get(j)));
       }
     }
     return Optional.empty();
@@ -525,7 +569,8 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
       lastDecision.put(r.name(), "Wait[why=split brain resolved; waiting for the copies to report their new history]");
       return true;
     }
-    if (splitBrainsNoted.add(key)) {
+    // Both ledgers already say so (DRBD's handler or an earlier leader): nothing to note again.
+    if (splitBrainsNoted.add(key) && !(la.splitBrain() && lb.splitBrain())) {
       getContext().getLog().error("resource {}: DATA SPLIT BRAIN: {} ({}) and {} ({}) both wrote after generation {}", r.name(), a, la.current(), b,
           lb.current(), la.commonBase(lb));
       reports.get(a).agent().tell(new NodeAgent.RecordLedger(r.name(), new LedgerEvent.SplitBrainDetected(b, la.current(), lb.current()), getContext().getSystem().ignoreRef()));

@@ -83,6 +83,13 @@ class LeaderFenceTest {
             nfs { server = kernel, state-dir = "/srv/nfs/web/.nfs-state", grace = 10s, lease = 10s
                   exports = [ { path = "/srv/nfs/web", clients = "10.0.0.0/24", options = "rw,sync", fsid = 3 } ] }
             floating-ip { address = "10.0.0.102/24", interface = eth1 }
+          }, {
+            name = mail
+            replication { type = drbd, resource = r3 }
+            filesystem { device = "/dev/drbd3", mountpoint = "/srv/nfs/mail", fstype = ext4 }
+            nfs { server = kernel, state-dir = "/srv/nfs/mail/.nfs-state", grace = 10s, lease = 10s
+                  exports = [ { path = "/srv/nfs/mail", clients = "10.0.0.0/24", options = "rw,sync", fsid = 4 } ] }
+            floating-ip { address = "10.0.0.103/24", interface = eth1 }
           } ]
         }
         """.formatted(dir, port));
@@ -212,6 +219,40 @@ class LeaderFenceTest {
     assertTrue(seen.stream().noneMatch(m -> m instanceof NodeAgent.RecordLedger r && r.event() instanceof LedgerEvent.SyncCompleted),
         "synced past a fence mark: " + seen);
     assertTrue(seen.stream().anyMatch(m -> m instanceof NodeAgent.RecordLedger r && r.event().equals(new LedgerEvent.Outdated(g71))), seen.toString());
+  }
+
+  /**
+   * DRBD's split-brain handler flags both copies even when their generations look the same (no
+   * fencing): the gate refuses both and, with the default policy, the leader waits for an operator.
+   */
+  @Test
+  void drbdReportedSplitBrainFlagsBothCopiesAndWaitsForAnOperator() throws Exception {
+    TestProbe<NodeAgent.Command> m1 = kit.createTestProbe(NodeAgent.Command.class);
+    TestProbe<NodeAgent.Command> m2 = kit.createTestProbe(NodeAgent.Command.class);
+    Generation g2 = new Generation(2, 0);
+    awaitMember();
+    java.util.function.BiConsumer<Boolean, Boolean> reportMail = (sb, x) -> {
+      for (String n : List.of("d1", "d2")) {
+        LedgerSummary l = new LedgerSummary(n, g2, List.of(Generation.NONE, g2), false, sb, 2);
+        ResourceStatus st = new ResourceStatus("mail", "secondary", 2, "", List.of(), 0, Optional.of(l), "UpToDate");
+        leader.tell(new Leader.NodeReported(new NodeAgent.Report(n, (n.equals("d1") ? m1 : m2).ref(), false, false, List.of(st))));
+      }
+    };
+    reportMail.accept(false, false);
+    TestProbe<Leader.FenceReply> reply = kit.createTestProbe();
+    leader.tell(new Leader.DrbdSplitBrain("mail", "d1", Optional.empty(), reply.ref()));
+    assertEquals(0, reply.receiveMessage(Duration.ofSeconds(10)).exitCode());
+    assertEquals(new LedgerEvent.SplitBrainDetected("d2", g2, g2), expect(m1, NodeAgent.RecordLedger.class).event());
+    assertEquals(new LedgerEvent.SplitBrainDetected("d1", g2, g2), expect(m2, NodeAgent.RecordLedger.class).event());
+    String decision = "";
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline && !decision.contains("split brain")) {
+      reportMail.accept(true, false);
+      Thread.sleep(300);
+      decision = status().resources().stream().filter(x -> x.name().equals("mail")).findFirst().orElseThrow().lastDecision();
+    }
+    assertTrue(decision.contains("data split brain between d1") && decision.contains("policy disconnect"), decision);
+    m1.expectNoMessage(Duration.ofMillis(500));
   }
 
   /**

@@ -76,8 +76,9 @@ final class CdsTraining {
         formed = members.statusCode() == 200 && members.body().split("\"Up\"", -1).length - 1 >= 2
             && get(http, base + "/hanfs/cluster").statusCode() == 200;
       }
-      int loaded = loadHanfsClasses();
-      int serialized = roundTripMessages(data);
+      List<Class<?>> classes = loadHanfsClasses();
+      int loaded = classes.size();
+      int serialized = roundTripMessages(data, classes);
       // A few more seconds of heartbeats, gossip and status requests across the two nodes.
       for (int i = 0; i < 10; i++) {
         get(http, base + "/hanfs/status");
@@ -118,8 +119,8 @@ final class CdsTraining {
   }
 
   /** Every class of the hanfs jars, loaded (not initialized): the resource layers a data node runs too. */
-  private static int loadHanfsClasses() throws IOException, URISyntaxException {
-    int n = 0;
+  private static List<Class<?>> loadHanfsClasses() throws IOException, URISyntaxException {
+    List<Class<?>> loaded = new ArrayList<>();
     ClassLoader loader = CdsTraining.class.getClassLoader();
     for (Path jar : hanfsJars()) {
       try (JarFile file = new JarFile(jar.toFile())) {
@@ -127,15 +128,14 @@ final class CdsTraining {
           String name = e.nextElement().getName();
           if (!name.startsWith("io/hanfs/") || !name.endsWith(".class")) continue;
           try {
-            Class.forName(name.substring(0, name.length() - 6).replace('/', '.'), false, loader);
-            n++;
+            loaded.add(Class.forName(name.substring(0, name.length() - 6).replace('/', '.'), false, loader));
           } catch (ClassNotFoundException | LinkageError ignored) {
             // a class that cannot load here is simply not archived
           }
         }
       }
     }
-    return n;
+    return loaded;
   }
 
   private static List<Path> hanfsJars() throws URISyntaxException {
@@ -152,28 +152,20 @@ final class CdsTraining {
    * read as the class, then written back): builds Jackson's serializers for each record, as the
    * first real message of that kind would.
    */
-  private static int roundTripMessages(ActorSystem<Void> system) throws IOException, URISyntaxException {
+  private static int roundTripMessages(ActorSystem<Void> system, List<Class<?>> classes) {
     Serialization serialization = SerializationExtension.get(Adapter.toClassic(system));
     byte[] emptyCborMap = {(byte) 0xA0};
     int n = 0;
-    ClassLoader loader = CdsTraining.class.getClassLoader();
-    for (Path jar : hanfsJars()) {
-      try (JarFile file = new JarFile(jar.toFile())) {
-        for (Enumeration<JarEntry> e = file.entries(); e.hasMoreElements(); ) {
-          String name = e.nextElement().getName();
-          if (!name.startsWith("io/hanfs/") || !name.endsWith(".class")) continue;
-          try {
-            Class<?> c = Class.forName(name.substring(0, name.length() - 6).replace('/', '.'), false, loader);
-            if (!CborSerializable.class.isAssignableFrom(c) || !c.isRecord()) continue;
-            Serializer serializer = serialization.serializerFor(c);
-            Object value = serialization.deserialize(emptyCborMap, serializer.identifier(), c.getName()).get();
-            serialization.serialize(value).get();
-            Serializers.manifestFor(serializer, value);
-            n++;
-          } catch (ReflectiveOperationException | RuntimeException | LinkageError ignored) {
-            // a record that needs real field values still had its serializer built on the way
-          }
-        }
+    for (Class<?> c : classes) {
+      if (!CborSerializable.class.isAssignableFrom(c) || !c.isRecord()) continue;
+      try {
+        Serializer serializer = serialization.serializerFor(c);
+        Object value = serialization.deserialize(emptyCborMap, serializer.identifier(), c.getName()).get();
+        serialization.serialize(value).get();
+        Serializers.manifestFor(serializer, value);
+        n++;
+      } catch (java.io.NotSerializableException | RuntimeException | LinkageError ignored) {
+        // a record that needs real field values still had its serializer built on the way
       }
     }
     return n;

@@ -48,6 +48,16 @@ class LeaderFenceTest {
   static TestProbe<NodeAgent.Command> d1;
   static TestProbe<NodeAgent.Command> d2;
 
+  /** An actor system that is a cluster member at {@code host:port}. */
+  static ActorTestKit member(String host, int port) {
+    return ActorTestKit.create("hanfs", ConfigFactory.parseString("""
+        pekko.actor.provider = cluster
+        pekko.remote.artery.canonical.hostname = "%s"
+        pekko.remote.artery.canonical.port = %d
+        pekko.cluster.jmx.enabled = off
+        """.formatted(host, port)).withFallback(ConfigFactory.load()));
+  }
+
   @BeforeAll
   static void start() throws Exception {
     int port;
@@ -93,21 +103,11 @@ class LeaderFenceTest {
           } ]
         }
         """.formatted(dir, port));
-    kit = ActorTestKit.create("hanfs", ConfigFactory.parseString("""
-        pekko.actor.provider = cluster
-        pekko.remote.artery.canonical.hostname = "127.0.0.1"
-        pekko.remote.artery.canonical.port = %d
-        pekko.cluster.jmx.enabled = off
-        """.formatted(port)).withFallback(ConfigFactory.load()));
+    kit = member("127.0.0.1", port);
     Cluster cluster = Cluster.get(kit.system());
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
     // d2 is a second actor system in this JVM on 127.0.0.2 (same port), so that it is a member too.
-    kit2 = ActorTestKit.create("hanfs", ConfigFactory.parseString("""
-        pekko.actor.provider = cluster
-        pekko.remote.artery.canonical.hostname = "127.0.0.2"
-        pekko.remote.artery.canonical.port = %d
-        pekko.cluster.jmx.enabled = off
-        """.formatted(port)).withFallback(ConfigFactory.load()));
+    kit2 = member("127.0.0.2", port);
     Cluster.get(kit2.system()).manager().tell(Join.create(cluster.selfMember().address()));
     for (String voter : List.of("d1", "d2", "w")) {
       Path v = dir.resolve(voter);
@@ -234,7 +234,8 @@ class LeaderFenceTest {
     java.util.function.BiConsumer<Boolean, Boolean> reportMail = (sb, x) -> {
       for (String n : List.of("d1", "d2")) {
         LedgerSummary l = new LedgerSummary(n, g2, List.of(Generation.NONE, g2), false, sb, 2);
-        ResourceStatus st = new ResourceStatus("mail", "secondary", 2, "", List.of(), 0, Optional.of(l), "UpToDate");
+        // d1 serves (so placement has nothing to do); DRBD found the split when the link came back.
+        ResourceStatus st = new ResourceStatus("mail", n.equals("d1") ? "primary" : "secondary", 2, "", List.of(), 0, Optional.of(l), "UpToDate");
         leader.tell(new Leader.NodeReported(new NodeAgent.Report(n, (n.equals("d1") ? m1 : m2).ref(), false, false, List.of(st))));
       }
     };

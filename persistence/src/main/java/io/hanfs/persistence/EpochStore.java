@@ -1,13 +1,9 @@
 package io.hanfs.persistence;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.regex.Pattern;
 
 /**
@@ -62,15 +58,7 @@ public final class EpochStore {
     if (epoch <= current(resource)) return false;
     if (holder != null && !RESOURCE.matcher(holder).matches()) throw new IllegalArgumentException("bad holder name: " + holder);
     Path f = file(resource);
-    Path tmp = dir.resolve(resource + ".epoch.tmp");
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-      ch.write(ByteBuffer.wrap((epoch + (holder == null ? "" : " " + holder) + "\n").getBytes(StandardCharsets.UTF_8)));
-      ch.force(true);
-    }
-    Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-      d.force(true);
-    }
+    DurableFile.replace(f, epoch + (holder == null ? "" : " " + holder) + "\n");
     return true;
   }
 

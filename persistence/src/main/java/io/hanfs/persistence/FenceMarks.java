@@ -2,13 +2,9 @@ package io.hanfs.persistence;
 
 import io.hanfs.sbr.data.Generation;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -57,14 +53,6 @@ public final class FenceMarks {
     marks.put(node, primaryAt);
     StringBuilder text = new StringBuilder();
     marks.forEach((n, g) -> text.append(n).append(' ').append(g).append('\n'));
-    Path tmp = dir.resolve(resource + ".fence.tmp");
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-      ch.write(ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));
-      ch.force(true);
-    }
-    Files.move(tmp, file(resource), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-      d.force(true);
-    }
+    DurableFile.replace(file(resource), text.toString());
   }
 }

@@ -93,6 +93,9 @@ final class CdsTraining {
       data.terminate();
       witness.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
       data.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      try (java.util.stream.Stream<Path> all = Files.walk(state)) {
+        for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+      }
     }
   }
 

@@ -17,7 +17,6 @@ import io.hanfs.sbr.data.LedgerSummary;
 import io.hanfs.voter.LeaseVoter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -31,6 +30,7 @@ import org.apache.pekko.cluster.typed.Join;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The leader's side of DRBD's fence-peer contract, with real actors: the Leader behavior in a
@@ -43,7 +43,7 @@ class LeaderFenceTest {
   static ActorTestKit kit;
   static ActorTestKit kit2;
   static HanfsConfig config;
-  static Path dir;
+  @TempDir static Path dir;
   static ActorRef<Leader.Command> leader;
   static TestProbe<NodeAgent.Command> d1;
   static TestProbe<NodeAgent.Command> d2;
@@ -64,7 +64,6 @@ class LeaderFenceTest {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
-    dir = Files.createTempDirectory("hanfs-leader-fence-");
     config = ConfigLoader.parse("""
         hanfs {
           state-dir = "%s"

@@ -8,11 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class FenceMarksTest {
   @Test
-  void marksSurviveANewInstanceAndOnlyGrow() throws Exception {
-    Path dir = Files.createTempDirectory("hanfs-fence-");
+  void marksSurviveANewInstanceAndOnlyGrow(@TempDir Path dir) throws Exception {
     FenceMarks a = new FenceMarks(dir);
     a.record("home", "d2", new Generation(5, 1));
     a.record("home", "d1", new Generation(4, 0));
@@ -25,8 +25,7 @@ class FenceMarksTest {
   }
 
   @Test
-  void hostileNamesAndCorruptFilesAreRefused() throws Exception {
-    Path dir = Files.createTempDirectory("hanfs-fence-");
+  void hostileNamesAndCorruptFilesAreRefused(@TempDir Path dir) throws Exception {
     FenceMarks m = new FenceMarks(dir);
     assertThrows(IllegalArgumentException.class, () -> m.record("../etc", "d1", Generation.NONE));
     assertThrows(IllegalArgumentException.class, () -> m.record("home", "d1\nd3 9.9", Generation.NONE));

@@ -3,26 +3,16 @@ package io.hanfs.persistence.ledger;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class H2LedgerTest extends LedgerContract {
-  static final Path DIR;
-
-  static {
-    try {
-      DIR = Files.createTempDirectory("hanfs-ledger-h2-");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
+  @TempDir static Path dir;
 
   @Override
   LedgerStore.Settings settings() {
-    return new LedgerStore.H2(DIR);
+    return new LedgerStore.H2(dir);
   }
 
   @Test

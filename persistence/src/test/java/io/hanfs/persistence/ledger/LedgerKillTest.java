@@ -8,7 +8,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -19,6 +18,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Durability: a JVM writes ledger events one by one and is killed with SIGKILL in the middle;
@@ -26,8 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 class LedgerKillTest {
   @Test
-  void everyAcknowledgedEventSurvivesKillMinus9() throws Exception {
-    Path dir = Files.createTempDirectory("hanfs-ledger-kill-");
+  void everyAcknowledgedEventSurvivesKillMinus9(@TempDir Path dir) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process writer = new ProcessBuilder(List.of(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
         LedgerWriterMain.class.getName(), dir.toString())).redirectErrorStream(true).start();

@@ -548,8 +548,15 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
   private SplitBrainVerdict.Side side(Resource r, String node) {
     ResourceStatus st = statusOf(r, node).orElseThrow();
     LedgerSummary l = st.ledger().orElseThrow();
-    // DRBD's change counts are not reported yet: policies that need them leave it to an operator.
-    return new SplitBrainVerdict.Side(node, l.current(), l.current().epoch(), -1, st.role().equals("primary"));
+    // DRBD's out-of-sync count while disconnected ("... oos:KIB" in the replication layer's
+    // detail); unknown (-1) leaves the change-count policies to an operator.
+    return new SplitBrainVerdict.Side(node, l.current(), l.current().epoch(), changedKiB(st.layers()), st.role().equals("primary"));
+  }
+
+  /** The "oos:KIB" DrbdLayer adds to its detail while disconnected, or -1. */
+  static long changedKiB(List<ResourceStatus.LayerStatus> layers) {
+    return layers.stream().filter(x -> x.name().equals("replication")).map(x -> x.detail().split(" "))
+        .flatMap(java.util.Arrays::stream).filter(w -> w.matches("oos:\\d{1,18}")).mapToLong(w -> Long.parseLong(w.substring(4))).findFirst().orElse(-1);
   }
 
   /**

@@ -390,4 +390,14 @@ class LeaderFenceTest {
     assertTrue(data.contains("may be promoted"), data);
     assertEquals(Map.of("d1", g31), new FenceMarks(dir.resolve("w").resolve("voter-fence-marks")).marks("home"));
   }
+
+  /** A split brain's change counts come from DRBD's out-of-sync figure in the replication layer's detail. */
+  @Test
+  void changeCountsComeFromTheReplicationDetail() {
+    assertEquals(40960, Leader.changedKiB(List.of(new ResourceStatus.LayerStatus("replication", "up",
+        "drbd r0 StandAlone Primary/Unknown UpToDate/DUnknown oos:40960"))));
+    assertEquals(-1, Leader.changedKiB(List.of(new ResourceStatus.LayerStatus("replication", "up",
+        "drbd r0 Connected Primary/Secondary UpToDate/UpToDate"))));
+    assertEquals(-1, Leader.changedKiB(List.of(new ResourceStatus.LayerStatus("filesystem", "up", "oos:5"))));
+  }
 }

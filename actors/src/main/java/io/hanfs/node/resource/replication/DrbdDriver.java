@@ -37,6 +37,20 @@ public class DrbdDriver {
     return Optional.empty();
   }
 
+  /** What this node has out of sync with its peer (KiB), from DRBD 9's statistics or DRBD 8.4's /proc/drbd. */
+  public java.util.OptionalLong outOfSyncKiB(String resource) {
+    CommandResult stats = runner.run(List.of("drbdsetup", "events2", "--now", "--statistics", resource), timeout);
+    if (stats.ok()) return DrbdState.outOfSyncFromEvents2(stats.stdout(), resource);
+    CommandResult minor = runner.run(List.of("drbdadm", "sh-minor", resource), timeout);
+    if (!minor.ok() || !minor.stdout().strip().matches("\\d{1,6}")) return java.util.OptionalLong.empty();
+    try {
+      String proc = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/drbd"));
+      return DrbdState.outOfSyncFromProcDrbd(proc, Integer.parseInt(minor.stdout().strip()));
+    } catch (java.io.IOException e) {
+      return java.util.OptionalLong.empty();
+    }
+  }
+
   public CommandResult up(String resource) {
     return runner.run(List.of("drbdadm", "up", resource), timeout);
   }

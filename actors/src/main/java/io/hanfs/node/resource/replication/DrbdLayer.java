@@ -34,11 +34,18 @@ public class DrbdLayer implements Layer {
   public Probe probe() {
     Optional<DrbdState> s = drbd.state(resource);
     if (s.isEmpty()) return Probe.down("drbd " + resource + " not configured");
-    return s.get().primary() ? Probe.up(describe(s.get())) : Probe.down(describe(s.get()));
+    return s.get().primary() ? Probe.up(describeWithChanges(s.get())) : Probe.down(describeWithChanges(s.get()));
   }
 
   static String describe(DrbdState s) {
     return "drbd " + s.resource() + " " + s.connection() + " " + s.role() + "/" + s.peerRole() + " " + s.disk() + "/" + s.peerDisk();
+  }
+
+  /** As {@link #describe}, plus DRBD's out-of-sync count while disconnected (what a split brain's policy weighs). */
+  private String describeWithChanges(DrbdState s) {
+    if (s.connection().equals("Connected")) return describe(s);
+    java.util.OptionalLong oos = drbd.outOfSyncKiB(resource);
+    return describe(s) + (oos.isPresent() ? " oos:" + oos.getAsLong() : "");
   }
 
   @Override
@@ -84,7 +91,7 @@ public class DrbdLayer implements Layer {
     if (s.get().disk().equals("Diskless") || s.get().disk().equals("Failed")) {
       return Probe.failed("drbd " + resource + " lost its local disk: " + describe(s.get()));
     }
-    return Probe.up(describe(s.get()));
+    return Probe.up(describeWithChanges(s.get()));
   }
 
   private void pause() {

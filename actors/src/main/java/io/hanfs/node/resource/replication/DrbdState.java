@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * A DRBD resource's state as DRBD names it: the local role, the connection state, the local and
@@ -81,6 +82,39 @@ public record DrbdState(String resource, String role, String peerRole, String co
           ro[0], ro.length > 1 ? ro[1] : "Unknown", kv.getOrDefault("cs", "Unconfigured"), ds[0], ds.length > 1 ? ds[1] : "DUnknown"));
     }
     return out;
+  }
+
+  /**
+   * What DRBD 8.4 counts as out of sync on {@code minor}, in KiB: the "oos:" field of the line
+   * after the minor's state line in /proc/drbd. In a split brain (StandAlone) it is what this
+   * node wrote since the split: DRBD's own measure for discard-least-changes.
+   */
+  public static OptionalLong outOfSyncFromProcDrbd(String text, int minor) {
+    String[] lines = text.split("\n");
+    for (int i = 0; i < lines.length; i++) {
+      String t = lines[i].trim();
+      if (!t.startsWith(minor + ":") || !t.contains("cs:")) continue;
+      for (int j = i + 1; j < lines.length && j <= i + 2; j++) {
+        for (String f : lines[j].trim().split("\\s+")) {
+          if (f.startsWith("oos:") && f.substring(4).matches("\\d{1,18}")) return OptionalLong.of(Long.parseLong(f.substring(4)));
+        }
+      }
+    }
+    return OptionalLong.empty();
+  }
+
+  /** DRBD 9: the largest "out-of-sync:" (KiB) of the resource's peer devices in {@code drbdsetup events2 --now --statistics}. */
+  public static OptionalLong outOfSyncFromEvents2(String text, String resource) {
+    long max = -1;
+    for (String line : text.split("\n")) {
+      String[] f = line.trim().split("\\s+");
+      if (f.length < 3 || !f[1].equals("peer-device")) continue;
+      Map<String, String> kv = keyValues(f, 2);
+      if (!resource.equals(kv.get("name"))) continue;
+      String oos = kv.get("out-of-sync");
+      if (oos != null && oos.matches("\\d{1,18}")) max = Math.max(max, Long.parseLong(oos));
+    }
+    return max < 0 ? OptionalLong.empty() : OptionalLong.of(max);
   }
 
   /** Parses drbd-overview / "drbd status" lines: "  0:home  Connected Primary/Secondary UpToDate/UpToDate C r--- /home xfs ...". */

@@ -57,4 +57,26 @@ class DrbdStateTest {
     assertTrue(DrbdState.fromEvents2(Captured.read("drbd-events2-now-primary.txt"), "r9").isEmpty());
     assertTrue(DrbdState.fromEvents2("exists -\n", "home").isEmpty());
   }
+
+  /** DRBD 8.4's out-of-sync KiB, from /proc/drbd as seeds 000 and 004 captured it (sync source, and in sync). */
+  @Test
+  void outOfSyncFromProcDrbd() {
+    assertEquals(java.util.OptionalLong.of(1046788), DrbdState.outOfSyncFromProcDrbd(Captured.read("proc-drbd-8.4-seed000-syncsource.txt"), 0));
+    assertEquals(java.util.OptionalLong.of(0), DrbdState.outOfSyncFromProcDrbd(Captured.read("proc-drbd-8.4-seed004.txt"), 0));
+    assertTrue(DrbdState.outOfSyncFromProcDrbd(Captured.read("proc-drbd-8.4-seed004.txt"), 1).isEmpty());
+  }
+
+  /**
+   * DRBD 9's statistics. Not captured here (no DRBD 9 on this machine): the line follows the
+   * events2 format of the captured files above with drbdsetup's documented statistics keys.
+   */
+  @Test
+  void outOfSyncFromEvents2Statistics() {
+    String text = "exists resource name:r0 role:Primary suspended:no\n"
+        + "exists peer-device name:r0 peer-node-id:1 conn-name:d2 volume:0 replication:Off peer-disk:DUnknown resync-suspended:no received:0 sent:0 out-of-sync:40960 pending:0 unacked:0\n"
+        + "exists peer-device name:r1 peer-node-id:1 conn-name:d2 volume:0 replication:Established peer-disk:UpToDate out-of-sync:99\n"
+        + "exists -\n";
+    assertEquals(java.util.OptionalLong.of(40960), DrbdState.outOfSyncFromEvents2(text, "r0"));
+    assertTrue(DrbdState.outOfSyncFromEvents2(text, "r2").isEmpty());
+  }
 }

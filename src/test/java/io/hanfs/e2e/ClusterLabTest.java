@@ -149,6 +149,8 @@ class ClusterLabTest {
     long epoch = res.path("epoch").asLong();
     assertEquals(epoch, res.path("ledger").path("lastEpoch").asLong(), status.toString());
     assertEquals(epoch, res.path("ledger").path("current").path("epoch").asLong(), status.toString());
+    String node = ClusterLab.check(lab.lab.nslab(ClusterLab.SHORT, "hanfs", r.activeAfter(), "status")).out();
+    assertTrue(node.contains("ledger") && node.contains("generation " + epoch + ".0, disk UpToDate, last epoch " + epoch), node);
     String cluster = ClusterLab.check(lab.lab.nslab(ClusterLab.SHORT, "hanfs", "w", "status")).out();
     assertTrue(cluster.contains("data " + r.activeAfter()) && cluster.contains("generation " + epoch + ".0") && cluster.contains("may be promoted"), cluster);
   }

@@ -20,6 +20,15 @@ final class StatusTable {
       for (JsonNode l : r.path("layers")) {
         b.append(String.format("  %-12s %-9s %s%n", l.path("name").asText(), l.path("state").asText(), l.path("detail").asText()));
       }
+      JsonNode ledger = r.path("ledger");
+      if (ledger.isObject()) {
+        StringBuilder flags = new StringBuilder();
+        if (ledger.path("outdated").asBoolean()) flags.append(", OUTDATED");
+        if (ledger.path("splitBrain").asBoolean()) flags.append(", SPLIT BRAIN");
+        JsonNode current = ledger.path("current");
+        b.append(String.format("  %-12s %-9s generation %d.%d, disk %s, last epoch %d%s%n", "ledger", "recorded", current.path("epoch").asLong(),
+            current.path("seq").asInt(), r.path("disk").asText("unknown"), ledger.path("lastEpoch").asLong(), flags));
+      }
     }
     return b.toString();
   }

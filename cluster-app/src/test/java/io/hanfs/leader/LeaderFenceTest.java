@@ -48,6 +48,19 @@ class LeaderFenceTest {
   static TestProbe<NodeAgent.Command> d1;
   static TestProbe<NodeAgent.Command> d2;
 
+  /** A DRBD resource of the test config: drbd{@code n}, resource r{@code n}, fsid n+1, VIP .100+n. */
+  static String resource(String name, int n, String replicationExtra) {
+    return """
+        {
+          name = %1$s
+          replication { type = drbd, resource = r%2$d%3$s }
+          filesystem { device = "/dev/drbd%2$d", mountpoint = "/srv/nfs/%1$s", fstype = ext4 }
+          nfs { server = kernel, state-dir = "/srv/nfs/%1$s/.nfs-state", grace = 10s, lease = 10s
+                exports = [ { path = "/srv/nfs/%1$s", clients = "10.0.0.0/24", options = "rw,sync", fsid = %4$d } ] }
+          floating-ip { address = "10.0.0.%5$d/24", interface = eth1 }
+        }""".formatted(name, n, replicationExtra.isEmpty() ? "" : ", " + replicationExtra, n + 1, 100 + n);
+  }
+
   /** An actor system that is a cluster member at {@code host:port}. */
   static ActorTestKit member(String host, int port) {
     return ActorTestKit.create("hanfs", ConfigFactory.parseString("""
@@ -71,37 +84,13 @@ class LeaderFenceTest {
           nodes = [ { name = d1, address = "127.0.0.1", roles = [data] },
                     { name = d2, address = "127.0.0.2", roles = [data] },
                     { name = w, address = "127.0.0.3", roles = [witness] } ]
-          resources = [ {
-            name = home
-            replication { type = drbd, resource = r0, fencing = resource-only }
-            filesystem { device = "/dev/drbd0", mountpoint = "/srv/nfs/home", fstype = ext4 }
-            nfs { server = kernel, state-dir = "/srv/nfs/home/.nfs-state", grace = 10s, lease = 10s
-                  exports = [ { path = "/srv/nfs/home", clients = "10.0.0.0/24", options = "rw,sync", fsid = 1 } ] }
-            floating-ip { address = "10.0.0.100/24", interface = eth1 }
-          }, {
-            name = data
-            replication { type = drbd, resource = r1, split-brain-policy = discard-younger-primary }
-            filesystem { device = "/dev/drbd1", mountpoint = "/srv/nfs/data", fstype = ext4 }
-            nfs { server = kernel, state-dir = "/srv/nfs/data/.nfs-state", grace = 10s, lease = 10s
-                  exports = [ { path = "/srv/nfs/data", clients = "10.0.0.0/24", options = "rw,sync", fsid = 2 } ] }
-            floating-ip { address = "10.0.0.101/24", interface = eth1 }
-          }, {
-            name = web
-            replication { type = drbd, resource = r2, fencing = resource-only }
-            filesystem { device = "/dev/drbd2", mountpoint = "/srv/nfs/web", fstype = ext4 }
-            nfs { server = kernel, state-dir = "/srv/nfs/web/.nfs-state", grace = 10s, lease = 10s
-                  exports = [ { path = "/srv/nfs/web", clients = "10.0.0.0/24", options = "rw,sync", fsid = 3 } ] }
-            floating-ip { address = "10.0.0.102/24", interface = eth1 }
-          }, {
-            name = mail
-            replication { type = drbd, resource = r3 }
-            filesystem { device = "/dev/drbd3", mountpoint = "/srv/nfs/mail", fstype = ext4 }
-            nfs { server = kernel, state-dir = "/srv/nfs/mail/.nfs-state", grace = 10s, lease = 10s
-                  exports = [ { path = "/srv/nfs/mail", clients = "10.0.0.0/24", options = "rw,sync", fsid = 4 } ] }
-            floating-ip { address = "10.0.0.103/24", interface = eth1 }
-          } ]
+          resources = [ %s ]
         }
-        """.formatted(dir, port));
+        """.formatted(dir, port, String.join(", ",
+            resource("home", 0, "fencing = resource-only"),
+            resource("data", 1, "split-brain-policy = discard-younger-primary"),
+            resource("web", 2, "fencing = resource-only"),
+            resource("mail", 3, ""))));
     kit = member("127.0.0.1", port);
     Cluster cluster = Cluster.get(kit.system());
     cluster.manager().tell(Join.create(cluster.selfMember().address()));

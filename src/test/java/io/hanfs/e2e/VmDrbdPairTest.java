@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * VM lab, second step: two guests (d1, d2) on taps of a bridge this test creates (a private
  * /24 with no host address and no forwarding) bring up a real DRBD 8.4 resource r0 on their own
- * data disks, protocol C, and connect to each other over the lab network. Everything the test
+ * data disks, protocol C, and connect to each other over the lab network; d1 skips the initial
+ * sync, writes a file as Primary and demotes, d2 promotes and reads the same bytes back. Everything the test
  * made is removed afterwards (bridge, taps, disks; the guests power themselves off).
  */
 class VmDrbdPairTest {
@@ -52,7 +53,7 @@ class VmDrbdPairTest {
             "-nographic", "-no-reboot", "-nodefaults", "-serial", "stdio",
             "-kernel", image.resolve("vmlinux").toString(), "-initrd", image.resolve("initrd.img").toString(),
             "-append", "root=/dev/vda ro console=ttyS0 init=/sbin/hanfs-guest-init quiet panic=1 hanfs.mode=drbd-pair hanfs.name=" + n[0]
-                + " hanfs.ip=" + n[1] + "/24 hanfs.peer=" + n[2],
+                + " hanfs.ip=" + n[1] + "/24 hanfs.peer=" + n[2] + " hanfs.first=d1",
             "-drive", "file=" + image.resolve("root.img") + ",if=virtio,format=raw,readonly=on",
             "-drive", "file=" + data + ",if=virtio,format=raw",
             "-netdev", "tap,id=n0,ifname=" + tap + ",script=no,downscript=no", "-device", "virtio-net-pci,netdev=n0,mac=" + n[3] + ",romfile=");
@@ -70,6 +71,12 @@ class VmDrbdPairTest {
         assertTrue(report.contains("HANFS-GUEST net: " + nodes[i][0] + " " + nodes[i][1]), report);
         assertTrue(report.contains("cs:Connected ro:Secondary/Secondary"), nodes[i][0] + " did not connect r0:\n" + console);
       }
+      // d1 skipped the initial sync, wrote a file as Primary and handed over; d2 read it back.
+      String d1 = results.get(0).out();
+      String d2 = results.get(1).out();
+      java.util.regex.Matcher wrote = java.util.regex.Pattern.compile("HANFS-GUEST data: wrote ([0-9a-f]{16})").matcher(d1);
+      assertTrue(wrote.find() && d1.contains("HANFS-GUEST data: handed over"), d1);
+      assertTrue(d2.contains("HANFS-GUEST data: read " + wrote.group(1) + " 'written on d1'"), d2);
     } finally {
       for (String link : made) Lab.exec(List.of("ip", "link", "del", link), T, Map.of());
     }

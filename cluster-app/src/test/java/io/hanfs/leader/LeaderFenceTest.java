@@ -219,7 +219,7 @@ class LeaderFenceTest {
     TestProbe<NodeAgent.Command> m2 = kit.createTestProbe(NodeAgent.Command.class);
     Generation g2 = new Generation(2, 0);
     awaitMember();
-    java.util.function.BiConsumer<Boolean, Boolean> reportMail = (sb, x) -> {
+    java.util.function.Consumer<Boolean> reportMail = sb -> {
       for (String n : List.of("d1", "d2")) {
         LedgerSummary l = new LedgerSummary(n, g2, List.of(Generation.NONE, g2), false, sb, 2);
         // d1 serves (so placement has nothing to do); DRBD found the split when the link came back.
@@ -227,7 +227,7 @@ class LeaderFenceTest {
         leader.tell(new Leader.NodeReported(new NodeAgent.Report(n, (n.equals("d1") ? m1 : m2).ref(), false, false, List.of(st))));
       }
     };
-    reportMail.accept(false, false);
+    reportMail.accept(false);
     TestProbe<Leader.FenceReply> reply = kit.createTestProbe();
     leader.tell(new Leader.DrbdSplitBrain("mail", "d1", Optional.empty(), reply.ref()));
     assertEquals(0, reply.receiveMessage(Duration.ofSeconds(10)).exitCode());
@@ -236,7 +236,7 @@ class LeaderFenceTest {
     String decision = "";
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (System.nanoTime() < deadline && !decision.contains("split brain")) {
-      reportMail.accept(true, false);
+      reportMail.accept(true);
       Thread.sleep(300);
       decision = status().resources().stream().filter(x -> x.name().equals("mail")).findFirst().orElseThrow().lastDecision();
     }

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hanfs.config.HanfsConfig;
 import io.hanfs.config.HanfsConfig.Filesystem;
 import io.hanfs.config.HanfsConfig.Fsck;
+import io.hanfs.exec.CommandResult;
 import io.hanfs.exec.CommandRunner;
 import io.hanfs.node.resource.LayerException;
 import io.hanfs.node.resource.filesystem.FilesystemDriver;
@@ -18,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -141,5 +144,60 @@ class FilesystemLoopDeviceTest {
     // A second save into the same directory is refused and copies nothing.
     assertThrows(java.io.IOException.class, () -> copy.save(dev, "ext4", split, mnt, rescue));
     assertTrue(driver.mountAt(mnt).isEmpty());
+  }
+
+  /**
+   * The HAST and DRBD split-brain victims on a real ext4 loop device standing in for
+   * /dev/hast/home and /dev/drbd0 (hastd and the drbd module cannot run on this host): the
+   * replication tool's calls are recorded by a stand-in runner, mount/copy/umount are real. The
+   * order is the point: the rescue copy is taken before anything is discarded.
+   */
+  @Test
+  void splitBrainVictimsSaveTheirChangesBeforeDiscarding() throws Exception {
+    for (HanfsConfig.ReplicationType type : List.of(HanfsConfig.ReplicationType.HAST, HanfsConfig.ReplicationType.DRBD)) {
+      Path dev = loopWith("ext4-" + type, 32);
+      Files.createDirectories(mnt);
+      assertTrue(driver.mount(dev, mnt, "ext4", List.of()).ok());
+      long split = System.currentTimeMillis() - 1000;
+      Files.writeString(mnt.resolve("victim.txt"), "written by the " + type + " victim after the split");
+      assertTrue(driver.umount(mnt).ok());
+
+      List<String> steps = new ArrayList<>();
+      CommandRunner standIn = new CommandRunner() {
+        @Override
+        public CommandResult run(List<String> argv, Duration timeout, String stdin) {
+          if (argv.get(0).equals("hastctl") || argv.get(0).equals("drbdadm")) {
+            steps.add(String.join(" ", argv));
+            return new CommandResult(argv, 0, "", "", false, Duration.ZERO);
+          }
+          if (argv.get(0).equals("mount")) steps.add("mount " + String.join(" ", argv.subList(1, argv.size())).replace(dev.toString(), "DEV"));
+          return super.run(argv, timeout, stdin);
+        }
+      };
+      HanfsConfig.Resource res = new HanfsConfig.Resource("home",
+          new HanfsConfig.Replication(type, Optional.of(type == HanfsConfig.ReplicationType.HAST ? "home" : "r0"), HanfsConfig.Fencing.NONE, "disconnect"),
+          new HanfsConfig.Filesystem(dev, dir.resolve("export"), "ext4", HanfsConfig.Fsck.AUTO, List.of(), false),
+          null, null, Optional.empty(), false, 3, Duration.ofMinutes(10), Duration.ofSeconds(5), Duration.ofSeconds(60));
+      Path state = dir.resolve("state-" + type);
+      FilesystemDriver fs = new FilesystemDriver(standIn, T);
+      io.hanfs.node.resource.splitbrain.SplitBrainRecovery recovery = type == HanfsConfig.ReplicationType.HAST
+          ? new io.hanfs.node.resource.splitbrain.HastSplitBrainRecovery(res, new io.hanfs.node.resource.replication.HastDriver(standIn, T), fs, state)
+          : new io.hanfs.node.resource.splitbrain.DrbdSplitBrainRecovery(res, new io.hanfs.node.resource.replication.DrbdDriver(standIn, T), fs, state);
+      Path rescue = recovery.discard(split, "3.1");
+      assertEquals("written by the " + type + " victim after the split", Files.readString(rescue.resolve("victim.txt")));
+      assertTrue(rescue.startsWith(state.resolve("rescue")), rescue.toString());
+      int mount = steps.indexOf(steps.stream().filter(x -> x.startsWith("mount")).findFirst().orElseThrow());
+      assertTrue(steps.get(mount).contains("ro"), steps.toString());
+      List<String> before = steps.subList(0, mount);
+      List<String> after = steps.subList(mount + 1, steps.size());
+      if (type == HanfsConfig.ReplicationType.HAST) {
+        assertEquals(List.of("hastctl role primary home"), before);
+        assertEquals(List.of("hastctl role init home", "hastctl create home", "hastctl role secondary home"), after);
+      } else {
+        assertEquals(List.of("drbdadm primary r0"), before);
+        assertEquals(List.of("drbdadm secondary r0", "drbdadm connect --discard-my-data r0"), after);
+      }
+      assertTrue(driver.mountAt(state.resolve("rescue-mnt").resolve("home")).isEmpty(), "the rescue mount is gone");
+    }
   }
 }

@@ -227,19 +227,25 @@ public final class ConfigLoader {
       }
       if (fencing.isEmpty() || policy.isPresent() && io.hanfs.sbr.data.SplitBrainVerdict.Policy.fromConfig(policy.get()).isEmpty()) return Optional.empty();
       if (type.isEmpty()) return Optional.empty();
-      if (type.get() == ReplicationType.DRBD) {
+      boolean replicated = type.get() != ReplicationType.SHARED;
+      String tool = type.get() == ReplicationType.HAST ? "HAST" : "DRBD";
+      if (replicated) {
         if (drbdRes.isEmpty() && !o.has("resource")) {
-          o.error("resource", "is missing (type = drbd needs the DRBD resource name)", "add resource = r0");
+          o.error("resource", "is missing (type = " + tool.toLowerCase() + " needs the " + tool + " resource name)", "add resource = " + (tool.equals("HAST") ? "home" : "r0"));
           return Optional.empty();
         }
         if (drbdRes.isPresent() && !Syntax.isDrbdResource(drbdRes.get())) {
-          o.error("resource", "\"" + drbdRes.get() + "\" is not a DRBD resource name", "use letters, digits, _ . -");
+          o.error("resource", "\"" + drbdRes.get() + "\" is not a " + tool + " resource name", "use letters, digits, _ . -");
           return Optional.empty();
         }
       } else if (drbdRes.isPresent()) {
-        o.error("resource", "is only for type = drbd", "remove it, or set type = drbd");
+        o.error("resource", "is only for type = drbd or hast", "remove it, or set type = drbd");
       }
-      return drbdRes.isEmpty() && type.get() == ReplicationType.DRBD ? Optional.empty() : Optional.of(new Replication(type.get(), drbdRes, fencing.get(), policy.orElse("disconnect")));
+      if (type.get() == ReplicationType.HAST && fencing.get() == HanfsConfig.Fencing.RESOURCE_ONLY) {
+        o.error("fencing", "HAST has no fence-peer hook (hastd cannot outdate its peer)", "remove it; the ledger alone decides which HAST copy is current");
+        return Optional.empty();
+      }
+      return drbdRes.isEmpty() && replicated ? Optional.empty() : Optional.of(new Replication(type.get(), drbdRes, fencing.get(), policy.orElse("disconnect")));
     });
 
     Optional<Filesystem> filesystem = r.object("filesystem", true).flatMap(o -> {
@@ -332,6 +338,16 @@ public final class ConfigLoader {
     if (name.isEmpty() || replication.isEmpty() || filesystem.isEmpty() || nfs.isEmpty() || vip.isEmpty()
         || failback.isEmpty() || threshold.isEmpty() || failureTimeout.isEmpty() || monitor.isEmpty() || opTimeout.isEmpty()) {
       return Optional.empty();
+    }
+    if (replication.get().type() == ReplicationType.HAST) {
+      // hastd creates the GEOM provider /dev/hast/NAME on the primary only; any other device
+      // would be mounted without HAST's replication under it.
+      Path expected = Path.of("/dev/hast").resolve(replication.get().replicatedResource().orElseThrow());
+      if (!filesystem.get().device().equals(expected)) {
+        r.error("filesystem.device", filesystem.get().device() + " is not the HAST provider of resource "
+            + replication.get().replicatedResource().get(), "set device = \"" + expected + "\"");
+        return Optional.empty();
+      }
     }
     return Optional.of(new Resource(name.get(), replication.get(), filesystem.get(), nfs.get(), vip.get(), preferred,
         failback.get(), threshold.get(), failureTimeout.get(), monitor.get(), opTimeout.get()));

@@ -76,14 +76,14 @@ public record HanfsConfig(
       Duration monitorInterval,
       Duration operationTimeout) {}
 
-  public enum ReplicationType { SHARED, DRBD }
+  public enum ReplicationType { SHARED, DRBD, HAST }
 
-  /** {@code drbdResource} is set for DRBD only. */
   /**
+   * @param replicatedResource the DRBD or HAST resource name (empty for a shared disk)
    * @param fencing whether a fence-peer handler guards the replication
    * @param splitBrainPolicy a DRBD after-split-brain policy name (see SplitBrainVerdict.Policy)
    */
-  public record Replication(ReplicationType type, Optional<String> drbdResource, Fencing fencing, String splitBrainPolicy) {
+  public record Replication(ReplicationType type, Optional<String> replicatedResource, Fencing fencing, String splitBrainPolicy) {
     public boolean shared() {
       return type == ReplicationType.SHARED;
     }

@@ -13,6 +13,10 @@ import io.hanfs.node.resource.nfs.KernelNfsLayer;
 import io.hanfs.node.resource.replication.DrbdDriver;
 import io.hanfs.node.resource.replication.DrbdLayer;
 import io.hanfs.node.resource.replication.SharedDiskLayer;
+import io.hanfs.node.resource.replication.HastDriver;
+import io.hanfs.node.resource.replication.HastLayer;
+import io.hanfs.node.resource.splitbrain.DrbdSplitBrainRecovery;
+import io.hanfs.node.resource.splitbrain.HastSplitBrainRecovery;
 import io.hanfs.node.resource.splitbrain.SplitBrainRecovery;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,8 +56,12 @@ public final class LayerFactory {
     FloatingIpLayer vip = new FloatingIpLayer(r.floatingIp(), new IpDriver(runner, cmd), Optional.of(lease));
     Map<String, Layer> layers = new java.util.HashMap<>(layers(r));
     layers.put("floating-ip", vip);
-    Optional<SplitBrainRecovery> recovery = r.replication().shared() ? Optional.empty()
-        : Optional.of(new SplitBrainRecovery(r, new DrbdDriver(runner, cmd), new FilesystemDriver(runner, cmd), stateDir));
+    FilesystemDriver fs = new FilesystemDriver(runner, cmd);
+    Optional<SplitBrainRecovery> recovery = switch (r.replication().type()) {
+      case SHARED -> Optional.empty();
+      case DRBD -> Optional.of(new DrbdSplitBrainRecovery(r, new DrbdDriver(runner, cmd), fs, stateDir));
+      case HAST -> Optional.of(new HastSplitBrainRecovery(r, new HastDriver(runner, cmd), fs, stateDir));
+    };
     return new Stack(Map.copyOf(layers), vip::renewLifetime, recovery);
   }
 
@@ -63,7 +71,8 @@ public final class LayerFactory {
     FilesystemDriver fs = new FilesystemDriver(runner, cmd);
     Layer replication = switch (r.replication().type()) {
       case SHARED -> new SharedDiskLayer(r.filesystem().device(), fs);
-      case DRBD -> new DrbdLayer(r.replication().drbdResource().orElseThrow(), new DrbdDriver(runner, cmd), Duration.ofMillis(500));
+      case DRBD -> new DrbdLayer(r.replication().replicatedResource().orElseThrow(), new DrbdDriver(runner, cmd), Duration.ofMillis(500));
+      case HAST -> new HastLayer(r.replication().replicatedResource().orElseThrow(), new HastDriver(runner, cmd));
     };
     Layer nfs = switch (r.nfs().server()) {
       case GANESHA -> new GaneshaLayer(r, runDir(r), ganeshaBinary, cmd);

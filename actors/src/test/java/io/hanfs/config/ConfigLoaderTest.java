@@ -63,7 +63,7 @@ class ConfigLoaderTest {
     assertEquals("nfs01", c.localNode().orElseThrow());
     Resource home = c.resource("home").orElseThrow();
     assertEquals(HanfsConfig.ReplicationType.DRBD, home.replication().type());
-    assertEquals("r0", home.replication().drbdResource().orElseThrow());
+    assertEquals("r0", home.replication().replicatedResource().orElseThrow());
     assertEquals(Duration.ofSeconds(10), home.nfs().grace());
     assertEquals("192.168.33.20", home.floatingIp().address());
     assertEquals(24, home.floatingIp().prefixLength());
@@ -263,6 +263,23 @@ class ConfigLoaderTest {
     ConfigError noVip = onlyError(VALID.replace("floating-ip { address = \"192.168.33.30/24\", interface = \"bond0.100\" }", ""));
     assertEquals("hanfs.resources[1].floating-ip", noVip.path());
     assertTrue(noVip.problem().contains("missing"));
+  }
+
+  @Test
+  void hastReplicationNeedsItsProviderAndHasNoFencing() throws Exception {
+    String hast = VALID.replace("replication { type = drbd, resource = r0 }", "replication { type = hast, resource = home }");
+    ConfigError device = onlyError(hast);
+    assertEquals("hanfs.resources[0].filesystem.device", device.path());
+    assertTrue(device.fix().contains("/dev/hast/home"), device.toString());
+    HanfsConfig ok = ConfigLoader.parse(hast.replace("device = \"/dev/drbd0\"", "device = \"/dev/hast/home\""));
+    assertEquals(HanfsConfig.ReplicationType.HAST, ok.resources().get(0).replication().type());
+    assertEquals(java.util.Optional.of("home"), ok.resources().get(0).replication().replicatedResource());
+    ConfigError fencing = onlyError(hast.replace("device = \"/dev/drbd0\"", "device = \"/dev/hast/home\"")
+        .replace("type = hast, resource = home", "type = hast, resource = home, fencing = resource-only"));
+    assertEquals("hanfs.resources[0].replication.fencing", fencing.path());
+    ConfigError noName = onlyError(hast.replace("type = hast, resource = home", "type = hast"));
+    assertEquals("hanfs.resources[0].replication.resource", noName.path());
+    assertTrue(noName.problem().contains("HAST"), noName.toString());
   }
 
   @Test

@@ -59,18 +59,22 @@ public final class ControlApi {
     return askLeader(r -> new Leader.ForcePromote(resource, to, by, reason, r), Duration.ofMinutes(5));
   }
 
-  /** A DRBD handler (fence-peer, unfence-peer, split-brain) for {@code drbdResource}, run on this node. */
-  public CompletionStage<Leader.FenceReply> drbdHandler(String drbdResource, Optional<String> peer, String action) {
+  /**
+   * A replication tool's hook, run on this node: DRBD's handlers (fence-peer, unfence-peer,
+   * split-brain) or HAST's exec event (split-brain), for the tool's resource {@code toolResource}.
+   */
+  public CompletionStage<Leader.FenceReply> replicationHandler(io.hanfs.config.HanfsConfig.ReplicationType type, String toolResource,
+      Optional<String> peer, String action) {
     Optional<io.hanfs.config.HanfsConfig.Resource> r = HanfsExtension.ID.get(system).config().resources().stream()
-        .filter(x -> x.replication().drbdResource().equals(Optional.of(drbdResource))).findFirst();
+        .filter(x -> x.replication().type() == type && x.replication().replicatedResource().equals(Optional.of(toolResource))).findFirst();
     if (r.isEmpty()) {
-      return CompletableFuture.completedFuture(new Leader.FenceReply(1, "no hanfs resource replicates with DRBD resource " + drbdResource));
+      return CompletableFuture.completedFuture(new Leader.FenceReply(1, "no hanfs resource replicates with " + type + " resource " + toolResource));
     }
     String resource = r.get().name();
     return nodeStatus().thenCompose(me -> retry(3, () -> AskPattern.<Leader.Command, Leader.FenceReply>ask(leader(),
         reply -> action.equals("fence-peer") ? new Leader.FencePeer(resource, me.node(), peer, reply)
             : action.equals("unfence-peer") ? new Leader.UnfencePeer(resource, me.node(), peer, reply)
-            : new Leader.DrbdSplitBrain(resource, me.node(), peer, reply),
+            : new Leader.ReplicaSplitBrain(resource, me.node(), peer, reply),
         Duration.ofSeconds(20), system.scheduler())));
   }
 

@@ -1,5 +1,6 @@
 package io.hanfs.app;
 
+import io.hanfs.config.HanfsConfig.ReplicationType;
 import io.hanfs.config.Syntax;
 import io.hanfs.leader.Leader;
 import io.hanfs.node.NodeAgent;
@@ -55,8 +56,12 @@ public final class HanfsRoutes extends AllDirectives implements ManagementRouteP
             complete(error(StatusCodes.METHOD_NOT_ALLOWED, "use POST /hanfs/maintenance/on or /off")))),
         pathPrefix("drbd", () -> pathPrefix(PathMatchers.segment(), drbdRes ->
             path(PathMatchers.segment(), action -> concat(
-                post(() -> readOnly ? complete(readOnlyError()) : parameterOptional("peer", peer -> fence(drbdRes, action, peer))),
+                post(() -> readOnly ? complete(readOnlyError()) : parameterOptional("peer", peer -> fence(ReplicationType.DRBD, drbdRes, action, peer))),
                 complete(error(StatusCodes.METHOD_NOT_ALLOWED, "use POST /hanfs/drbd/{resource}/fence-peer or /unfence-peer")))))),
+        pathPrefix("hast", () -> pathPrefix(PathMatchers.segment(), hastRes ->
+            path(PathMatchers.segment(), event -> concat(
+                post(() -> readOnly ? complete(readOnlyError()) : fence(ReplicationType.HAST, hastRes, event, Optional.empty())),
+                complete(error(StatusCodes.METHOD_NOT_ALLOWED, "use POST /hanfs/hast/{resource}/split-brain")))))),
         pathPrefix("resources", () -> pathPrefix(PathMatchers.segment(), name ->
             path(PathMatchers.segment(), action -> concat(
                 post(() -> readOnly ? complete(readOnlyError())
@@ -121,9 +126,12 @@ public final class HanfsRoutes extends AllDirectives implements ManagementRouteP
     return completeWithFuture(askLeader(api.resolve(resource, discard.get(), force.map(Boolean::parseBoolean).orElse(false))));
   }
 
-  private Route fence(String drbdResource, String action, Optional<String> peer) {
+  private Route fence(ReplicationType type, String drbdResource, String action, Optional<String> peer) {
     if (!drbdResource.matches("[A-Za-z0-9_.-]{1,64}")) {
-      return complete(json(StatusCodes.BAD_REQUEST, Map.of("exitCode", 1, "message", "DRBD resource name \"" + safe(drbdResource) + "\" is not plain (letters, digits, _ . -)")));
+      return complete(json(StatusCodes.BAD_REQUEST, Map.of("exitCode", 1, "message", type + " resource name \"" + safe(drbdResource) + "\" is not plain (letters, digits, _ . -)")));
+    }
+    if (type == ReplicationType.HAST && !action.equals("split-brain")) {
+      return complete(json(StatusCodes.NOT_FOUND, Map.of("exitCode", 1, "message", "unknown HAST event \"" + safe(action) + "\"; the leader acts on split-brain only")));
     }
     if (peer.isPresent() && !Syntax.isName(peer.get())) {
       return complete(json(StatusCodes.BAD_REQUEST, Map.of("exitCode", 1, "message", "peer \"" + safe(peer.get()) + "\" is not a plain node name")));
@@ -131,7 +139,7 @@ public final class HanfsRoutes extends AllDirectives implements ManagementRouteP
     if (!action.equals("fence-peer") && !action.equals("unfence-peer") && !action.equals("split-brain")) {
       return complete(json(StatusCodes.NOT_FOUND, Map.of("exitCode", 1, "message", "unknown action \"" + safe(action) + "\"; use fence-peer, unfence-peer or split-brain")));
     }
-    return completeWithFuture(api.drbdHandler(drbdResource, peer, action).handle((r, failure) -> failure != null
+    return completeWithFuture(api.replicationHandler(type, drbdResource, peer, action).handle((r, failure) -> failure != null
         ? json(StatusCodes.SERVICE_UNAVAILABLE, Map.of("exitCode", 1, "message", "no answer from the cluster leader: " + failure.getMessage()))
         : json(r.exitCode() == 4 || r.exitCode() == 0 ? StatusCodes.OK : r.exitCode() == 6 ? StatusCodes.CONFLICT : StatusCodes.SERVICE_UNAVAILABLE,
             Map.of("exitCode", r.exitCode(), "message", r.message()))));

@@ -4,6 +4,7 @@ import io.hanfs.config.ConfigLoader;
 import io.hanfs.config.HanfsConfig;
 import io.hanfs.config.InvalidConfigException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Parameters;
     description = "High-availability NFS server on Apache Pekko.",
     subcommands = {Main.Run.class, Main.Validate.class, Main.Status.class, Main.Promote.class, Main.Demote.class,
         Main.Switchover.class, Main.StandbyCmd.class, Main.Unstandby.class, Main.MaintenanceCmd.class, Main.Fence.class,
-        Main.FencePeer.class, Main.UnfencePeer.class, Main.SplitBrainHandler.class, Main.ResolveCmd.class,
+        Main.FencePeer.class, Main.UnfencePeer.class, Main.SplitBrainHandler.class, Main.HastEvent.class, Main.ResolveCmd.class,
         Main.Cds.class})
 public final class Main {
   static final int EXIT_CONFIG = 2;
@@ -204,6 +205,27 @@ public final class Main {
     @Override
     String action() {
       return "unfence-peer";
+    }
+  }
+
+  @Command(name = "hast-event", description = {"HAST exec hook (hast.conf: exec \"/usr/sbin/hanfs-hast-event\", a script that runs "
+      + "hanfs hast-event \"$@\"): hastd runs it with EVENT RESOURCE [ARGS].",
+      "split-brain is recorded by the cluster leader like DRBD's split-brain handler; other events (role, connect, disconnect, "
+      + "syncstart, syncdone, syncintr) only need exit 0: hanfs reads HAST's state itself."})
+  static final class HastEvent implements Callable<Integer> {
+    @CommandLine.Mixin ClientOptions options = new ClientOptions();
+    @Parameters(index = "0", description = "the event hastd reports") String event;
+    @Parameters(index = "1", description = "the HAST resource") String resource;
+    @Parameters(index = "2..*", arity = "0..*", description = "event arguments (role: old and new role)") List<String> rest;
+
+    @Override
+    public Integer call() {
+      if (!resource.matches("[A-Za-z0-9_.-]{1,64}")) {
+        System.err.println("hanfs hast-event: resource \"" + resource.replaceAll("[^\\x20-\\x7e]", "?") + "\" is not a HAST resource name (letters, digits, _ . -)");
+        return 1;
+      }
+      if (!event.equals("split-brain")) return 0;
+      return options.client().hastEvent(resource, event) == 0 ? 0 : 1;
     }
   }
 

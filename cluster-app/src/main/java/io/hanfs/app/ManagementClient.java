@@ -48,7 +48,16 @@ final class ManagementClient {
    * (fencing resource-and-stonith) rather than write on beside a peer nobody outdated.
    */
   int fence(String drbdResource, String action, String peer) {
-    HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + "/hanfs/drbd/" + encode(drbdResource) + "/" + action
+    return replicationHook("drbd", drbdResource, action, peer);
+  }
+
+  /** HAST's exec hook for {@code event} (only split-brain reaches the leader). */
+  int hastEvent(String hastResource, String event) {
+    return replicationHook("hast", hastResource, event, null);
+  }
+
+  private int replicationHook(String tool, String drbdResource, String action, String peer) {
+    HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + "/hanfs/" + tool + "/" + encode(drbdResource) + "/" + action
         + (peer == null ? "" : "?peer=" + encode(peer)))).timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.noBody()));
     if (r == null) return 1;
     JsonNode body = parse(r.body());

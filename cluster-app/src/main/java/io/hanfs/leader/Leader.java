@@ -6,6 +6,7 @@ import io.hanfs.config.HanfsConfig.Resource;
 import io.hanfs.node.NodeAgent;
 import io.hanfs.node.resource.ResourceAgent;
 import io.hanfs.node.resource.ResourceStatus;
+import io.hanfs.node.resource.replication.ReplicationDetail;
 import io.hanfs.sbr.Placement;
 import io.hanfs.persistence.ledger.LedgerEvent;
 import io.hanfs.sbr.data.DiskState;
@@ -72,7 +73,7 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
   public record UnfencePeer(String resource, String requester, Optional<String> peer, ActorRef<FenceReply> replyTo) implements Command {}
 
   /** DRBD's split-brain handler on {@code reporter}: DRBD saw diverged data when the peers connected. */
-  public record DrbdSplitBrain(String resource, String reporter, Optional<String> peer, ActorRef<FenceReply> replyTo) implements Command {}
+  public record ReplicaSplitBrain(String resource, String reporter, Optional<String> peer, ActorRef<FenceReply> replyTo) implements Command {}
 
   /** {@code exitCode} follows DRBD's fence-peer handler contract: 4 peer outdated, 6 peer is primary, 0 done (unfence), 1 failed. */
   public record FenceReply(int exitCode, String message) implements CborSerializable {}
@@ -199,7 +200,7 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
         .onMessage(FencePeer.class, this::onFencePeer)
         .onMessage(Resolve.class, this::onResolve)
         .onMessage(UnfencePeer.class, this::onUnfencePeer)
-        .onMessage(DrbdSplitBrain.class, this::onDrbdSplitBrain)
+        .onMessage(ReplicaSplitBrain.class, this::onReplicaSplitBrain)
         .onMessage(FenceVotes.class, this::onFenceVotes)
         .onMessage(Maintenance.class, this::onMaintenance)
         .onMessage(GetClusterStatus.class, g -> {
@@ -277,6 +278,7 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
         continue;
       }
       if (now < retryAfter.getOrDefault(r.name(), 0L)) continue;
+      noteSplitBrainsFromLayers(r);
       if (handleSplitBrain(r)) continue;
       recordSecondariesInSync(r);
       decideAndAct(r);
@@ -409,23 +411,49 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
    * same generation and still both have written): flag both copies; from then on the gate refuses
    * both and the policy (or an operator) resolves it like any other.
    */
-  private Behavior<Command> onDrbdSplitBrain(DrbdSplitBrain d) {
+  private Behavior<Command> onReplicaSplitBrain(ReplicaSplitBrain d) {
     Optional<Resource> r = config.resource(d.resource());
     Optional<String> peer = r.flatMap(res -> peerOf(res, d.reporter(), d.peer()));
     if (r.isEmpty() || peer.isEmpty()) {
       d.replyTo().tell(new FenceReply(1, "cannot tell the split brain's two nodes (" + d.reporter() + ", " + d.peer().orElse("?") + ")"));
       return this;
     }
-    getContext().getLog().error("resource {}: DRBD reports a DATA SPLIT BRAIN between {} and {}", d.resource(), d.reporter(), peer.get());
-    for (String[] pair : List.of(new String[] {d.reporter(), peer.get()}, new String[] {peer.get(), d.reporter()})) {
-      NodeAgent.Report rep = reports.get(pair[0]);
-      Generation mine = statusOf(r.get(), pair[0]).flatMap(ResourceStatus::ledger).map(LedgerSummary::current).orElse(Generation.NONE);
-      Generation theirs = statusOf(r.get(), pair[1]).flatMap(ResourceStatus::ledger).map(LedgerSummary::current).orElse(Generation.NONE);
-      if (rep != null) rep.agent().tell(new NodeAgent.RecordLedger(d.resource(), new LedgerEvent.SplitBrainDetected(pair[1], mine, theirs), getContext().getSystem().ignoreRef()));
-    }
+    noteReplicaSplitBrain(r.get(), d.reporter(), peer.get());
     d.replyTo().tell(new FenceReply(0, "split brain between " + d.reporter() + " and " + peer.get() + " recorded; policy "
         + r.get().replication().splitBrainPolicy() + " decides"));
     return this;
+  }
+
+  private void noteReplicaSplitBrain(Resource r, String reporter, String peer) {
+    getContext().getLog().error("resource {}: the replication reports a DATA SPLIT BRAIN between {} and {}", r.name(), reporter, peer);
+    for (String[] pair : List.of(new String[] {reporter, peer}, new String[] {peer, reporter})) {
+      NodeAgent.Report rep = reports.get(pair[0]);
+      Generation mine = statusOf(r, pair[0]).flatMap(ResourceStatus::ledger).map(LedgerSummary::current).orElse(Generation.NONE);
+      Generation theirs = statusOf(r, pair[1]).flatMap(ResourceStatus::ledger).map(LedgerSummary::current).orElse(Generation.NONE);
+      if (rep != null) rep.agent().tell(new NodeAgent.RecordLedger(r.name(), new LedgerEvent.SplitBrainDetected(pair[1], mine, theirs), getContext().getSystem().ignoreRef()));
+    }
+  }
+
+  /** Split brains the replication layers reported in their detail ("resource/node/generation"), noted once each. */
+  private final Set<String> replicaSplitBrainsNoted = new HashSet<>();
+
+  /**
+   * A replication layer that saw the split brain itself (DRBD's "Split-Brain detected" in the
+   * kernel log with the connection StandAlone) says so in its detail; treated as the handler call.
+   */
+  private void noteSplitBrainsFromLayers(Resource r) {
+    if (r.replication().shared()) return;
+    for (HanfsConfig.Node n : config.nodes()) {
+      if (!n.isData() || !reachable(n.name())) continue;
+      Optional<ResourceStatus> st = statusOf(r, n.name());
+      if (st.isEmpty() || st.get().ledger().isEmpty() || st.get().ledger().get().splitBrain()) continue;
+      if (!replicationDetail(st.get().layers()).map(ReplicationDetail::splitBrain).orElse(false)) continue;
+      Optional<String> peer = peerOf(r, n.name(), Optional.empty());
+      if (peer.isEmpty()) continue;
+      if (replicaSplitBrainsNoted.add(r.name() + "/" + n.name() + "/" + st.get().ledger().get().current())) {
+        noteReplicaSplitBrain(r, n.name(), peer.get());
+      }
+    }
   }
 
   private Behavior<Command> onUnfencePeer(UnfencePeer u) {
@@ -489,7 +517,8 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
   private final Set<String> connectedSeen = new HashSet<>();
 
   /**
-   * DRBD protocol C: while the primary reports its peer Connected and UpToDate, the secondary holds
+   * DRBD protocol C (HAST fullsync likewise): while the primary reports its peer Connected and
+   * UpToDate (HAST: complete, nothing dirty), the secondary holds
    * every acknowledged write, i.e. the primary's generation. The leader records that in the
    * secondary's ledger so that it may take over. Never past an outstanding fence mark: once a
    * copy was outdated, only DRBD's own unfence-peer (after the resync) makes it current again.
@@ -501,10 +530,10 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
     for (HanfsConfig.Node pn : config.nodes()) {
       Optional<ResourceStatus> p = statusOf(r, pn.name()).filter(st -> st.role().equals("primary") && reachable(pn.name()));
       if (p.isEmpty() || p.get().ledger().isEmpty()) continue;
-      String[] drbd = p.get().layers().stream().filter(l -> l.name().equals("replication")).map(l -> l.detail().split(" ")).findFirst().orElse(new String[0]);
-      // "drbd RES CSTATE ROLE/PEERROLE DISK/PEERDISK" from DrbdLayer's monitor on the primary.
-      boolean peerInSync = drbd.length >= 5 && drbd[0].equals("drbd") && drbd[2].equals("Connected") && drbd[4].equals("UpToDate/UpToDate");
-      boolean connected = drbd.length >= 5 && drbd[0].equals("drbd") && drbd[2].equals("Connected");
+      // From the replication layer's monitor on the primary (DRBD or HAST).
+      Optional<ReplicationDetail> link = replicationDetail(p.get().layers());
+      boolean peerInSync = link.map(ReplicationDetail::peerInSync).orElse(false);
+      boolean connected = link.map(ReplicationDetail::connected).orElse(false);
       String linkKey = r.name() + "/" + pn.name() + "/" + p.get().epoch();
       if (connected && connectedSeen.add(linkKey)) {
         peerOf(r, pn.name(), Optional.empty()).ifPresent(peer -> reports.get(pn.name()).agent().tell(
@@ -553,10 +582,13 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
     return new SplitBrainVerdict.Side(node, l.current(), l.current().epoch(), changedKiB(st.layers()), st.role().equals("primary"));
   }
 
-  /** The "oos:KIB" DrbdLayer adds to its detail while disconnected, or -1. */
+  /** What the replication layer counts as changed here and not at the peer (DRBD oos, HAST dirty), or -1. */
   static long changedKiB(List<ResourceStatus.LayerStatus> layers) {
-    return layers.stream().filter(x -> x.name().equals("replication")).map(x -> x.detail().split(" "))
-        .flatMap(java.util.Arrays::stream).filter(w -> w.matches("oos:\\d{1,18}")).mapToLong(w -> Long.parseLong(w.substring(4))).findFirst().orElse(-1);
+    return replicationDetail(layers).map(ReplicationDetail::changedKiB).orElse(-1L);
+  }
+
+  static Optional<ReplicationDetail> replicationDetail(List<ResourceStatus.LayerStatus> layers) {
+    return layers.stream().filter(x -> x.name().equals("replication")).findFirst().flatMap(x -> ReplicationDetail.parse(x.detail()));
   }
 
   /**

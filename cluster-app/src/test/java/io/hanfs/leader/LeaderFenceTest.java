@@ -90,7 +90,8 @@ class LeaderFenceTest {
             resource("home", 0, "fencing = resource-only"),
             resource("data", 1, "split-brain-policy = discard-younger-primary"),
             resource("web", 2, "fencing = resource-only"),
-            resource("mail", 3, ""))));
+            resource("mail", 3, ""),
+            resource("files", 4, ""))));
     kit = member("127.0.0.1", port);
     Cluster cluster = Cluster.get(kit.system());
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
@@ -229,7 +230,7 @@ class LeaderFenceTest {
     };
     reportMail.accept(false);
     TestProbe<Leader.FenceReply> reply = kit.createTestProbe();
-    leader.tell(new Leader.DrbdSplitBrain("mail", "d1", Optional.empty(), reply.ref()));
+    leader.tell(new Leader.ReplicaSplitBrain("mail", "d1", Optional.empty(), reply.ref()));
     assertEquals(0, reply.receiveMessage(Duration.ofSeconds(10)).exitCode());
     assertEquals(new LedgerEvent.SplitBrainDetected("d2", g2, g2), expect(m1, NodeAgent.RecordLedger.class).event());
     assertEquals(new LedgerEvent.SplitBrainDetected("d1", g2, g2), expect(m2, NodeAgent.RecordLedger.class).event());
@@ -242,6 +243,37 @@ class LeaderFenceTest {
     }
     assertTrue(decision.contains("data split brain between d1") && decision.contains("policy disconnect"), decision);
     m1.expectNoMessage(Duration.ofMillis(500));
+  }
+
+  /**
+   * DRBD's kernel message seen by the primary's replication layer ("... split-brain" in its
+   * detail) counts as the split-brain handler: both copies are flagged, once.
+   */
+  @Test
+  void splitBrainSeenByTheReplicationLayerFlagsBothCopiesOnce() throws Exception {
+    TestProbe<NodeAgent.Command> f1 = kit.createTestProbe(NodeAgent.Command.class);
+    TestProbe<NodeAgent.Command> f2 = kit.createTestProbe(NodeAgent.Command.class);
+    Generation g3 = new Generation(3, 0);
+    awaitMember();
+    Runnable reportFiles = () -> {
+      for (String n : List.of("d1", "d2")) {
+        LedgerSummary l = new LedgerSummary(n, g3, List.of(Generation.NONE, g3), false, false, 3);
+        String detail = n.equals("d1") ? "drbd r4 StandAlone Primary/Unknown UpToDate/DUnknown oos:8 split-brain"
+            : "drbd r4 StandAlone Secondary/Unknown UpToDate/DUnknown oos:0";
+        ResourceStatus st = new ResourceStatus("files", n.equals("d1") ? "primary" : "secondary", 3, "",
+            List.of(new ResourceStatus.LayerStatus("replication", n.equals("d1") ? "up" : "down", detail)), 0, Optional.of(l), "UpToDate");
+        leader.tell(new Leader.NodeReported(new NodeAgent.Report(n, (n.equals("d1") ? f1 : f2).ref(), false, false, List.of(st))));
+      }
+    };
+    for (int i = 0; i < 4; i++) {
+      reportFiles.run();
+      Thread.sleep(300);
+    }
+    assertEquals(new LedgerEvent.SplitBrainDetected("d2", g3, g3), expect(f1, NodeAgent.RecordLedger.class).event());
+    assertEquals(new LedgerEvent.SplitBrainDetected("d1", g3, g3), expect(f2, NodeAgent.RecordLedger.class).event());
+    reportFiles.run();
+    f1.expectNoMessage(Duration.ofMillis(800));
+    f2.expectNoMessage(Duration.ofMillis(100));
   }
 
   /**

@@ -670,9 +670,8 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
   private DiskState diskState() {
     if (resource.replication().shared()) return DiskState.UP_TO_DATE;
     LayerStatus rep = layerStatus.get("replication");
-    // DrbdLayer describes itself as "drbd RES CSTATE ROLE/PEERROLE DISK/PEERDISK".
-    String[] words = rep == null ? new String[0] : rep.detail().split(" ");
-    return words.length >= 5 && words[0].equals("drbd") ? DiskState.fromDrbd(words[4].split("/")[0]) : DiskState.UNKNOWN;
+    return rep == null ? DiskState.UNKNOWN : io.hanfs.node.resource.replication.ReplicationDetail.parse(rep.detail())
+        .map(d -> DiskState.fromDrbd(d.localDisk())).orElse(DiskState.UNKNOWN);
   }
 
   private static List<String> reversed(List<String> l) {

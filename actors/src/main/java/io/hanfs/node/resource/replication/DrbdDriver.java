@@ -51,6 +51,18 @@ public class DrbdDriver {
     }
   }
 
+  /**
+   * Whether the kernel log's latest word on this resource is DRBD's "Split-Brain detected but
+   * unresolved" (after-sb policies left it to us), i.e. no connection was established after it.
+   * Asked only while the resource is StandAlone, so the ring buffer is read rarely.
+   */
+  public boolean splitBrainLogged(String resource) {
+    CommandResult minor = runner.run(List.of("drbdadm", "sh-minor", resource), timeout);
+    if (!minor.ok() || !minor.stdout().strip().matches("\\d{1,6}")) return false;
+    CommandResult log = runner.run(List.of("dmesg"), timeout);
+    return log.ok() && DrbdState.splitBrainInKernelLog(log.stdout(), resource, Integer.parseInt(minor.stdout().strip()));
+  }
+
   public CommandResult up(String resource) {
     return runner.run(List.of("drbdadm", "up", resource), timeout);
   }

@@ -41,11 +41,15 @@ public class DrbdLayer implements Layer {
     return "drbd " + s.resource() + " " + s.connection() + " " + s.role() + "/" + s.peerRole() + " " + s.disk() + "/" + s.peerDisk();
   }
 
-  /** As {@link #describe}, plus DRBD's out-of-sync count while disconnected (what a split brain's policy weighs). */
+  /**
+   * As {@link #describe}, plus DRBD's out-of-sync count while disconnected (what a split brain's
+   * policy weighs) and "split-brain" when DRBD dropped the connection over one.
+   */
   private String describeWithChanges(DrbdState s) {
     if (s.connection().equals("Connected")) return describe(s);
     java.util.OptionalLong oos = drbd.outOfSyncKiB(resource);
-    return describe(s) + (oos.isPresent() ? " oos:" + oos.getAsLong() : "");
+    boolean splitBrain = s.standAlone() && drbd.splitBrainLogged(resource);
+    return describe(s) + (oos.isPresent() ? " oos:" + oos.getAsLong() : "") + (splitBrain ? " split-brain" : "");
   }
 
   @Override

@@ -156,4 +156,23 @@ public record DrbdState(String resource, String role, String peerRole, String co
     }
     return kv;
   }
+
+  /**
+   * Kernel log lines (dmesg) about {@code resource} / {@code drbdMINOR}: true when the last
+   * "Split-Brain detected but unresolved" comes after the last "-> Connected" state change.
+   * DRBD 8.4 prefixes device lines "block drbd0:" and connection lines "drbd r0:"; DRBD 9
+   * "drbd r0/0 drbd0 PEER:" and "drbd r0 PEER:".
+   */
+  public static boolean splitBrainInKernelLog(String dmesg, String resource, int minor) {
+    String device = "drbd" + minor;
+    int lastSplit = -1, lastConnected = -1, i = 0;
+    for (String line : dmesg.split("\n")) {
+      i++;
+      boolean ours = java.util.Arrays.stream(line.split("[\\s:]+")).anyMatch(w -> w.equals(device) || w.equals(resource) || w.startsWith(resource + "/"));
+      if (!ours) continue;
+      if (line.contains("Split-Brain detected but unresolved")) lastSplit = i;
+      else if (line.contains("-> Connected )")) lastConnected = i;
+    }
+    return lastSplit > lastConnected;
+  }
 }

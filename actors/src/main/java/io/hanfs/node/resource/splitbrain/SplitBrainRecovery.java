@@ -2,58 +2,30 @@ package io.hanfs.node.resource.splitbrain;
 
 import io.hanfs.config.HanfsConfig.Resource;
 import io.hanfs.exec.CommandResult;
-import io.hanfs.node.resource.filesystem.FilesystemDriver;
-import io.hanfs.node.resource.replication.DrbdDriver;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 
 /**
- * The DRBD side of resolving a data split brain (what seeds 002 and 003 do by hand). On the
- * victim: become Primary while still disconnected (DRBD refuses to open a Secondary), save what
- * changed since the split to a rescue directory from a read-only mount, go Secondary, reconnect
- * discarding its data. On the survivor: reconnect. Each step is a real drbdadm call.
+ * How one node takes part in resolving a data split brain of its replicated storage: the victim
+ * saves what it changed since the split, then rejoins taking the survivor's data; the survivor
+ * lets it. One implementation per replication tool (DRBD, HAST).
  */
-public class SplitBrainRecovery {
-  private final Resource resource;
-  private final DrbdDriver drbd;
-  private final RescueCopy rescue;
-  private final Path stateDir;
+public interface SplitBrainRecovery {
+  /** Victim: save changes since {@code sinceMillis} to a new rescue directory, then rejoin discarding local data. Returns the directory. */
+  Path discard(long sinceMillis, String generation) throws IOException;
 
-  public SplitBrainRecovery(Resource resource, DrbdDriver drbd, FilesystemDriver fs, Path stateDir) {
-    this.resource = resource;
-    this.drbd = drbd;
-    this.rescue = new RescueCopy(fs);
-    this.stateDir = stateDir;
-  }
+  /** Survivor: let the victim resync from here. */
+  void reconnect() throws IOException;
 
-  private String drbdResource() {
-    return resource.replication().drbdResource().orElseThrow();
-  }
-
-  /** Victim: save changes since {@code sinceMillis}, then rejoin discarding local data. Returns the rescue directory. */
-  public Path discard(long sinceMillis, String generation) throws IOException {
-    Path dir = stateDir.resolve("rescue").resolve(resource.name() + "-" + generation + "-"
+  /** state-dir/rescue/RESOURCE-GENERATION-TIME: a new directory per resolution. */
+  static Path rescueDir(Path stateDir, Resource resource, String generation) {
+    return stateDir.resolve("rescue").resolve(resource.name() + "-" + generation + "-"
         + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    check(drbd.primary(drbdResource()), "become Primary (disconnected) to read the victim's data");
-    RescueCopy.Result saved;
-    try {
-      saved = rescue.save(resource.filesystem().device(), resource.filesystem().fstype(), sinceMillis,
-          stateDir.resolve("rescue-mnt").resolve(resource.name()), dir);
-    } finally {
-      check(drbd.secondary(drbdResource()), "go Secondary again");
-    }
-    check(drbd.connectDiscardingMyData(drbdResource()), "reconnect discarding this node's data");
-    return saved.rescueDir();
   }
 
-  /** Survivor: reconnect so the victim resyncs from here. */
-  public void reconnect() throws IOException {
-    check(drbd.connect(drbdResource()), "reconnect to the peer");
-  }
-
-  private static void check(CommandResult r, String what) throws IOException {
+  static void check(CommandResult r, String what) throws IOException {
     if (!r.ok()) throw new IOException("cannot " + what + ": " + String.join(" ", r.argv()) + " exited " + r.exitCode() + ": " + r.stderr().strip());
   }
 }

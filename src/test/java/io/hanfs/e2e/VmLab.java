@@ -1,0 +1,219 @@
+package io.hanfs.e2e;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The VM lab's host side: the cached guest image, a read-only disk with this checkout's hanfs
+ * build, a bridge with one tap per guest (a private /24, no host address, no forwarding), per
+ * guest a persistent state disk (and a DRBD backing disk on data nodes), and the qemu processes
+ * (TCG), each with its console in a file and a guest-agent socket. Everything is made under one
+ * work directory and removed by {@link #close()}: guests are ended by the PIDs of the qemu
+ * processes this class started.
+ */
+final class VmLab implements AutoCloseable {
+  static final Path ROOT = Path.of(System.getProperty("hanfs.root", "../..")).toAbsolutePath().normalize();
+  static final Duration T = Duration.ofSeconds(60);
+  static final String BRIDGE = "hfvm-br";
+  static final String NET = "10.213.20";
+
+  /** One lab guest: its name, address, disks, and while it runs, its qemu process and agent. */
+  final class Guest {
+    final String name;
+    final String address;
+    final String mac;
+    final Path stateDisk;
+    final Path dataDisk;
+    final Path qgaSocket;
+    Process qemu;
+    GuestAgent agent;
+    int boots;
+
+    Guest(String name, int host, boolean data) {
+      this.name = name;
+      this.address = NET + "." + host;
+      this.mac = String.format("52:54:00:14:20:%02x", host);
+      this.stateDisk = dir.resolve(name + "-state.img");
+      this.dataDisk = data ? dir.resolve(name + "-data.img") : null;
+      this.qgaSocket = dir.resolve(name + ".qga");
+    }
+
+    String tap() {
+      return "hfvm-" + name;
+    }
+
+    Path console() {
+      return dir.resolve(name + "-console-" + boots + ".log");
+    }
+
+    /** Boots the guest (again) with the same disks and waits for its agent. */
+    void boot() throws IOException, InterruptedException {
+      boots++;
+      Files.deleteIfExists(qgaSocket);
+      List<String> argv = new ArrayList<>(List.of("qemu-system-x86_64", "-machine", "q35,accel=tcg", "-cpu", "max", "-m", "768", "-smp", "1",
+          "-display", "none", "-monitor", "none", "-no-reboot", "-nodefaults", "-serial", "file:" + console(),
+          "-kernel", image.resolve("vmlinux").toString(), "-initrd", image.resolve("initrd.img").toString(),
+          "-append", "root=/dev/vda ro console=ttyS0 init=/sbin/hanfs-guest-init quiet panic=1 hanfs.mode=lab hanfs.name=" + name
+              + " hanfs.ip=" + address + "/24",
+          "-drive", "file=" + image.resolve("root.img") + ",if=virtio,format=raw,readonly=on",
+          "-drive", "file=" + buildDisk + ",if=virtio,format=raw,readonly=on",
+          "-drive", "file=" + stateDisk + ",if=virtio,format=raw"));
+      if (dataDisk != null) argv.addAll(List.of("-drive", "file=" + dataDisk + ",if=virtio,format=raw"));
+      argv.addAll(List.of("-netdev", "tap,id=n0,ifname=" + tap() + ",script=no,downscript=no",
+          "-device", "virtio-net-pci,netdev=n0,mac=" + mac + ",romfile=",
+          "-chardev", "socket,id=qga0,path=" + qgaSocket + ",server=on,wait=off",
+          "-device", "virtio-serial-pci", "-device", "virtserialport,chardev=qga0,name=org.qemu.guest_agent.0"));
+      qemu = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(dir.resolve(name + "-qemu-" + boots + ".log").toFile())
+          .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (!Files.exists(qgaSocket) && qemu.isAlive() && System.nanoTime() < deadline) Thread.sleep(100);
+      if (!qemu.isAlive()) throw new IOException(name + ": qemu exited " + qemu.exitValue() + ": " + Files.readString(dir.resolve(name + "-qemu-" + boots + ".log")));
+      if (agent != null) agent.close();
+      agent = new GuestAgent(name, qgaSocket);
+      agent.connect(Duration.ofMinutes(3));
+    }
+
+    /** Ends the guest like a power cut: SIGKILL to the qemu process this lab started. */
+    void crash() throws InterruptedException {
+      if (qemu == null) return;
+      qemu.destroyForcibly();
+      qemu.waitFor(10, TimeUnit.SECONDS);
+      if (agent != null) agent.close();
+      agent = null;
+    }
+
+    GuestAgent.Result run(String... argv) throws IOException {
+      return agent.exec(List.of(argv), T);
+    }
+
+    GuestAgent.Result check(String... argv) throws IOException {
+      return agent.check(List.of(argv), T);
+    }
+  }
+
+  final Path dir;
+  final Map<String, Guest> guests = new LinkedHashMap<>();
+  private final List<String> links = new ArrayList<>();
+  Path image;
+  Path buildDisk;
+
+  VmLab(Path dir) {
+    this.dir = dir;
+  }
+
+  Guest guest(String name) {
+    return guests.get(name);
+  }
+
+  /** Image (cached), build disk, network, disks: everything but booting. */
+  void prepare(Map<String, Boolean> nodes) throws IOException {
+    Lab.Result build = Lab.exec(List.of(ROOT.resolve("deploy/lab/vm/build-image").toString()), Duration.ofMinutes(10), Map.of());
+    if (!build.ok()) throw new IOException("image build: " + build);
+    image = Path.of(build.out().strip());
+    makeBuildDisk();
+    check(List.of("ip", "link", "add", BRIDGE, "type", "bridge"));
+    links.add(BRIDGE);
+    check(List.of("ip", "link", "set", BRIDGE, "up"));
+    int host = 11;
+    for (Map.Entry<String, Boolean> n : nodes.entrySet()) {
+      Guest g = new Guest(n.getKey(), host++, n.getValue());
+      check(List.of("ip", "tuntap", "add", "dev", g.tap(), "mode", "tap"));
+      links.add(0, g.tap());
+      check(List.of("ip", "link", "set", g.tap(), "master", BRIDGE));
+      check(List.of("ip", "link", "set", g.tap(), "up"));
+      sparse(g.stateDisk, 96);
+      check(List.of("mkfs.ext4", "-q", "-F", "-L", "hanfs-state", g.stateDisk.toString()));
+      if (g.dataDisk != null) sparse(g.dataDisk, 256);
+      guests.put(g.name, g);
+    }
+  }
+
+  /** This checkout's build as the guests see it at /opt/hanfs: bin/hanfs, lib/*.jar, test-classes/. */
+  private void makeBuildDisk() throws IOException {
+    Path staging = dir.resolve("build");
+    Files.createDirectories(staging.resolve("bin"));
+    Files.createDirectories(staging.resolve("lib"));
+    Files.copy(ROOT.resolve("deploy/hanfs"), staging.resolve("bin/hanfs"));
+    try (var jars = Files.list(ROOT.resolve("cluster-app/target/lib"))) {
+      for (Path j : jars.toList()) Files.copy(j, staging.resolve("lib").resolve(j.getFileName()));
+    }
+    try (var jars = Files.list(ROOT.resolve("cluster-app/target"))) {
+      for (Path j : jars.filter(p -> p.getFileName().toString().matches("hanfs-cluster-app-.*\\.jar")).toList()) {
+        Files.copy(j, staging.resolve("lib").resolve(j.getFileName()));
+      }
+    }
+    check(List.of("cp", "-a", ROOT.resolve("src/test/target/test-classes").toString(), staging.resolve("test-classes").toString()));
+    buildDisk = dir.resolve("hanfs-build.img");
+    sparse(buildDisk, 256);
+    check(List.of("mkfs.ext4", "-q", "-F", "-L", "hanfs-build", "-d", staging.toString(), buildDisk.toString()));
+    check(List.of("rm", "-rf", staging.toString()));
+  }
+
+  private static void sparse(Path file, long megabytes) throws IOException {
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+      f.setLength(megabytes << 20);
+    }
+  }
+
+  /** Boots all guests at once (TCG boots are CPU-bound; two at a time keep the host's two cores busy). */
+  void bootAll() throws Exception {
+    List<Thread> threads = new ArrayList<>();
+    List<Exception> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    for (Guest g : guests.values()) {
+      Thread t = new Thread(() -> {
+        try {
+          g.boot();
+        } catch (Exception e) {
+          failures.add(e);
+        }
+      }, "boot-" + g.name);
+      t.start();
+      threads.add(t);
+    }
+    for (Thread t : threads) t.join();
+    if (!failures.isEmpty()) throw failures.get(0);
+  }
+
+  /** The guests' console logs, for a failure message. */
+  String consoles() {
+    StringBuilder b = new StringBuilder();
+    for (Guest g : guests.values()) {
+      for (int i = 1; i <= g.boots; i++) {
+        Path c = dir.resolve(g.name + "-console-" + i + ".log");
+        try {
+          List<String> lines = Files.readAllLines(c);
+          b.append("==== ").append(g.name).append(" console, boot ").append(i).append(" (last 60 lines) ====\n");
+          lines.subList(Math.max(0, lines.size() - 60), lines.size()).forEach(l -> b.append(l).append('\n'));
+        } catch (IOException e) {
+          b.append("==== ").append(g.name).append(": no console ").append(c).append('\n');
+        }
+      }
+    }
+    return b.toString();
+  }
+
+  @Override
+  public void close() {
+    for (Guest g : guests.values()) {
+      try {
+        g.crash();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    for (String link : links) Lab.exec(List.of("ip", "link", "del", link), T, Map.of());
+    links.clear();
+  }
+
+  static void check(List<String> argv) {
+    Lab.Result r = Lab.exec(argv, Duration.ofMinutes(2), Map.of());
+    if (!r.ok()) throw new IllegalStateException(argv + ": " + r);
+  }
+}

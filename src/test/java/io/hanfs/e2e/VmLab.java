@@ -104,8 +104,12 @@ final class VmLab implements AutoCloseable {
   Path image;
   Path buildDisk;
 
+  private final Thread cleanup = new Thread(this::close, "vm-lab-cleanup");
+
   VmLab(Path dir) {
     this.dir = dir;
+    // A test JVM ended early (surefire timeout, SIGTERM) still ends its guests and removes its links.
+    Runtime.getRuntime().addShutdownHook(cleanup);
   }
 
   Guest guest(String name) {
@@ -200,7 +204,7 @@ final class VmLab implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     for (Guest g : guests.values()) {
       try {
         g.crash();

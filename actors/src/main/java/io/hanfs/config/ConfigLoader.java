@@ -73,6 +73,8 @@ public final class ConfigLoader {
     ConfigObject top = root.root();
     ObjectReader rootReader = new ObjectReader(top, "", errors);
     Optional<ObjectReader> hanfsReader = rootReader.object("hanfs", true);
+    // Pekko settings beside hanfs's own: the daemon hands them to its actor system.
+    rootReader.pass("pekko");
     rootReader.finish();
     if (hanfsReader.isEmpty()) throw new InvalidConfigException(errors);
     ObjectReader h = hanfsReader.get();

@@ -222,6 +222,11 @@ final class ObjectReader {
     return Optional.of(List.copyOf(raw));
   }
 
+  /** Marks {@code key} as known without reading it (a block another component reads). */
+  void pass(String key) {
+    read.add(key);
+  }
+
   /** Reports every key that no reader method asked for. */
   void finish() {
     Set<String> unknown = new TreeSet<>(object.keySet());

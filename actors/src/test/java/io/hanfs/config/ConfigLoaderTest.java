@@ -283,6 +283,13 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aPekkoBlockBesideHanfsIsAllowedAnythingElseIsNot() throws Exception {
+    ConfigLoader.parse("pekko.cluster.failure-detector.acceptable-heartbeat-pause = 8s\n" + VALID);
+    ConfigError e = onlyError("akka.loglevel = DEBUG\n" + VALID);
+    assertEquals("akka", e.path());
+  }
+
+  @Test
   void unknownEnumValue() {
     ConfigError e = onlyError(VALID.replace("type = shared", "type = nbd"));
     assertEquals("hanfs.resources[1].replication.type", e.path());

@@ -61,8 +61,8 @@ final class CdsTraining {
           ]
         }
         """.formatted(state, remoting, management));
-    ActorSystem<Void> data = start(config, "train", state);
-    ActorSystem<Void> witness = start(config, "witness", state);
+    ActorSystem<?> data = start(config, "train", state);
+    ActorSystem<?> witness = start(config, "witness", state);
     try {
       io.hanfs.app.jmx.Jmx.register(config, "train", new ControlApi(data));
       PekkoManagement.get(data).start().toCompletableFuture().join();
@@ -99,10 +99,10 @@ final class CdsTraining {
     }
   }
 
-  private static ActorSystem<Void> start(HanfsConfig config, String node, Path state) throws IOException {
+  private static ActorSystem<?> start(HanfsConfig config, String node, Path state) throws IOException {
     Path dir = state.resolve(node);
     CompletableFuture<NodeGuardian.Handles> handles = new CompletableFuture<>();
-    ActorSystem<Void> system = ActorSystem.create(
+    ActorSystem<NodeGuardian.Command> system = ActorSystem.create(
         NodeGuardian.create(config, node, new EpochStore(dir.resolve("epochs")), new EpochStore(dir.resolve("voter-epochs")),
             LayerFactory.forConfig(config, new CommandRunner()), handles::complete),
         config.clusterName(), Daemon.systemConfig(config, config.node(node).orElseThrow()));
@@ -155,7 +155,7 @@ final class CdsTraining {
    * read as the class, then written back): builds Jackson's serializers for each record, as the
    * first real message of that kind would.
    */
-  private static int roundTripMessages(ActorSystem<Void> system, List<Class<?>> classes) {
+  private static int roundTripMessages(ActorSystem<?> system, List<Class<?>> classes) {
     Serialization serialization = SerializationExtension.get(Adapter.toClassic(system));
     byte[] emptyCborMap = {(byte) 0xA0};
     int n = 0;

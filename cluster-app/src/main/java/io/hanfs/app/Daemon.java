@@ -26,8 +26,22 @@ import java.util.concurrent.CompletableFuture;
 public final class Daemon {
   private Daemon() {}
 
+  /**
+   * A {@code pekko { ... }} block in the hanfs config file: Pekko settings that override the
+   * defaults (e.g. the failure detector's acceptable-heartbeat-pause on slow or virtual machines).
+   * What hanfs derives itself (addresses, ports, seed nodes, roles) still wins.
+   */
+  static Config pekkoSettings(java.nio.file.Path file) {
+    Config c = ConfigFactory.parseFile(file.toFile());
+    return c.hasPath("pekko") ? c.withOnlyPath("pekko") : ConfigFactory.empty();
+  }
+
   /** The actor-system settings derived from the hanfs config for one node. */
   static Config systemConfig(HanfsConfig config, HanfsConfig.Node self) {
+    return systemConfig(config, self, ConfigFactory.empty());
+  }
+
+  static Config systemConfig(HanfsConfig config, HanfsConfig.Node self, Config pekkoOverrides) {
     return ConfigFactory.empty()
         .withValue("pekko.remote.artery.canonical.hostname", ConfigValueFactory.fromAnyRef(self.address()))
         .withValue("pekko.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(config.remotingPort()))
@@ -37,6 +51,7 @@ public final class Daemon {
         .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(self.roles().stream().map(r -> r.name().toLowerCase()).toList()))
         .withValue("pekko.management.http.hostname", ConfigValueFactory.fromAnyRef(config.management().hostname()))
         .withValue("pekko.management.http.port", ConfigValueFactory.fromAnyRef(config.management().port()))
+        .withFallback(pekkoOverrides)
         .withFallback(self.isData() ? LedgerStore.config(ledgerSettings(config)) : ConfigFactory.empty())
         .withFallback(ConfigFactory.load());
   }
@@ -58,13 +73,17 @@ public final class Daemon {
   }
 
   public static int run(HanfsConfig config, String nodeName) throws Exception {
+    return run(config, nodeName, ConfigFactory.empty());
+  }
+
+  public static int run(HanfsConfig config, String nodeName, Config pekkoOverrides) throws Exception {
     HanfsConfig.Node self = config.node(nodeName).orElseThrow();
     EpochStore epochs = new EpochStore(config.stateDir().resolve("epochs"));
     EpochStore voterEpochs = new EpochStore(config.stateDir().resolve("voter-epochs"));
     LayerFactory layers = LayerFactory.forConfig(config, new CommandRunner());
     java.util.concurrent.CompletableFuture<NodeGuardian.Handles> handles = new java.util.concurrent.CompletableFuture<>();
-    Behavior<Void> root = NodeGuardian.create(config, nodeName, epochs, voterEpochs, layers, handles::complete);
-    ActorSystem<Void> system = ActorSystem.create(root, config.clusterName(), systemConfig(config, self));
+    Behavior<NodeGuardian.Command> root = NodeGuardian.create(config, nodeName, epochs, voterEpochs, layers, handles::complete);
+    ActorSystem<NodeGuardian.Command> system = ActorSystem.create(root, config.clusterName(), systemConfig(config, self, pekkoOverrides));
     NodeGuardian.Handles h = handles.join();
     HanfsExtension.ID.get(system).set(h.agent(), h.leader(), config);
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
@@ -85,7 +104,7 @@ public final class Daemon {
     return clean ? 0 : 3;
   }
 
-  private static CompletableFuture<Void> prepareRestart(ActorSystem<Void> system, ActorRef<NodeAgent.Command> agent, HanfsConfig config) {
+  private static CompletableFuture<Void> prepareRestart(ActorSystem<?> system, ActorRef<NodeAgent.Command> agent, HanfsConfig config) {
     Duration t = Duration.ofSeconds(3);
     return AskPattern.<NodeAgent.Command, List<ActorRef<ResourceAgent.Command>>>ask(agent, NodeAgent.GetAgents::new, t, system.scheduler())
         .thenCompose(agents -> CompletableFuture.allOf(agents.stream()

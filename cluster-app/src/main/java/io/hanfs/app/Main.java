@@ -41,8 +41,9 @@ public final class Main {
     @Override
     public Integer call() throws Exception {
       HanfsConfig cfg;
+      Path file = config != null ? config : Path.of(defaultConfig());
       try {
-        cfg = ConfigLoader.load(config != null ? config : Path.of(defaultConfig()));
+        cfg = ConfigLoader.load(file);
       } catch (InvalidConfigException e) {
         System.err.println(e.getMessage());
         System.err.println("hanfs run: refusing to start with an invalid config; nothing was changed.");
@@ -58,7 +59,7 @@ public final class Main {
             + cfg.nodes().stream().map(HanfsConfig.Node::name).toList());
         return EXIT_CONFIG;
       }
-      return Daemon.run(cfg, name);
+      return Daemon.run(cfg, name, Daemon.pekkoSettings(file));
     }
   }
 

@@ -26,7 +26,12 @@ public final class NodeGuardian {
   /** Handles to the node's long-lived actors, for the HTTP routes and JMX. */
   public record Handles(ActorRef<NodeAgent.Command> agent, ActorRef<Leader.Command> leader) {}
 
-  public static Behavior<Void> create(HanfsConfig config, String nodeName, EpochStore epochs, EpochStore voterEpochs,
+  /** The guardian's only message: the ledger schema is there (or could not be made). */
+  public sealed interface Command {}
+
+  private record SchemaReady(java.util.Optional<Throwable> failure) implements Command {}
+
+  public static Behavior<Command> create(HanfsConfig config, String nodeName, EpochStore epochs, EpochStore voterEpochs,
       LayerFactory layers, java.util.function.Consumer<Handles> ready) {
     return Behaviors.setup(ctx -> {
       ctx.spawn(LeaseVoter.create(nodeName, voterEpochs, config.stateDir().resolve("voter-extensions"),
@@ -44,15 +49,25 @@ public final class NodeGuardian {
         return Behaviors.same();
       }), "reports");
       boolean data = config.node(nodeName).map(HanfsConfig.Node::isData).orElse(false);
-      if (data) {
-        // The ledgers' tables, created if missing; the ledgers retry until they are there.
-        LedgerStore.createSchema(ctx.getSystem()).whenComplete((done, err) -> {
-          if (err != null) ctx.getSystem().log().error("cannot create the ledger schema: {}", err.toString());
-        });
+      Runnable startAgent = () -> {
+        ActorRef<NodeAgent.Command> agent = ctx.spawn(NodeAgent.create(config, nodeName, epochs, layers::stack, reports, data), "node");
+        ready.accept(new Handles(agent, leader));
+      };
+      if (!data) {
+        startAgent.run();
+        return Behaviors.empty();
       }
-      ActorRef<NodeAgent.Command> agent = ctx.spawn(NodeAgent.create(config, nodeName, epochs, layers::stack, reports, data), "node");
-      ready.accept(new Handles(agent, leader));
-      return Behaviors.empty();
+      // The ledgers' tables first (created if missing): a ledger that starts before them fails its
+      // recovery, and until its backoff retries the node reports no ledger, so the leader cannot
+      // place the resource here (seen on the slow VM lab: the preferred node lost its first placement).
+      ctx.pipeToSelf(LedgerStore.createSchema(ctx.getSystem()), (done, err) -> new SchemaReady(java.util.Optional.ofNullable(err)));
+      return Behaviors.receive(Command.class)
+          .onMessage(SchemaReady.class, m -> {
+            m.failure().ifPresent(err -> ctx.getLog().error("cannot create the ledger schema (the ledgers retry): {}", err.toString()));
+            startAgent.run();
+            return Behaviors.empty();
+          })
+          .build();
     });
   }
 }

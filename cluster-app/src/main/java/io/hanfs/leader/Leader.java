@@ -559,6 +559,20 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
     }
   }
 
+  /**
+   * Whether one of the two is primary and its replication (monitored, so current) reports the
+   * peer connected. DRBD compares its generation identifiers when it connects and refuses a
+   * diverged peer, so a connected pair holds the same data whatever the ledgers say; their
+   * disagreement is bookkeeping, which recordSecondariesInSync then corrects.
+   */
+  private boolean primaryLinkUp(Resource r, String a, String b) {
+    for (String n : List.of(a, b)) {
+      Optional<ResourceStatus> st = statusOf(r, n).filter(x -> x.role().equals("primary"));
+      if (st.isPresent() && replicationDetail(st.get().layers()).map(ReplicationDetail::connected).orElse(false)) return true;
+    }
+    return false;
+  }
+
   /** Two reachable copies whose histories diverged, if any (the first such pair in config order). */
   private Optional<List<String>> divergedPair(Resource r) {
     if (r.replication().shared()) return Optional.empty();
@@ -568,7 +582,8 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
       for (int j = i + 1; j < data.size(); j++) {
         LedgerSummary a = statusOf(r, data.get(i)).flatMap(ResourceStatus::ledger).orElseThrow();
         LedgerSummary b = statusOf(r, data.get(j)).flatMap(ResourceStatus::ledger).orElseThrow();
-        if (a.relationTo(b) == LedgerSummary.Relation.DIVERGED || a.splitBrain() && b.splitBrain()) return Optional.of(List.of(data.get(i), data.get(j)));
+        boolean diverged = a.relationTo(b) == LedgerSummary.Relation.DIVERGED && !primaryLinkUp(r, data.get(i), data.get(j));
+        if (diverged || a.splitBrain() && b.splitBrain()) return Optional.of(List.of(data.get(i), data.get(j)));
       }
     }
     return Optional.empty();

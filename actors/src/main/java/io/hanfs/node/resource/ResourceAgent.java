@@ -150,7 +150,7 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
   }
 
   /** How long a ledger write may take before the promotion that waits for it is refused. */
-  static final Duration LEDGER_TIMEOUT = Duration.ofSeconds(10);
+  static final Duration LEDGER_TIMEOUT = Duration.ofSeconds(35);
 
   private final Resource resource;
   private final EpochStore epochs;
@@ -174,6 +174,8 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
   private Optional<LedgerSummary> ledgerSummary = Optional.empty();
   private long currentSinceMillis;
   private final Optional<SplitBrainRecovery> splitBrain;
+  /** Whether the promotion in progress made the replicated device writable here (then its generation may hold writes). */
+  private boolean replicationStartedInPromotion;
   private final Executor blocking;
   private boolean resolving;
   private Optional<Promote> awaitingLedger = Optional.empty();
@@ -402,6 +404,7 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
   private Behavior<Command> onLeaseEvent(ResourceLease.Event event) {
     if (event instanceof ResourceLease.Acquired a) {
       if (kind == Kind.ACQUIRE) {
+        replicationStartedInPromotion = false;
         setRole(Role.PROMOTING, "promoting under epoch " + epoch);
         begin(Kind.PROMOTE, ORDER.stream().map(l -> new Step(l, Op.START)).toList());
       } else if (kind == Kind.ADOPT) {
@@ -418,6 +421,7 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
     } else if (event instanceof ResourceLease.NotAcquired n) {
       if (kind == Kind.ACQUIRE) {
         kind = null;
+        record(new LedgerEvent.PromotionAborted(epoch, "lease not granted: " + n.reason()), "aborted");
         setRole(roleBeforeAcquire, "promotion refused: " + n.reason());
         answer(new Refused("LEASE_NOT_GRANTED", n.reason()));
       } else if (kind == Kind.ADOPT) {
@@ -476,6 +480,7 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
       return this; // a late answer from an aborted plan
     }
     plan.removeFirst();
+    if (kind == Kind.PROMOTE && c.layer().equals("replication") && c.op() == Op.START && c.ok()) replicationStartedInPromotion = true;
     if (!c.ok() && kind != Kind.FENCE) {
       onStepFailed(c);
     } else {
@@ -601,6 +606,8 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
       }
       case ROLLBACK -> {
         lease.tell(new ResourceLease.Release());
+        // Only while the device never became writable here does the new generation hold nothing.
+        if (!replicationStartedInPromotion) record(new LedgerEvent.PromotionAborted(epoch, "rolled back: " + failure), "aborted");
         setRole(Role.START_FAILED, "promotion failed and was rolled back: " + failure);
         answer(new Failed(failure, status()));
       }

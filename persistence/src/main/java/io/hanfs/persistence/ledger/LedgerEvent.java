@@ -25,7 +25,8 @@ import java.util.List;
   @JsonSubTypes.Type(value = LedgerEvent.SplitBrainDetected.class, name = "SplitBrainDetected"),
   @JsonSubTypes.Type(value = LedgerEvent.Discarded.class, name = "Discarded"),
   @JsonSubTypes.Type(value = LedgerEvent.SplitBrainResolved.class, name = "SplitBrainResolved"),
-  @JsonSubTypes.Type(value = LedgerEvent.Forced.class, name = "Forced")
+  @JsonSubTypes.Type(value = LedgerEvent.Forced.class, name = "Forced"),
+  @JsonSubTypes.Type(value = LedgerEvent.PromotionAborted.class, name = "PromotionAborted")
 })
 public sealed interface LedgerEvent extends LedgerSerializable {
   /**
@@ -39,6 +40,14 @@ public sealed interface LedgerEvent extends LedgerSerializable {
   }
 
   record Demoted(long epoch) implements LedgerEvent {}
+
+  /**
+   * The promotion under {@code epoch} ended before the device became writable here (the lease
+   * was refused, or the replication layer would not become primary): its generation never held
+   * a write, so the copy is again the generation it was before. Without it a refused promotion
+   * would look like a copy that wrote alone (a false data split brain, seen in the VM lab).
+   */
+  record PromotionAborted(long epoch, String reason) implements LedgerEvent {}
 
   /** The majority lease was not renewed in time; the node stopped serving. */
   record LeaseLost(long epoch) implements LedgerEvent {}

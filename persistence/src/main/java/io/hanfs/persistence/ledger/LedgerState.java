@@ -43,6 +43,10 @@ public record LedgerState(Generation current, List<Generation> lineage, boolean 
     // (Java 17: no pattern matching in switch yet.)
     if (e instanceof Promoted p) {
       s = withGeneration(p.generation(), epoch(p.epoch()), false, splitBrain, false);
+    } else if (e instanceof LedgerEvent.PromotionAborted a) {
+      boolean undo = current.equals(new Generation(a.epoch(), 0)) && lineage.size() > 1;
+      List<Generation> back = undo ? lineage.subList(0, lineage.size() - 1) : lineage;
+      s = new LedgerState(undo ? back.get(back.size() - 1) : current, back, outdated, splitBrain, syncing, epoch(a.epoch()), events, lastEvent);
     } else if (e instanceof Demoted d) {
       s = new LedgerState(current, lineage, outdated, splitBrain, syncing, epoch(d.epoch()), events, lastEvent);
     } else if (e instanceof LeaseLost l) {

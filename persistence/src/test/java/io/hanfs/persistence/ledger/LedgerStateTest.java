@@ -25,6 +25,25 @@ class LedgerStateTest {
     return s;
   }
 
+  /**
+   * A promotion refused before the device was writable (the VM lab's lease refusal) is undone:
+   * the copy is again the generation it held, so it does not look like a copy that wrote alone.
+   * Aborting a generation that is not the current one changes nothing but the epoch.
+   */
+  @Test
+  void anAbortedPromotionLeavesNoGeneration() {
+    Generation g1 = new Generation(1, 0);
+    LedgerState s = LedgerState.EMPTY.apply(new Promoted(1, g1, 5)).apply(new Demoted(1));
+    LedgerState tried = s.apply(new Promoted(3, new Generation(3, 0), 9));
+    LedgerState undone = tried.apply(new LedgerEvent.PromotionAborted(3, "lease not granted"));
+    assertEquals(g1, undone.current());
+    assertEquals(s.lineage(), undone.lineage());
+    assertEquals(3, undone.lastEpoch(), "the epoch stays used");
+    LedgerState other = s.apply(new LedgerEvent.PromotionAborted(7, "late"));
+    assertEquals(s.current(), other.current());
+    assertEquals(s.lineage(), other.lineage());
+  }
+
   @Test
   void promotionsAndPeerOutdatesBuildTheLineage() {
     LedgerState s = fold(new Promoted(3, new Generation(3, 0)), new PeerOutdated("d2", new Generation(3, 1)), new Demoted(3),

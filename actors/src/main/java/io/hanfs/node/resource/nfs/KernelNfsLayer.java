@@ -95,12 +95,9 @@ public class KernelNfsLayer implements Layer {
 
   @Override
   public void start() {
-    try {
-      Files.createDirectories(sharedVarLibNfs());
-    } catch (IOException e) {
-      throw new LayerException("cannot create " + sharedVarLibNfs() + ": " + e.getMessage(), e);
-    }
-    if (!runner.run(List.of("mountpoint", "-q", VAR_LIB_NFS.toString()), timeout).ok()) {
+    boolean bound = runner.run(List.of("mountpoint", "-q", VAR_LIB_NFS.toString()), timeout).ok();
+    prepareSharedState(bound);
+    if (!bound) {
       require(runner.run(List.of("mount", "--bind", sharedVarLibNfs().toString(), VAR_LIB_NFS.toString()), timeout));
     }
     startHelper(statd, List.of(sbin.resolve("rpc.statd").toString(), "-F", "--no-notify", "-P", VAR_LIB_NFS.toString()));
@@ -120,6 +117,28 @@ public class KernelNfsLayer implements Layer {
     }
     // Tell NFSv3 clients that held locks on the old node to reclaim them here.
     runner.run(List.of("sm-notify", "-f", "-P", VAR_LIB_NFS.toString()), timeout);
+  }
+
+  /**
+   * The replicated /var/lib/nfs: on first use seeded from this node's own (etab, rmtab, statd's
+   * sm/ and sm.bak/ with their owner, v4recovery/), as Pacemaker's nfsserver agent does; exportfs
+   * refuses to work without etab, rpc.statd without sm/.
+   */
+  private void prepareSharedState(boolean alreadyBound) {
+    Path shared = sharedVarLibNfs();
+    try {
+      boolean fresh = !Files.exists(shared.resolve("etab"));
+      Files.createDirectories(shared);
+      if (fresh && !alreadyBound && Files.isDirectory(VAR_LIB_NFS)) {
+        require(runner.run(List.of("cp", "-a", "--no-target-directory", VAR_LIB_NFS.toString(), shared.toString()), timeout));
+      }
+      for (String f : List.of("etab", "rmtab")) {
+        if (!Files.exists(shared.resolve(f))) Files.createFile(shared.resolve(f));
+      }
+      for (String d : List.of("sm", "sm.bak", "v4recovery")) Files.createDirectories(shared.resolve(d));
+    } catch (IOException e) {
+      throw new LayerException("cannot prepare " + shared + " (the replicated /var/lib/nfs): " + e.getMessage(), e);
+    }
   }
 
   private void startHelper(ManagedProcess helper, List<String> argv) {

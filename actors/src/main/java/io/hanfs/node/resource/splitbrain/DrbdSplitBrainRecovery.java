@@ -31,6 +31,12 @@ public class DrbdSplitBrainRecovery implements SplitBrainRecovery {
 
   @Override
   public Path discard(long sinceMillis, String generation) throws IOException {
+    // Connected means DRBD compared both sides' generations and found no split brain: discarding
+    // would throw away writes of a copy the peer holds anyway (and go Primary beside a primary).
+    java.util.Optional<io.hanfs.node.resource.replication.DrbdState> now = drbd.state(replicatedResource());
+    if (now.isPresent() && now.get().connected()) {
+      throw new IOException("DRBD " + replicatedResource() + " is Connected: DRBD sees no split brain here; nothing was discarded");
+    }
     Path dir = SplitBrainRecovery.rescueDir(stateDir, resource, generation);
     SplitBrainRecovery.check(drbd.primary(replicatedResource()), "become Primary (disconnected) to read the victim's data");
     RescueCopy.Result saved;

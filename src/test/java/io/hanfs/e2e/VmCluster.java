@@ -1,0 +1,315 @@
+package io.hanfs.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * hanfs on the VM lab: DRBD r0 between d1 and d2 (protocol C, fence-peer / after-resync-target /
+ * split-brain handlers pointing at hanfs), ext4 on it with the initial sync skipped, the hanfs
+ * config and daemons on all three guests, the kernel NFS client on w writing fsync'd records
+ * through the floating IP, and a sampler that checks at every sample that at most one node is
+ * DRBD Primary and at most one holds the VIP.
+ */
+final class VmCluster {
+  static final String VIP = VmLab.NET + ".100";
+  static final String EXPORT = "/srv/nfs/home/export";
+  static final String MOUNT = "/mnt/home";
+  static final List<String> DATA = List.of("d1", "d2");
+  static final Duration T = Duration.ofSeconds(60);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  final VmLab lab;
+  /** One sample of a data node: when, DRBD role, whether it holds the VIP. */
+  record Sample(long millis, String node, String role, boolean vip) {}
+
+  final List<Sample> samples = new CopyOnWriteArrayList<>();
+  private volatile boolean sampling;
+  private Thread sampler;
+
+  VmCluster(VmLab lab) {
+    this.lab = lab;
+  }
+
+  static String other(String node) {
+    return node.equals("d1") ? "d2" : "d1";
+  }
+
+  VmLab.Guest g(String name) {
+    return lab.guest(name);
+  }
+
+  static String drbdConfig() {
+    return """
+        global { usage-count no; }
+        resource r0 {
+          protocol C;
+          disk { fencing resource-only; }
+          handlers {
+            fence-peer "/opt/hanfs/bin/hanfs fence-peer";
+            after-resync-target "/opt/hanfs/bin/hanfs unfence-peer";
+            split-brain "/opt/hanfs/bin/hanfs split-brain";
+          }
+          net { verify-alg sha256; after-sb-0pri disconnect; after-sb-1pri disconnect; after-sb-2pri disconnect; }
+          device /dev/drbd0;
+          disk /dev/vdd;
+          meta-disk internal;
+          on d1 { address %1$s.11:7789; }
+          on d2 { address %1$s.12:7789; }
+        }
+        """.formatted(VmLab.NET);
+  }
+
+  static String hanfsConfig(String node) {
+    return """
+        # Emulated CPUs (TCG, three guests on two host cores) stall for seconds: longer failure
+        # detection and leases than on real machines, set the way an operator would.
+        pekko.cluster {
+          failure-detector.acceptable-heartbeat-pause = 8s
+          split-brain-resolver.stable-after = 15s
+        }
+        hanfs {
+          cluster-name = vmlab
+          node = %2$s
+          state-dir = "/var/lib/hanfs"
+          lease { duration = 10s, margin = 2s }
+          nodes = [ { name = d1, address = "%1$s.11", roles = [data] },
+                    { name = d2, address = "%1$s.12", roles = [data] },
+                    { name = w, address = "%1$s.13", roles = [witness] } ]
+          resources = [ {
+            name = home
+            replication { type = drbd, resource = r0, fencing = resource-only, split-brain-policy = discard-younger-primary }
+            filesystem { device = "/dev/drbd0", mountpoint = "/srv/nfs/home", fstype = ext4 }
+            nfs {
+              server = kernel
+              state-dir = "/srv/nfs/home/.nfs-state"
+              grace = 10s
+              lease = 10s
+              exports = [ { path = "%3$s", clients = "%1$s.0/24", options = "rw,sync,no_root_squash", fsid = 1 } ]
+            }
+            floating-ip { address = "%4$s/24", interface = lab0, gratuitous-arp = 2 }
+            preferred-node = d1
+            monitor-interval = 2s
+            operation-timeout = 60s
+          } ]
+        }
+        """.formatted(VmLab.NET, node, EXPORT, VIP);
+  }
+
+  /** DRBD up and connected on both data nodes, ext4 made on d1 without an initial sync. */
+  void setUpDrbd() throws Exception {
+    for (String n : DATA) {
+      g(n).check("mkdir", "-p", "/etc/drbd.d");
+      g(n).agent.writeFile("/etc/drbd.conf", drbdConfig());
+      g(n).check("drbdadm", "create-md", "--force", "r0");
+      g(n).check("drbdadm", "up", "r0");
+    }
+    awaitDrbd("d1", "cs:Connected", Duration.ofSeconds(90));
+    VmLab.Guest d1 = g("d1");
+    d1.check("drbdadm", "--", "--clear-bitmap", "new-current-uuid", "r0");
+    d1.check("drbdadm", "primary", "r0");
+    d1.agent.check(List.of("mkfs.ext4", "-q", "/dev/drbd0"), Duration.ofMinutes(3));
+    d1.check("mkdir", "-p", "/srv/nfs/home");
+    d1.check("mount", "/dev/drbd0", "/srv/nfs/home");
+    d1.check("mkdir", "-p", EXPORT);
+    d1.check("umount", "/srv/nfs/home");
+    d1.check("drbdadm", "secondary", "r0");
+    awaitDrbd("d2", "ds:UpToDate/UpToDate", Duration.ofSeconds(60));
+  }
+
+  String drbd(String node) throws IOException {
+    return g(node).check("cat", "/proc/drbd").out();
+  }
+
+  void awaitDrbd(String node, String text, Duration max) throws Exception {
+    long deadline = System.nanoTime() + max.toNanos();
+    String last = "";
+    while (System.nanoTime() < deadline) {
+      last = drbd(node);
+      if (last.contains(text)) return;
+      Thread.sleep(500);
+    }
+    throw new IllegalStateException(node + ": no " + text + " in /proc/drbd within " + max.toSeconds() + " s:\n" + last);
+  }
+
+  /** Writes every node's config and starts its daemon (as a service manager would, detached, logging to /var/log/hanfs.log). */
+  void startDaemons() throws IOException {
+    for (VmLab.Guest guest : lab.guests.values()) {
+      guest.check("mkdir", "-p", "/etc/hanfs");
+      guest.agent.writeFile("/etc/hanfs/hanfs.conf", hanfsConfig(guest.name));
+      startDaemon(guest.name);
+    }
+  }
+
+  void startDaemon(String node) throws IOException {
+    g(node).check("start-stop-daemon", "--start", "--background", "--make-pidfile", "--pidfile", "/run/hanfs.pid",
+        "--output", "/var/log/hanfs.log", "--exec", "/opt/hanfs/bin/hanfs", "--", "run");
+  }
+
+  /** kill -9 of the daemon by its pid file (the process the guest's service start made). */
+  void killDaemon(String node) throws IOException {
+    String pid = g(node).check("cat", "/run/hanfs.pid").out().strip();
+    if (!pid.matches("\\d{1,7}")) throw new IOException(node + ": pid file holds " + pid);
+    g(node).check("kill", "-KILL", pid);
+  }
+
+  Optional<JsonNode> cluster(String via) {
+    try {
+      GuestAgent.Result r = g(via).agent.exec(List.of("curl", "-sf", "-m", "5", "http://127.0.0.1:7626/hanfs/cluster"), Duration.ofSeconds(15));
+      return r.ok() ? Optional.of(JSON.readTree(r.out())) : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The node the leader says serves home, once it is settled (no transition), seen from {@code via}. */
+  Optional<String> active(String via) {
+    return cluster(via).flatMap(c -> {
+      for (JsonNode r : c.path("resources")) {
+        if (!r.path("name").asText().equals("home")) continue;
+        if (r.path("transition").isTextual() && !r.path("transition").asText().isEmpty()) return Optional.empty();
+        String a = r.path("activeNode").asText("");
+        return a.isEmpty() ? Optional.empty() : Optional.of(a);
+      }
+      return Optional.empty();
+    });
+  }
+
+  String awaitActive(String via, Optional<String> expected, Duration max) throws Exception {
+    long deadline = System.nanoTime() + max.toNanos();
+    Optional<String> a = Optional.empty();
+    while (System.nanoTime() < deadline) {
+      a = active(via);
+      if (a.isPresent() && (expected.isEmpty() || expected.equals(a))) return a.get();
+      Thread.sleep(1000);
+    }
+    throw new IllegalStateException("home not active" + expected.map(e -> " on " + e).orElse("") + " within " + max.toSeconds()
+        + " s (last: " + a + "); cluster: " + cluster(via).map(JsonNode::toString).orElse("no answer") + "\n" + logs());
+  }
+
+  /** Every daemon's decisions and warnings (no stack frames, no heartbeat noise), the last 60 lines. */
+  String logs() {
+    StringBuilder b = new StringBuilder();
+    for (VmLab.Guest guest : lab.guests.values()) {
+      try {
+        GuestAgent.Result r = guest.agent == null ? null
+            : guest.agent.exec(List.of("grep", "-E", "WARN|ERROR|Exception|i\\.h\\.", "/var/log/hanfs.log"), Duration.ofSeconds(20));
+        String text = r == null ? "(guest down)" : String.join("\n", r.out().lines()
+            .filter(l -> !l.startsWith("\t") && !l.contains("heartbeat")).map(l -> l.length() > 400 ? l.substring(0, 400) : l)
+            .reduce(new java.util.ArrayList<String>(), (acc, l) -> { acc.add(l); if (acc.size() > 60) acc.remove(0); return acc; }, (x, y) -> x));
+        b.append("==== ").append(guest.name).append(" hanfs.log ====\n").append(text).append('\n');
+      } catch (IOException e) {
+        b.append("==== ").append(guest.name).append(": ").append(e.getMessage()).append('\n');
+      }
+    }
+    return b.toString();
+  }
+
+  /** Runs the hanfs CLI on {@code node}. */
+  GuestAgent.Result hanfs(String node, String... args) throws IOException {
+    List<String> argv = new ArrayList<>(List.of("/opt/hanfs/bin/hanfs"));
+    argv.addAll(List.of(args));
+    return g(node).agent.exec(argv, Duration.ofMinutes(5));
+  }
+
+  // ---- the NFS client on w ----
+
+  void mountClient() throws IOException {
+    VmLab.Guest w = g("w");
+    w.check("mkdir", "-p", MOUNT);
+    w.agent.check(List.of("mount", "-t", "nfs", "-o", "vers=4.2,hard", VIP + ":" + EXPORT, MOUNT), Duration.ofMinutes(2));
+  }
+
+  void startWriter(String file) throws IOException {
+    g("w").check("start-stop-daemon", "--start", "--background", "--make-pidfile", "--pidfile", "/run/writer.pid",
+        "--output", "/var/log/writer-" + file + ".log", "--exec", "/usr/bin/java", "--",
+        "-Xmx32m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", "/opt/hanfs/test-classes", "io.hanfs.e2e.RecordWriter", MOUNT + "/" + file, "200");
+  }
+
+  /** Stops the writer; returns the acks it printed (seq -> ack time on w's clock). */
+  List<long[]> stopWriter(String file) throws IOException {
+    g("w").run("start-stop-daemon", "--stop", "--pidfile", "/run/writer.pid", "--retry", "5", "--remove-pidfile");
+    String log = g("w").check("cat", "/var/log/writer-" + file + ".log").out();
+    List<long[]> acks = new ArrayList<>();
+    Matcher m = Pattern.compile("(?m)^acked (\\d+) (\\d+)$").matcher(log);
+    while (m.find()) acks.add(new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))});
+    return acks;
+  }
+
+  /** Record numbers in the file as the client reads it back now. */
+  java.util.Set<Long> recordsOnServer(String file) throws IOException {
+    String text = g("w").agent.check(List.of("cat", MOUNT + "/" + file), Duration.ofMinutes(2)).out();
+    java.util.Set<Long> seqs = new java.util.HashSet<>();
+    Matcher m = Pattern.compile("(?m)^record (\\d+) \\d+$").matcher(text);
+    while (m.find()) seqs.add(Long.parseLong(m.group(1)));
+    return seqs;
+  }
+
+  /** The longest time between two acks: what the client saw of the outage. */
+  static long longestGapMillis(List<long[]> acks) {
+    long gap = 0;
+    for (int i = 1; i < acks.size(); i++) gap = Math.max(gap, acks.get(i)[1] - acks.get(i - 1)[1]);
+    return gap;
+  }
+
+  // ---- invariants ----
+
+  void startSampler() {
+    sampling = true;
+    sampler = new Thread(() -> {
+      while (sampling) {
+        for (String n : DATA) {
+          VmLab.Guest guest = g(n);
+          if (guest.agent == null) continue;
+          try {
+            String d = guest.agent.exec(List.of("cat", "/proc/drbd"), Duration.ofSeconds(10)).out();
+            String addr = guest.agent.exec(List.of("ip", "-o", "-4", "addr", "show", "dev", "lab0"), Duration.ofSeconds(10)).out();
+            Matcher m = Pattern.compile("ro:(\\w+)/").matcher(d);
+            samples.add(new Sample(System.currentTimeMillis(), n, m.find() ? m.group(1) : "down", addr.contains(" " + VIP + "/")));
+          } catch (IOException e) {
+            // a crashed guest answers nothing: no sample
+          }
+        }
+        try {
+          Thread.sleep(300);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }, "vm-sampler");
+    sampler.setDaemon(true);
+    sampler.start();
+  }
+
+  void stopSampler() throws InterruptedException {
+    sampling = false;
+    if (sampler != null) sampler.join(30_000);
+  }
+
+  /**
+   * Samples in which two nodes were Primary (or held the VIP) at once: a sample of one node
+   * that falls between two samples of the other showing the same state.
+   */
+  List<String> violations() {
+    List<String> v = new ArrayList<>();
+    List<Sample> s = List.copyOf(samples);
+    for (int i = 0; i < s.size(); i++) {
+      Sample mid = s.get(i);
+      Optional<Sample> before = s.subList(0, i).stream().filter(x -> !x.node().equals(mid.node())).reduce((a, b) -> b);
+      Optional<Sample> after = s.subList(i + 1, s.size()).stream().filter(x -> !x.node().equals(mid.node())).findFirst();
+      if (before.isEmpty() || after.isEmpty()) continue;
+      if (mid.role().equals("Primary") && before.get().role().equals("Primary") && after.get().role().equals("Primary")) {
+        v.add("two Primaries around " + mid);
+      }
+      if (mid.vip() && before.get().vip() && after.get().vip()) v.add("two VIP owners around " + mid);
+    }
+    return v;
+  }
+}

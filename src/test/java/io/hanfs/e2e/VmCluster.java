@@ -72,8 +72,8 @@ final class VmCluster {
         # Emulated CPUs (TCG, three guests on two host cores) stall for seconds: longer failure
         # detection and leases than on real machines, set the way an operator would.
         pekko.cluster {
-          failure-detector.acceptable-heartbeat-pause = 8s
-          split-brain-resolver.stable-after = 15s
+          failure-detector.acceptable-heartbeat-pause = 15s
+          split-brain-resolver.stable-after = 20s
         }
         hanfs {
           cluster-name = vmlab
@@ -139,6 +139,15 @@ final class VmCluster {
     throw new IllegalStateException(node + ": no " + text + " in /proc/drbd within " + max.toSeconds() + " s:\n" + last);
   }
 
+  /** A rebooted data node as its boot would leave it: DRBD config back, resource up (it resyncs), daemon started. */
+  void rejoin(String node) throws IOException {
+    g(node).check("mkdir", "-p", "/etc/drbd.d", "/etc/hanfs");
+    g(node).agent.writeFile("/etc/drbd.conf", drbdConfig());
+    g(node).check("drbdadm", "up", "r0");
+    g(node).agent.writeFile("/etc/hanfs/hanfs.conf", hanfsConfig(node));
+    startDaemon(node);
+  }
+
   /** Writes every node's config and starts its daemon (as a service manager would, detached, logging to /var/log/hanfs.log). */
   void startDaemons() throws IOException {
     for (VmLab.Guest guest : lab.guests.values()) {
@@ -148,9 +157,21 @@ final class VmCluster {
     }
   }
 
+  /**
+   * Supervised like systemd's Restart=always: an inittab respawn entry (busybox init is PID 1)
+   * runs the daemon in the foreground and starts it again whenever it exits.
+   */
   void startDaemon(String node) throws IOException {
-    g(node).check("start-stop-daemon", "--start", "--background", "--make-pidfile", "--pidfile", "/run/hanfs.pid",
-        "--output", "/var/log/hanfs.log", "--exec", "/opt/hanfs/bin/hanfs", "--", "run");
+    g(node).agent.writeFile("/etc/hanfs/hanfs-daemon", """
+        #!/bin/sh
+        # The lab's service unit: the pid file names the daemon's JVM (exec keeps the pid).
+        echo $$ > /run/hanfs.pid
+        exec /opt/hanfs/bin/hanfs run >> /var/log/hanfs.log 2>&1
+        """);
+    g(node).check("chmod", "755", "/etc/hanfs/hanfs-daemon");
+    String inittab = g(node).check("cat", "/etc/inittab").out();
+    if (!inittab.contains("hanfs-daemon")) g(node).agent.writeFile("/etc/inittab", inittab + "::respawn:/etc/hanfs/hanfs-daemon\n");
+    g(node).check("kill", "-HUP", "1");
   }
 
   /** kill -9 of the daemon by its pid file (the process the guest's service start made). */
@@ -180,6 +201,38 @@ final class VmCluster {
       }
       return Optional.empty();
     });
+  }
+
+  /**
+   * Waits until the leader sees all three nodes Up and reachable and home settled: each scenario
+   * starts from a whole cluster (a guest that just booted or a respawned daemon takes minutes on
+   * emulated CPUs).
+   */
+  String awaitWholeCluster(Duration max) throws Exception {
+    long deadline = System.nanoTime() + max.toNanos();
+    String last = "";
+    while (System.nanoTime() < deadline) {
+      Optional<JsonNode> c = cluster("w");
+      if (c.isPresent()) {
+        long up = 0;
+        for (JsonNode m : c.get().path("members")) if (m.path("status").asText().equals("Up") && m.path("reachable").asBoolean()) up++;
+        Optional<String> a = active("w");
+        last = up + " members up, active " + a;
+        if (up == 3 && a.isPresent()) return a.get();
+      }
+      Thread.sleep(2000);
+    }
+    throw new IllegalStateException("the cluster is not whole within " + max.toSeconds() + " s (" + last + ")\n" + logs());
+  }
+
+  /** The leader's word on a data node's copy of home ("may be promoted", "refused: ..."). */
+  String dataOf(String node) {
+    return cluster("w").map(c -> {
+      for (JsonNode r : c.path("resources")) {
+        if (r.path("name").asText().equals("home")) return r.path("dataByNode").path(node).asText("");
+      }
+      return "";
+    }).orElse("(no answer)");
   }
 
   String awaitActive(String via, Optional<String> expected, Duration max) throws Exception {
@@ -212,6 +265,36 @@ final class VmCluster {
     return b.toString();
   }
 
+  /** The decisions and layer steps of every daemon since {@code sinceHHMMSS} (guest clock), for a scenario's timeline. */
+  String timeline(String since) {
+    StringBuilder b = new StringBuilder();
+    for (VmLab.Guest guest : lab.guests.values()) {
+      if (guest.agent == null) continue;
+      try {
+        String out = guest.agent.exec(List.of("grep", "-E", "Leader .* resource home|ResourceAgent|LayerActor", "/var/log/hanfs.log"), Duration.ofSeconds(20)).out();
+        out.lines().filter(l -> l.length() > 8 && l.substring(0, 8).compareTo(since) >= 0)
+            .map(l -> guest.name + " " + l.replaceAll(" pekko://\\S+", "").replaceAll("i\\.h\\.\\S+ +", ""))
+            .map(l -> l.length() > 220 ? l.substring(0, 220) : l).forEach(l -> b.append(l).append('\n'));
+      } catch (IOException e) {
+        b.append(guest.name).append(": ").append(e.getMessage()).append('\n');
+      }
+    }
+    return b.toString();
+  }
+
+  String clock(String node) throws IOException {
+    return g(node).check("date", "+%H:%M:%S").out().strip();
+  }
+
+  /**
+   * A planned switchover through the management HTTP API on w (what `hanfs switchover` sends; the
+   * CLI's own JVM takes a minute to start on an emulated CPU beside two others).
+   */
+  GuestAgent.Result switchover(String to) throws IOException {
+    return g("w").agent.exec(List.of("curl", "-sf", "-m", "240", "-X", "POST",
+        "http://127.0.0.1:7626/hanfs/resources/home/switchover?to=" + to), Duration.ofMinutes(5));
+  }
+
   /** Runs the hanfs CLI on {@code node}. */
   GuestAgent.Result hanfs(String node, String... args) throws IOException {
     List<String> argv = new ArrayList<>(List.of("/opt/hanfs/bin/hanfs"));
@@ -231,6 +314,27 @@ final class VmCluster {
     g("w").check("start-stop-daemon", "--start", "--background", "--make-pidfile", "--pidfile", "/run/writer.pid",
         "--output", "/var/log/writer-" + file + ".log", "--exec", "/usr/bin/java", "--",
         "-Xmx32m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", "/opt/hanfs/test-classes", "io.hanfs.e2e.RecordWriter", MOUNT + "/" + file, "200");
+  }
+
+  /** Starts the writer and returns once it acknowledged {@code n} records (its JVM starts slowly on an emulated CPU). */
+  void startWriterAndAwait(String file, int n) throws Exception {
+    startWriter(file);
+    awaitAcks(file, n, Duration.ofMinutes(2));
+  }
+
+  int ackCount(String file) throws IOException {
+    GuestAgent.Result r = g("w").run("grep", "-c", "^acked", "/var/log/writer-" + file + ".log");
+    return r.out().strip().matches("\\d+") ? Integer.parseInt(r.out().strip()) : 0;
+  }
+
+  /** Waits until the writer acknowledged {@code n} records in all (after a fault: it writes again). */
+  void awaitAcks(String file, int n, Duration max) throws Exception {
+    long deadline = System.nanoTime() + max.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (ackCount(file) >= n) return;
+      Thread.sleep(500);
+    }
+    throw new IllegalStateException("the NFS client acknowledged fewer than " + n + " records within " + max.toSeconds() + " s");
   }
 
   /** Stops the writer; returns the acks it printed (seq -> ack time on w's clock). */

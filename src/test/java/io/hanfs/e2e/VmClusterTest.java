@@ -111,23 +111,130 @@ class VmClusterTest {
   @Order(1)
   void plannedSwitchoverThereAndBack() throws Exception {
     scenario(() -> {
-      cluster.startWriter("switchover");
-      Thread.sleep(3000);
+      String since = cluster.clock("w");
+      cluster.startWriterAndAwait("switchover", 10);
       long[] took = new long[2];
-      String first = cluster.awaitActive("w", Optional.empty(), Duration.ofMinutes(1));
+      String first = cluster.awaitWholeCluster(Duration.ofMinutes(5));
       String[] to = {VmCluster.other(first), first};
       for (int i = 0; i < 2; i++) {
         long t = System.nanoTime();
-        GuestAgent.Result r = cluster.hanfs("w", "switchover", "home", "--to", to[i]);
+        GuestAgent.Result r = cluster.switchover(to[i]);
         assertTrue(r.ok(), r.toString());
         cluster.awaitActive("w", Optional.of(to[i]), Duration.ofMinutes(2));
         took[i] = (System.nanoTime() - t) / 1_000_000;
-        Thread.sleep(3000);
+        cluster.awaitAcks("switchover", cluster.ackCount("switchover") + 10, Duration.ofMinutes(3));
       }
       List<long[]> acks = cluster.stopWriter("switchover");
-      System.out.printf("vm switchover: %s->%s %d ms, %s->%s %d ms (CLI included), longest client gap %d ms, %d records%n",
+      System.out.println(cluster.timeline(since));
+      System.out.printf("vm switchover: %s->%s %d ms, %s->%s %d ms (HTTP request to settled), longest client gap %d ms, %d records%n",
           first, to[0], took[0], to[0], first, took[1], VmCluster.longestGapMillis(acks), acks.size());
       assertAllAcked("switchover", acks);
+      assertEquals(List.of(), cluster.violations());
+    });
+  }
+
+  /**
+   * The active VM is killed (its qemu process, like a power cut); the other node takes over
+   * after the lease; the killed VM boots again, resyncs from the new primary, and stays
+   * secondary (no failback by default).
+   */
+  @Test
+  @Order(2)
+  void hardCrashOfTheActiveVmThenItRejoins() throws Exception {
+    scenario(() -> {
+      String active = cluster.awaitWholeCluster(Duration.ofMinutes(5));
+      String survivor = VmCluster.other(active);
+      String since = cluster.clock("w");
+      cluster.startWriterAndAwait("crash", 10);
+      int before = cluster.ackCount("crash");
+      long t = System.nanoTime();
+      lab.guest(active).crash();
+      cluster.awaitActive("w", Optional.of(survivor), Duration.ofMinutes(4));
+      long failover = (System.nanoTime() - t) / 1_000_000;
+      cluster.awaitAcks("crash", before + 10, Duration.ofMinutes(3));
+      List<long[]> acks = cluster.stopWriter("crash");
+      System.out.printf("vm crash of %s: %s serves after %d ms, longest client gap %d ms, %d records%n",
+          active, survivor, failover, VmCluster.longestGapMillis(acks), acks.size());
+      assertAllAcked("crash", acks);
+      long t2 = System.nanoTime();
+      lab.guest(active).boot();
+      cluster.rejoin(active);
+      cluster.awaitDrbd(survivor, "ds:UpToDate/UpToDate", Duration.ofMinutes(4));
+      System.out.printf("vm rejoin: %s booted and resynced in %d ms%n", active, (System.nanoTime() - t2) / 1_000_000);
+      System.out.println(cluster.timeline(since));
+      Thread.sleep(5000);
+      assertEquals(survivor, cluster.awaitActive("w", Optional.empty(), Duration.ofMinutes(1)), "no failback");
+      assertTrue(cluster.drbd(survivor).contains("ro:Primary/Secondary"), cluster.drbd(survivor));
+      assertEquals(List.of(), cluster.violations());
+    });
+  }
+
+  /**
+   * kill -9 of the active daemon inside its VM: its VIP leaves with the lease (the kernel drops
+   * it when its lifetime ends), the service manager starts the daemon again, and the resource is
+   * served again with every acknowledged record.
+   */
+  @Test
+  @Order(3)
+  void killMinus9OfTheActiveDaemon() throws Exception {
+    scenario(() -> {
+      String active = cluster.awaitWholeCluster(Duration.ofMinutes(5));
+      String since = cluster.clock("w");
+      cluster.startWriterAndAwait("kill9", 10);
+      int before = cluster.ackCount("kill9");
+      long t = System.nanoTime();
+      cluster.killDaemon(active);
+      // Whoever serves next, it must be a settled active node again.
+      Thread.sleep(5000);
+      String after = cluster.awaitActive("w", Optional.empty(), Duration.ofMinutes(5));
+      long recovered = (System.nanoTime() - t) / 1_000_000;
+      cluster.awaitAcks("kill9", before + 10, Duration.ofMinutes(3));
+      List<long[]> acks = cluster.stopWriter("kill9");
+      System.out.printf("vm kill -9 of %s's daemon: %s serves after %d ms, longest client gap %d ms, %d records%n",
+          active, after, recovered, VmCluster.longestGapMillis(acks), acks.size());
+      System.out.println(cluster.timeline(since));
+      assertAllAcked("kill9", acks);
+      assertEquals(List.of(), cluster.violations());
+    });
+  }
+
+  /**
+   * The replication link is cut (DRBD's port dropped on the secondary's NIC) while the client
+   * writes: the primary's fence-peer handler outdates the peer through the leader, the primary
+   * keeps serving, a switchover to the outdated peer is refused; when the link is back the peer
+   * resyncs and after-resync-target makes its copy current again.
+   */
+  @Test
+  @Order(4)
+  void replicationLinkCutFencesThePeer() throws Exception {
+    scenario(() -> {
+      String active = cluster.awaitWholeCluster(Duration.ofMinutes(5));
+      String peer = VmCluster.other(active);
+      String since = cluster.clock("w");
+      cluster.startWriterAndAwait("linkcut", 10);
+      VmLab.Guest p = lab.guest(peer);
+      p.check("tc", "qdisc", "add", "dev", "lab0", "root", "handle", "1:", "prio");
+      p.check("tc", "filter", "add", "dev", "lab0", "parent", "1:", "protocol", "ip", "prio", "1", "u32", "match", "ip", "dport", "7789", "0xffff", "action", "drop");
+      p.check("tc", "filter", "add", "dev", "lab0", "parent", "1:", "protocol", "ip", "prio", "2", "u32", "match", "ip", "sport", "7789", "0xffff", "action", "drop");
+      long t = System.nanoTime();
+      cluster.awaitDrbd(active, "ds:UpToDate/Outdated", Duration.ofMinutes(4));
+      long fenced = (System.nanoTime() - t) / 1_000_000;
+      assertEquals(active, cluster.awaitActive("w", Optional.empty(), Duration.ofMinutes(1)), "the primary keeps serving");
+      String data = cluster.dataOf(peer);
+      assertTrue(data.contains("refused"), "the outdated copy may not be promoted: " + data);
+      GuestAgent.Result refused = cluster.switchover(peer);
+      assertTrue(!refused.ok(), "a switchover to the outdated peer is refused: " + refused);
+      p.check("tc", "qdisc", "del", "dev", "lab0", "root");
+      cluster.awaitDrbd(active, "ds:UpToDate/UpToDate", Duration.ofMinutes(4));
+      long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+      while (System.nanoTime() < deadline && !cluster.dataOf(peer).contains("may be promoted")) Thread.sleep(2000);
+      cluster.awaitAcks("linkcut", cluster.ackCount("linkcut") + 10, Duration.ofMinutes(3));
+      List<long[]> acks = cluster.stopWriter("linkcut");
+      System.out.printf("vm replication link cut: %s outdated after %d ms, longest client gap %d ms, %d records; %s after the resync: %s%n",
+          peer, fenced, VmCluster.longestGapMillis(acks), acks.size(), peer, cluster.dataOf(peer));
+      System.out.println(cluster.timeline(since));
+      assertTrue(cluster.dataOf(peer).contains("may be promoted"), "unfenced after the resync: " + cluster.dataOf(peer));
+      assertAllAcked("linkcut", acks);
       assertEquals(List.of(), cluster.violations());
     });
   }

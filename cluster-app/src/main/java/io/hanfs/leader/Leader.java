@@ -456,14 +456,24 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
     }
   }
 
+  /**
+   * DRBD 9 runs unfence-peer on the primary once its peer resynced; DRBD 8.4's equivalent,
+   * after-resync-target, runs on the copy that resynced. Either way the copy that is not primary
+   * takes the primary's history.
+   */
   private Behavior<Command> onUnfencePeer(UnfencePeer u) {
     Optional<Resource> r = config.resource(u.resource());
-    Optional<String> peer = r.flatMap(res -> peerOf(res, u.requester(), u.peer()));
-    Optional<LedgerSummary> mine = r.flatMap(res -> statusOf(res, u.requester())).flatMap(ResourceStatus::ledger);
+    Optional<String> other = r.flatMap(res -> peerOf(res, u.requester(), u.peer()));
+    boolean requesterResynced = r.isPresent() && other.isPresent()
+        && statusOf(r.get(), other.get()).map(st -> st.role().equals("primary")).orElse(false)
+        && !statusOf(r.get(), u.requester()).map(st -> st.role().equals("primary")).orElse(false);
+    String primaryNode = requesterResynced ? other.get() : u.requester();
+    Optional<String> peer = requesterResynced ? Optional.of(u.requester()) : other;
+    Optional<LedgerSummary> mine = r.flatMap(res -> statusOf(res, primaryNode)).flatMap(ResourceStatus::ledger);
     NodeAgent.Report peerReport = peer.map(reports::get).orElse(null);
     if (r.isEmpty() || peer.isEmpty() || mine.isEmpty() || peerReport == null || !reachable(peer.get())) {
       u.replyTo().tell(new FenceReply(1, "cannot mark the peer current: " + (r.isEmpty() ? "unknown resource" : peer.isEmpty() ? "no peer"
-          : mine.isEmpty() ? u.requester() + "'s ledger is not known" : peer.get() + " is not reachable")));
+          : mine.isEmpty() ? primaryNode + "'s ledger is not known" : peer.get() + " is not reachable")));
       return this;
     }
     LedgerSummary primary = mine.get();

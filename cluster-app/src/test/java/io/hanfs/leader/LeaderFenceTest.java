@@ -401,6 +401,14 @@ class LeaderFenceTest {
     assertEquals(new LedgerEvent.SyncCompleted(g31, List.of(g3, g31)), sync.event());
     sync.replyTo().tell(new ResourceAgent.Done(null));
     assertEquals(0, reply.receiveMessage(Duration.ofSeconds(10)).exitCode());
+    // DRBD 8.4 runs its after-resync-target on the copy that resynced (d1): the same record on d1.
+    report(d2, "d2", "primary", ledger("d2", false, g3, g31));
+    report(d1, "d1", "secondary", ledger("d1", true, g3));
+    leader.tell(new Leader.UnfencePeer("home", "d1", Optional.empty(), reply.ref()));
+    NodeAgent.RecordLedger sync84 = expect(d1, NodeAgent.RecordLedger.class);
+    assertEquals(new LedgerEvent.SyncCompleted(g31, List.of(g3, g31)), sync84.event());
+    sync84.replyTo().tell(new ResourceAgent.Done(null));
+    assertEquals(0, reply.receiveMessage(Duration.ofSeconds(10)).exitCode());
     deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (System.nanoTime() < deadline && !data.contains("may be promoted")) {
       report(d1, "d1", "secondary", ledger("d1", false, g3, g31));

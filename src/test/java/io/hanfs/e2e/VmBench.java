@@ -1,0 +1,108 @@
+package io.hanfs.e2e;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * deploy/lab/vm/bench: on the three VM guests, N hand-run switchovers (the commands an
+ * administrator's script runs: VIP off, unexport, nfsd stop, umount, DRBD secondary; DRBD
+ * primary, mount, nfsd with a short grace, export, VIP on, gratuitous ARP) and then N hanfs
+ * switchovers of the same VMs, with the NFS client writing fsync'd records through the VIP.
+ * Prints how long each switchover took and the client's longest gap between two acknowledged
+ * records (min/median/max). Commands reach the guests through the guest agent in both cases.
+ */
+public final class VmBench {
+  private VmBench() {}
+
+  record Run(long tookMillis, long gapMillis) {}
+
+  public static void main(String[] args) throws Exception {
+    int runs = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+    Path dir = Files.createTempDirectory(Path.of("/var/tmp"), "hanfs-vm-bench-");
+    try (VmLab lab = new VmLab(dir)) {
+      Map<String, Boolean> nodes = new LinkedHashMap<>();
+      nodes.put("d1", true);
+      nodes.put("d2", true);
+      nodes.put("w", false);
+      lab.prepare(nodes);
+      lab.bootAll();
+      VmCluster c = new VmCluster(lab);
+      c.setUpDrbd();
+      for (String n : VmCluster.DATA) {
+        lab.guest(n).check("mkdir", "-p", "/srv/nfs/home");
+        lab.guest(n).check("start-stop-daemon", "--start", "--background", "--exec", "/usr/sbin/rpc.mountd", "--", "-F");
+      }
+      handStart(lab.guest("d1"));
+      c.mountClient();
+      List<Run> hand = new ArrayList<>();
+      String at = "d1";
+      for (int i = 0; i < runs; i++) {
+        String to = VmCluster.other(at);
+        c.startWriterAndAwait("hand" + i, 10);
+        long t = System.nanoTime();
+        handStop(lab.guest(at));
+        handStart(lab.guest(to));
+        long took = (System.nanoTime() - t) / 1_000_000;
+        c.awaitAcks("hand" + i, c.ackCount("hand" + i) + 10, Duration.ofMinutes(3));
+        hand.add(new Run(took, VmCluster.longestGapMillis(c.stopWriter("hand" + i))));
+        at = to;
+      }
+      handStop(lab.guest(at));
+      c.startDaemons();
+      at = c.awaitActive("w", Optional.empty(), Duration.ofMinutes(5));
+      List<Run> hanfs = new ArrayList<>();
+      for (int i = 0; i < runs; i++) {
+        String to = VmCluster.other(at);
+        c.startWriterAndAwait("hanfs" + i, 10);
+        long t = System.nanoTime();
+        GuestAgent.Result r = c.switchover(to);
+        if (!r.ok()) throw new IllegalStateException(r.toString());
+        c.awaitActive("w", Optional.of(to), Duration.ofMinutes(3));
+        long took = (System.nanoTime() - t) / 1_000_000;
+        c.awaitAcks("hanfs" + i, c.ackCount("hanfs" + i) + 10, Duration.ofMinutes(3));
+        hanfs.add(new Run(took, VmCluster.longestGapMillis(c.stopWriter("hanfs" + i))));
+        at = to;
+      }
+      System.out.printf("%-34s %4s %22s %22s%n", "VM lab, kernel nfsd, DRBD 8.4", "runs", "switchover ms min/med/max", "client gap ms min/med/max");
+      print("hand-run script", hand);
+      print("hanfs switchover (HTTP on w)", hanfs);
+    } finally {
+      Lab.exec(List.of("rm", "-rf", dir.toString()), Duration.ofMinutes(1), Map.of());
+    }
+  }
+
+  static void print(String name, List<Run> runs) {
+    System.out.printf("%-34s %4d %22s %22s%n", name, runs.size(), mmm(runs.stream().map(Run::tookMillis).toList()),
+        mmm(runs.stream().map(Run::gapMillis).toList()));
+  }
+
+  static String mmm(List<Long> xs) {
+    List<Long> s = xs.stream().sorted().toList();
+    return s.get(0) + "/" + s.get(s.size() / 2) + "/" + s.get(s.size() - 1);
+  }
+
+  static void handStop(VmLab.Guest g) throws Exception {
+    g.check("ip", "addr", "del", VmCluster.VIP + "/24", "dev", "lab0");
+    g.check("exportfs", "-u", VmLab.NET + ".0/24:" + VmCluster.EXPORT);
+    g.check("rpc.nfsd", "0");
+    g.check("umount", "/srv/nfs/home");
+    g.check("drbdadm", "secondary", "r0");
+  }
+
+  static void handStart(VmLab.Guest g) throws Exception {
+    g.check("drbdadm", "primary", "r0");
+    g.check("mount", "/dev/drbd0", "/srv/nfs/home");
+    g.agent.writeFile("/proc/fs/nfsd/nfsv4gracetime", "10");
+    g.agent.writeFile("/proc/fs/nfsd/nfsv4leasetime", "10");
+    g.check("rpc.nfsd", "8");
+    g.check("exportfs", "-o", "rw,sync,no_root_squash,fsid=1", VmLab.NET + ".0/24:" + VmCluster.EXPORT);
+    g.check("ip", "addr", "add", VmCluster.VIP + "/24", "dev", "lab0");
+    g.check("arping", "-U", "-c", "1", "-I", "lab0", VmCluster.VIP);
+  }
+}

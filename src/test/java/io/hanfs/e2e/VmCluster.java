@@ -215,7 +215,7 @@ final class VmCluster {
       Optional<JsonNode> c = cluster("w");
       if (c.isPresent()) {
         long up = 0;
-        for (JsonNode m : c.get().path("members")) if (m.path("status").asText().equals("Up") && m.path("reachable").asBoolean()) up++;
+        for (JsonNode m : c.get().path("members")) if (m.path("status").asText().equalsIgnoreCase("up") && m.path("reachable").asBoolean()) up++;
         Optional<String> a = active("w");
         last = up + " members up, active " + a;
         if (up == 3 && a.isPresent()) return a.get();

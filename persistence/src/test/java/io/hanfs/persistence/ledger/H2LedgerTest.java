@@ -10,6 +10,19 @@ import org.junit.jupiter.api.io.TempDir;
 class H2LedgerTest extends LedgerContract {
   @TempDir static Path dir;
 
+  /**
+   * The embedded database stays open until the JVM exits (DB_CLOSE_DELAY=-1); closed here, before
+   * JUnit removes the directory, H2's exit hook does not write a trace file into a directory it
+   * re-creates under /tmp.
+   */
+  @org.junit.jupiter.api.AfterAll
+  static void closeTheDatabase() throws Exception {
+    String url = LedgerStore.config(new LedgerStore.H2(dir)).getString("pekko-persistence-jdbc.shared-databases.ledger.db.url");
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "sa", "")) {
+      c.createStatement().execute("SHUTDOWN");
+    }
+  }
+
   @Override
   LedgerStore.Settings settings() {
     return new LedgerStore.H2(dir);

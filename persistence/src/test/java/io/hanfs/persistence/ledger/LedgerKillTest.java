@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -81,6 +83,11 @@ class LedgerKillTest {
       System.out.println("ledger kill -9: acknowledged " + lastAcked + ", recovered " + state.events());
     } finally {
       kit.shutdownTestKit();
+      // Closed before JUnit removes the directory: H2's exit hook would re-create it for a trace file.
+      String url = LedgerStore.config(new LedgerStore.H2(dir)).getString("pekko-persistence-jdbc.shared-databases.ledger.db.url");
+      try (Connection c = DriverManager.getConnection(url, "sa", "")) {
+        c.createStatement().execute("SHUTDOWN");
+      }
     }
   }
 }

@@ -3,8 +3,10 @@ package io.hanfs.node.resource.splitbrain;
 import io.hanfs.config.HanfsConfig.Resource;
 import io.hanfs.node.resource.filesystem.FilesystemDriver;
 import io.hanfs.node.resource.replication.DrbdDriver;
+import io.hanfs.node.resource.replication.DrbdState;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * The DRBD side of resolving a data split brain (what seeds 002 and 003 do by hand). On the
@@ -12,47 +14,42 @@ import java.nio.file.Path;
  * changed since the split to a rescue directory from a read-only mount, go Secondary, reconnect
  * discarding its data. On the survivor: reconnect. Each step is a real drbdadm call.
  */
-public class DrbdSplitBrainRecovery implements SplitBrainRecovery {
-  private final Resource resource;
+public class DrbdSplitBrainRecovery extends RescueFirstRecovery {
   private final DrbdDriver drbd;
-  private final RescueCopy rescue;
-  private final Path stateDir;
 
   public DrbdSplitBrainRecovery(Resource resource, DrbdDriver drbd, FilesystemDriver fs, Path stateDir) {
-    this.resource = resource;
+    super(resource, fs, stateDir);
     this.drbd = drbd;
-    this.rescue = new RescueCopy(fs);
-    this.stateDir = stateDir;
-  }
-
-  private String replicatedResource() {
-    return resource.replication().replicatedResource().orElseThrow();
   }
 
   @Override
-  public Path discard(long sinceMillis, String generation) throws IOException {
+  void refuseWithoutSplitBrain() throws IOException {
     // Connected means DRBD compared both sides' generations and found no split brain: discarding
     // would throw away writes of a copy the peer holds anyway (and go Primary beside a primary).
-    java.util.Optional<io.hanfs.node.resource.replication.DrbdState> now = drbd.state(replicatedResource());
+    Optional<DrbdState> now = drbd.state(toolResource());
     if (now.isPresent() && now.get().connected()) {
-      throw new IOException("DRBD " + replicatedResource() + " is Connected: DRBD sees no split brain here; nothing was discarded");
+      throw new IOException("DRBD " + toolResource() + " is Connected: DRBD sees no split brain here; nothing was discarded");
     }
-    Path dir = SplitBrainRecovery.rescueDir(stateDir, resource, generation);
-    SplitBrainRecovery.check(drbd.primary(replicatedResource()), "become Primary (disconnected) to read the victim's data");
-    RescueCopy.Result saved;
-    try {
-      saved = rescue.save(resource.filesystem().device(), resource.filesystem().fstype(), sinceMillis,
-          stateDir.resolve("rescue-mnt").resolve(resource.name()), dir);
-    } finally {
-      SplitBrainRecovery.check(drbd.secondary(replicatedResource()), "go Secondary again");
-    }
-    SplitBrainRecovery.check(drbd.connectDiscardingMyData(replicatedResource()), "reconnect discarding this node's data");
-    return saved.rescueDir();
+  }
+
+  @Override
+  void openForReading() throws IOException {
+    SplitBrainRecovery.check(drbd.primary(toolResource()), "become Primary (disconnected) to read the victim's data");
+  }
+
+  @Override
+  void closeUnchanged() throws IOException {
+    SplitBrainRecovery.check(drbd.secondary(toolResource()), "go Secondary again");
+  }
+
+  @Override
+  void discardAndRejoin() throws IOException {
+    closeUnchanged();
+    SplitBrainRecovery.check(drbd.connectDiscardingMyData(toolResource()), "reconnect discarding this node's data");
   }
 
   @Override
   public void reconnect() throws IOException {
-    SplitBrainRecovery.check(drbd.connect(replicatedResource()), "reconnect to the peer");
+    SplitBrainRecovery.check(drbd.connect(toolResource()), "reconnect to the peer");
   }
-
 }

@@ -3,7 +3,6 @@ package io.hanfs.node.resource.splitbrain;
 import io.hanfs.config.HanfsConfig.Resource;
 import io.hanfs.node.resource.filesystem.FilesystemDriver;
 import io.hanfs.node.resource.replication.HastDriver;
-import java.io.IOException;
 import java.nio.file.Path;
 
 /**
@@ -13,40 +12,35 @@ import java.nio.file.Path;
  * {@code create} (fresh metadata: the copy takes the peer's data in full) and {@code role
  * secondary}. Survivor: nothing to run: a HAST primary reconnects to its secondary by itself.
  */
-public class HastSplitBrainRecovery implements SplitBrainRecovery {
-  private final Resource resource;
+public class HastSplitBrainRecovery extends RescueFirstRecovery {
   private final HastDriver hast;
-  private final RescueCopy rescue;
-  private final Path stateDir;
 
   public HastSplitBrainRecovery(Resource resource, HastDriver hast, FilesystemDriver fs, Path stateDir) {
-    this.resource = resource;
+    super(resource, fs, stateDir);
     this.hast = hast;
-    this.rescue = new RescueCopy(fs);
-    this.stateDir = stateDir;
-  }
-
-  private String hastResource() {
-    return resource.replication().replicatedResource().orElseThrow();
   }
 
   @Override
-  public Path discard(long sinceMillis, String generation) throws IOException {
-    Path dir = SplitBrainRecovery.rescueDir(stateDir, resource, generation);
-    SplitBrainRecovery.check(hast.role("primary", hastResource()), "become primary (disconnected) to read the victim's data");
-    RescueCopy.Result saved;
-    try {
-      saved = rescue.save(resource.filesystem().device(), resource.filesystem().fstype(), sinceMillis,
-          stateDir.resolve("rescue-mnt").resolve(resource.name()), dir);
-    } catch (IOException e) {
-      // Nothing saved: leave the copy as it was (secondary, metadata untouched) for an operator.
-      SplitBrainRecovery.check(hast.role("secondary", hastResource()), "go secondary again after the failed rescue copy");
-      throw e;
-    }
-    SplitBrainRecovery.check(hast.role("init", hastResource()), "set role init before re-creating the metadata");
-    SplitBrainRecovery.check(hast.create(hastResource()), "re-create the local metadata (discarding this node's changes)");
-    SplitBrainRecovery.check(hast.role("secondary", hastResource()), "become secondary and resync from the peer");
-    return saved.rescueDir();
+  void refuseWithoutSplitBrain() {
+    // hastd drops a split-brained peer and reports it through its exec hook; there is no state
+    // that says "connected and consistent" on the victim to check against.
+  }
+
+  @Override
+  void openForReading() throws java.io.IOException {
+    SplitBrainRecovery.check(hast.role("primary", toolResource()), "become primary (disconnected) to read the victim's data");
+  }
+
+  @Override
+  void closeUnchanged() throws java.io.IOException {
+    SplitBrainRecovery.check(hast.role("secondary", toolResource()), "go secondary again after the failed rescue copy");
+  }
+
+  @Override
+  void discardAndRejoin() throws java.io.IOException {
+    SplitBrainRecovery.check(hast.role("init", toolResource()), "set role init before re-creating the metadata");
+    SplitBrainRecovery.check(hast.create(toolResource()), "re-create the local metadata (discarding this node's changes)");
+    SplitBrainRecovery.check(hast.role("secondary", toolResource()), "become secondary and resync from the peer");
   }
 
   @Override

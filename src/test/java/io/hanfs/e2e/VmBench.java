@@ -60,9 +60,10 @@ public final class VmBench {
       for (int i = 0; i < runs; i++) {
         String to = VmCluster.other(at);
         c.startWriterAndAwait("hanfs" + i, 10);
+        c.awaitSwitchoverTarget(to, Duration.ofMinutes(3));
         long t = System.nanoTime();
-        GuestAgent.Result r = c.switchover(to);
-        if (!r.ok()) throw new IllegalStateException(r.toString());
+        VmCluster.Http r = c.switchover(to);
+        if (!r.ok()) throw new IllegalStateException("switchover to " + to + ": HTTP " + r.status() + " " + r.body());
         c.awaitActive("w", Optional.of(to), Duration.ofMinutes(3));
         long took = (System.nanoTime() - t) / 1_000_000;
         c.awaitAcks("hanfs" + i, c.ackCount("hanfs" + i) + 10, Duration.ofMinutes(3));

@@ -51,7 +51,8 @@ final class VmCluster {
         global { usage-count no; }
         resource r0 {
           protocol C;
-          disk { fencing resource-only; }
+          # A dedicated replication link: resync (and verify) at link speed, not DRBD 8.4's 250 KiB/s default.
+          disk { fencing resource-only; c-plan-ahead 0; resync-rate 100M; }
           handlers {
             fence-peer "/opt/hanfs/bin/hanfs fence-peer";
             after-resync-target "/opt/hanfs/bin/hanfs unfence-peer";
@@ -290,9 +291,64 @@ final class VmCluster {
    * A planned switchover through the management HTTP API on w (what `hanfs switchover` sends; the
    * CLI's own JVM takes a minute to start on an emulated CPU beside two others).
    */
-  GuestAgent.Result switchover(String to) throws IOException {
-    return g("w").agent.exec(List.of("curl", "-sf", "-m", "240", "-X", "POST",
+  Http switchover(String to) throws IOException {
+    GuestAgent.Result r = g("w").agent.exec(List.of("curl", "-s", "-m", "240", "-w", "\n%{http_code}", "-X", "POST",
         "http://127.0.0.1:7626/hanfs/resources/home/switchover?to=" + to), Duration.ofMinutes(5));
+    String out = r.out().stripTrailing();
+    int nl = out.lastIndexOf('\n');
+    String code = nl < 0 ? out : out.substring(nl + 1);
+    return new Http(code.matches("\\d{3}") ? Integer.parseInt(code) : 0, nl < 0 ? r.toString() : out.substring(0, nl));
+  }
+
+  /** An HTTP answer from a guest's management endpoint (status 0: curl got none). */
+  record Http(int status, String body) {
+    boolean ok() {
+      return status == 200;
+    }
+  }
+
+  /**
+   * What an administrator checks before a planned switchover (`hanfs status`): the target is a
+   * settled secondary whose copy the leader says may be promoted (the copy a switchover just left
+   * reports its new role a monitor round later).
+   */
+  void awaitSwitchoverTarget(String to, Duration max) throws Exception {
+    long deadline = System.nanoTime() + max.toNanos();
+    String last = "";
+    while (System.nanoTime() < deadline) {
+      Optional<JsonNode> c = cluster("w");
+      if (c.isPresent()) {
+        for (JsonNode r : c.get().path("resources")) {
+          if (!r.path("name").asText().equals("home")) continue;
+          String role = r.path("roleByNode").path(to).asText("");
+          String data = r.path("dataByNode").path(to).asText("");
+          last = to + " " + role + ", " + data + ", transition " + r.path("transition");
+          if (role.equals("secondary") && data.contains("may be promoted") && active("w").isPresent()) return;
+        }
+      }
+      Thread.sleep(1000);
+    }
+    throw new IllegalStateException(to + " is not ready to take home over within " + max.toSeconds() + " s (" + last + ")");
+  }
+
+  /**
+   * DRBD's online verify (verify-alg sha256): both nodes hash every block of their copy and
+   * compare; the out-of-sync count after it is the number of 4 KiB blocks that differ.
+   */
+  long verifyReplicas(String primary, Duration max) throws Exception {
+    g(primary).check("drbdadm", "verify", "r0");
+    long deadline = System.nanoTime() + max.toNanos();
+    String last = drbd(primary);
+    while (System.nanoTime() < deadline && !last.contains("cs:Connected")) {
+      Thread.sleep(1000);
+      last = drbd(primary);
+    }
+    if (!last.contains("cs:Connected")) throw new IllegalStateException(primary + ": verify did not end within " + max.toSeconds() + " s:\n" + last);
+    Matcher m = Pattern.compile("oos:(\\d+)").matcher(last);
+    if (!m.find()) throw new IllegalStateException(primary + ": no oos in /proc/drbd:\n" + last);
+    String log = g(primary).check("dmesg").out().lines().filter(l -> l.contains("Online verify")).reduce((a, b) -> b).orElse("");
+    System.out.println("vm verify on " + primary + ": oos " + m.group(1) + " KiB; " + log.strip());
+    return Long.parseLong(m.group(1));
   }
 
   /** Runs the hanfs CLI on {@code node}. */
@@ -311,6 +367,8 @@ final class VmCluster {
   }
 
   void startWriter(String file) throws IOException {
+    // A scenario that failed may have left its writer running.
+    g("w").run("start-stop-daemon", "--stop", "--pidfile", "/run/writer.pid", "--retry", "5", "--remove-pidfile");
     g("w").check("start-stop-daemon", "--start", "--background", "--make-pidfile", "--pidfile", "/run/writer.pid",
         "--output", "/var/log/writer-" + file + ".log", "--exec", "/usr/bin/java", "--",
         "-Xmx32m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", "/opt/hanfs/test-classes", "io.hanfs.e2e.RecordWriter", MOUNT + "/" + file, "200");

@@ -117,9 +117,10 @@ class VmClusterTest {
       String first = cluster.awaitWholeCluster(Duration.ofMinutes(5));
       String[] to = {VmCluster.other(first), first};
       for (int i = 0; i < 2; i++) {
+        cluster.awaitSwitchoverTarget(to[i], Duration.ofMinutes(3));
         long t = System.nanoTime();
-        GuestAgent.Result r = cluster.switchover(to[i]);
-        assertTrue(r.ok(), r.toString());
+        VmCluster.Http r = cluster.switchover(to[i]);
+        assertTrue(r.ok(), "switchover to " + to[i] + ": HTTP " + r.status() + " " + r.body());
         cluster.awaitActive("w", Optional.of(to[i]), Duration.ofMinutes(2));
         took[i] = (System.nanoTime() - t) / 1_000_000;
         cluster.awaitAcks("switchover", cluster.ackCount("switchover") + 10, Duration.ofMinutes(3));
@@ -129,6 +130,7 @@ class VmClusterTest {
       System.out.printf("vm switchover: %s->%s %d ms, %s->%s %d ms (HTTP request to settled), longest client gap %d ms, %d records%n",
           first, to[0], took[0], to[0], first, took[1], VmCluster.longestGapMillis(acks), acks.size());
       assertAllAcked("switchover", acks);
+      assertEquals(0, cluster.verifyReplicas(first, Duration.ofMinutes(4)), "blocks that differ between the replicas");
       assertEquals(List.of(), cluster.violations());
     });
   }
@@ -165,6 +167,7 @@ class VmClusterTest {
       Thread.sleep(5000);
       assertEquals(survivor, cluster.awaitActive("w", Optional.empty(), Duration.ofMinutes(1)), "no failback");
       assertTrue(cluster.drbd(survivor).contains("ro:Primary/Secondary"), cluster.drbd(survivor));
+      assertEquals(0, cluster.verifyReplicas(survivor, Duration.ofMinutes(4)), "blocks that differ between the replicas after the resync");
       assertEquals(List.of(), cluster.violations());
     });
   }
@@ -226,8 +229,8 @@ class VmClusterTest {
       assertEquals(active, cluster.awaitActive("w", Optional.empty(), Duration.ofMinutes(1)), "the primary keeps serving");
       String data = cluster.dataOf(peer);
       assertTrue(data.contains("refused"), "the outdated copy may not be promoted: " + data);
-      GuestAgent.Result refused = cluster.switchover(peer);
-      assertTrue(!refused.ok(), "a switchover to the outdated peer is refused: " + refused);
+      VmCluster.Http refused = cluster.switchover(peer);
+      assertEquals(409, refused.status(), "a switchover to the outdated peer is refused: " + refused);
       p.check("tc", "qdisc", "del", "dev", "lab0", "root");
       cluster.awaitDrbd(active, "ds:UpToDate/UpToDate", Duration.ofMinutes(4));
       long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();

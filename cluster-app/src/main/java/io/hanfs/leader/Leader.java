@@ -531,7 +531,8 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
    * UpToDate (HAST: complete, nothing dirty), the secondary holds
    * every acknowledged write, i.e. the primary's generation. The leader records that in the
    * secondary's ledger so that it may take over. Never past an outstanding fence mark: once a
-   * copy was outdated, only DRBD's own unfence-peer (after the resync) makes it current again.
+   * copy was outdated, only DRBD's word that it resynced since (its unfence-peer, or the primary
+   * reporting the peer out of sync and then in sync after the mark) makes it current again.
    */
   private void recordSecondariesInSync(Resource r) {
     if (r.replication().shared()) return;
@@ -551,22 +552,48 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
       } else if (!connected) {
         connectedSeen.remove(linkKey);
       }
-      if (!peerInSync) continue;
       LedgerSummary primary = p.get().ledger().get();
       for (HanfsConfig.Node sn : config.nodes()) {
-        if (!sn.isData() || sn.name().equals(pn.name()) || !reachable(sn.name())) continue;
+        if (!sn.isData() || sn.name().equals(pn.name())) continue;
+        Optional<Generation> mark = fencedAt(r.name(), sn.name());
+        // Seen whether or not the fenced node's daemon is up: a rebooted node resyncs first.
+        boolean resynced = mark.isPresent() && resyncedSinceMark(r, pn.name(), p.get().epoch(), sn.name(), mark.get(), primary, peerInSync);
+        if (!reachable(sn.name())) continue;
         Optional<ResourceStatus> s = statusOf(r, sn.name()).filter(st -> st.role().equals("secondary"));
         Optional<LedgerSummary> copy = s.flatMap(ResourceStatus::ledger);
         if (copy.isEmpty() || copy.get().current().equals(primary.current()) || copy.get().splitBrain()) continue;
-        Optional<Generation> mark = fencedAt(r.name(), sn.name());
-        if (mark.isPresent() && !copy.get().contains(mark.get())) continue;
+        if (mark.isPresent() && !copy.get().contains(mark.get()) && !resynced) continue;
+        if (!peerInSync) continue;
         String key = r.name() + "/" + sn.name() + "/" + primary.current();
         if (!syncRecorded.add(key)) continue;
-        getContext().getLog().info("resource {}: {} is in sync with primary {} at generation {}", r.name(), sn.name(), pn.name(), primary.current());
+        getContext().getLog().info("resource {}: {} is in sync with primary {} at generation {}{}", r.name(), sn.name(), pn.name(), primary.current(),
+            mark.isPresent() && !copy.get().contains(mark.get()) ? " (resynced after the fence mark at " + mark.get() + "; its own after-resync-target did not reach the leader)" : "");
         reports.get(sn.name()).agent().tell(new NodeAgent.RecordLedger(r.name(), new LedgerEvent.SyncCompleted(primary.current(), primary.lineage()),
             getContext().getSystem().ignoreRef()));
       }
     }
+  }
+
+  /** Fenced copies whose primary, already past the fence mark, reported them out of sync ("resource/primary/epoch/copy/mark"). */
+  private final Set<String> outOfSyncAfterMark = new HashSet<>();
+
+  /**
+   * DRBD's own word that a fenced copy resynced, when its after-resync-target handler could not
+   * reach a daemon (it runs on the resynced copy as soon as the resync ends, which after a reboot
+   * can be before that node's hanfs is up). The primary's ledger records the fence (it writes on
+   * at the mark's generation) only after its DRBD lost the peer; a report from it showing the
+   * peer out of sync after that, then one showing it Connected and UpToDate again, can only come
+   * from a resync that ended after the fence. A monitor sample from before the link broke can
+   * travel with the new ledger in one report, which is why the out-of-sync report must come first.
+   */
+  private boolean resyncedSinceMark(Resource r, String primaryNode, long epoch, String copy, Generation mark, LedgerSummary primary, boolean peerInSync) {
+    if (!primary.contains(mark)) return false;
+    String key = r.name() + "/" + primaryNode + "/" + epoch + "/" + copy + "/" + mark;
+    if (!peerInSync) {
+      outOfSyncAfterMark.add(key);
+      return false;
+    }
+    return outOfSyncAfterMark.contains(key);
   }
 
   /**

@@ -208,6 +208,28 @@ class LeaderFenceTest {
     assertTrue(seen.stream().noneMatch(m -> m instanceof NodeAgent.RecordLedger r && r.event() instanceof LedgerEvent.SyncCompleted),
         "synced past a fence mark: " + seen);
     assertTrue(seen.stream().anyMatch(m -> m instanceof NodeAgent.RecordLedger r && r.event().equals(new LedgerEvent.Outdated(g71))), seen.toString());
+
+    // d2 reboots: its DRBD resyncs before its daemon is up, so its after-resync-target reaches
+    // nobody. The primary, past the mark, reports d2 out of sync (while d2 is not even
+    // reporting), then Connected and UpToDate: that is DRBD's word that d2 resynced after the fence.
+    for (String detail : List.of("drbd r2 WFConnection Primary/Unknown UpToDate/DUnknown", "drbd r2 SyncSource Primary/Secondary UpToDate/Inconsistent")) {
+      reportWeb(f1, "d1", "primary", detail, ledger("d1", false, Generation.NONE, g7, g71));
+      Thread.sleep(300);
+    }
+    NodeAgent.RecordLedger resynced = null;
+    deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (resynced == null && System.nanoTime() < deadline) {
+      reportWeb(f1, "d1", "primary", inSync, ledger("d1", false, Generation.NONE, g7, g71));
+      reportWeb(f2, "d2", "secondary", "drbd r2 Connected Secondary/Primary UpToDate/UpToDate", ledger("d2", true, Generation.NONE, g7));
+      try {
+        NodeAgent.Command m = f2.receiveMessage(Duration.ofSeconds(1));
+        if (m instanceof NodeAgent.RecordLedger r && r.event() instanceof LedgerEvent.SyncCompleted) resynced = r;
+      } catch (AssertionError notYet) {
+        // report again
+      }
+    }
+    assertTrue(resynced != null, "the resync after the fence mark was not recorded");
+    assertEquals(new LedgerEvent.SyncCompleted(g71, List.of(Generation.NONE, g7, g71)), resynced.event());
   }
 
   /**

@@ -455,9 +455,25 @@ final class VmCluster {
     if (sampler != null) sampler.join(30_000);
   }
 
+  /** Drops DRBD's port on {@code node}'s lab NIC, both ways (the replication link is cut; the rest of the network stays). */
+  void cutReplicationLink(String node) throws IOException {
+    VmLab.Guest p = g(node);
+    p.check("tc", "qdisc", "add", "dev", "lab0", "root", "handle", "1:", "prio");
+    p.check("tc", "filter", "add", "dev", "lab0", "parent", "1:", "protocol", "ip", "prio", "1", "u32", "match", "ip", "dport", "7789", "0xffff", "action", "drop");
+    p.check("tc", "filter", "add", "dev", "lab0", "parent", "1:", "protocol", "ip", "prio", "2", "u32", "match", "ip", "sport", "7789", "0xffff", "action", "drop");
+  }
+
+  void restoreReplicationLink(String node) throws IOException {
+    g(node).check("tc", "qdisc", "del", "dev", "lab0", "root");
+  }
+
+  /** Windows (start, end millis) in which an operator made a second Primary on purpose. */
+  final List<long[]> forcedWindows = new CopyOnWriteArrayList<>();
+
   /**
    * Samples in which two nodes were Primary (or held the VIP) at once: a sample of one node
-   * that falls between two samples of the other showing the same state.
+   * that falls between two samples of the other showing the same state. Two Primaries inside an
+   * operator's forced window are the operator's doing; two VIP owners never are.
    */
   List<String> violations() {
     List<String> v = new ArrayList<>();
@@ -467,7 +483,8 @@ final class VmCluster {
       Optional<Sample> before = s.subList(0, i).stream().filter(x -> !x.node().equals(mid.node())).reduce((a, b) -> b);
       Optional<Sample> after = s.subList(i + 1, s.size()).stream().filter(x -> !x.node().equals(mid.node())).findFirst();
       if (before.isEmpty() || after.isEmpty()) continue;
-      if (mid.role().equals("Primary") && before.get().role().equals("Primary") && after.get().role().equals("Primary")) {
+      boolean forced = forcedWindows.stream().anyMatch(w -> before.get().millis() <= w[1] && after.get().millis() >= w[0]);
+      if (!forced && mid.role().equals("Primary") && before.get().role().equals("Primary") && after.get().role().equals("Primary")) {
         v.add("two Primaries around " + mid);
       }
       if (mid.vip() && before.get().vip() && after.get().vip()) v.add("two VIP owners around " + mid);

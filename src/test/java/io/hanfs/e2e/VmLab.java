@@ -134,7 +134,7 @@ final class VmLab implements AutoCloseable {
       check(List.of("ip", "link", "set", g.tap(), "up"));
       sparse(g.stateDisk, 96);
       check(List.of("mkfs.ext4", "-q", "-F", "-L", "hanfs-state", g.stateDisk.toString()));
-      if (g.dataDisk != null) sparse(g.dataDisk, 256);
+      if (g.dataDisk != null) sparse(g.dataDisk, 128);
       guests.put(g.name, g);
     }
   }

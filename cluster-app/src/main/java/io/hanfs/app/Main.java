@@ -27,7 +27,7 @@ public final class Main {
   }
 
   static String defaultConfig() {
-    return Optional.ofNullable(System.getenv("HANFS_CONFIG")).orElse("/etc/hanfs/hanfs.conf");
+    return ConfigPath.defaultConfig();
   }
 
   @Command(name = "run", description = "Run the hanfs daemon of this node.")
@@ -91,6 +91,15 @@ public final class Main {
 
     @Option(names = "--json", description = "print the raw JSON answer")
     boolean json;
+
+    /** The replication hooks' arguments: the chosen daemon, then the action. */
+    String[] hookArgs(String action) {
+      java.util.List<String> a = new java.util.ArrayList<>();
+      if (url != null) a.addAll(java.util.List.of("--url", url));
+      if (config != null) a.addAll(java.util.List.of("-c", config.toString()));
+      a.add(action);
+      return a.toArray(String[]::new);
+    }
 
     ManagementClient client() {
       if (url != null) return new ManagementClient(url);
@@ -171,15 +180,7 @@ public final class Main {
     public Integer call() {
       // DRBD sets these for its handlers; the peer's name is the DRBD host name ("on NAME"),
       // which hanfs expects to be the node's name (the leader checks it).
-      String resource = System.getenv("DRBD_RESOURCE");
-      if (resource == null || resource.isBlank()) {
-        System.err.println("hanfs " + action() + ": DRBD_RESOURCE is not set; this runs as a DRBD handler: "
-            + "handlers { fence-peer \"/usr/sbin/hanfs fence-peer\"; unfence-peer \"/usr/sbin/hanfs unfence-peer\"; }");
-        return 1;
-      }
-      String peer = System.getenv("DRBD_PEER");
-      if (peer != null && (peer.isBlank() || peer.contains(" "))) peer = null;
-      return options.client().fence(resource, action(), peer);
+      return ReplicationHook.run(options.hookArgs(action()));
     }
   }
 
@@ -221,12 +222,11 @@ public final class Main {
 
     @Override
     public Integer call() {
-      if (!resource.matches("[A-Za-z0-9_.-]{1,64}")) {
-        System.err.println("hanfs hast-event: resource \"" + resource.replaceAll("[^\\x20-\\x7e]", "?") + "\" is not a HAST resource name (letters, digits, _ . -)");
-        return 1;
-      }
-      if (!event.equals("split-brain")) return 0;
-      return options.client().hastEvent(resource, event) == 0 ? 0 : 1;
+      java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(options.hookArgs("hast-event")));
+      args.add(event);
+      args.add(resource);
+      if (rest != null) args.addAll(rest);
+      return ReplicationHook.run(args.toArray(String[]::new));
     }
   }
 

@@ -42,31 +42,6 @@ final class ManagementClient {
     return r.statusCode() == 200 ? 0 : 1;
   }
 
-  /**
-   * DRBD's fence-peer / unfence-peer handler: the exit code is DRBD's (4 peer outdated, 6 peer is
-   * primary, 0 unfenced); anything that prevents an answer is 1, so DRBD keeps I/O frozen
-   * (fencing resource-and-stonith) rather than write on beside a peer nobody outdated.
-   */
-  int fence(String drbdResource, String action, String peer) {
-    return replicationHook("drbd", drbdResource, action, peer);
-  }
-
-  /** HAST's exec hook for {@code event} (only split-brain reaches the leader). */
-  int hastEvent(String hastResource, String event) {
-    return replicationHook("hast", hastResource, event, null);
-  }
-
-  private int replicationHook(String tool, String drbdResource, String action, String peer) {
-    HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + "/hanfs/" + tool + "/" + encode(drbdResource) + "/" + action
-        + (peer == null ? "" : "?peer=" + encode(peer)))).timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.noBody()));
-    if (r == null) return 1;
-    JsonNode body = parse(r.body());
-    int code = body.path("exitCode").asInt(1);
-    (code == 4 || code == 0 ? System.out : System.err).println("hanfs " + action + " " + drbdResource + ": exit " + code + ": "
-        + body.path("message").asText(body.path("error").asText(r.body())));
-    return code;
-  }
-
   int control(String resource, String action, boolean raw) {
     HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + "/hanfs/resources/" + encode(resource) + "/" + action))
         .timeout(Duration.ofMinutes(5)).POST(HttpRequest.BodyPublishers.noBody()));
@@ -87,7 +62,7 @@ final class ManagementClient {
     try {
       return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
-      System.err.println("cannot reach the hanfs daemon at " + base + ": " + e.getMessage() + " (is `hanfs run` up on this node?)");
+      System.err.println("cannot reach the hanfs daemon at " + base + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + " (is `hanfs run` up on this node?)");
       return null;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -343,6 +343,15 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
       f.replyTo().tell(new FenceReply(1, "cannot tell which data node is " + f.requester() + "'s peer" + f.peer().map(p -> " (\"" + p + "\" is not one)").orElse("")));
       return this;
     }
+    Saga resolve = sagas.get(f.resource());
+    if (resolve != null && resolve.kind().equals("resolve") && resolve.from().equals(Optional.of(f.requester()))) {
+      // The split brain's victim goes Primary while disconnected only to save its changes
+      // before discarding them: DRBD asks to fence the survivor, which must stay current.
+      // 4 lets the victim's DRBD proceed; nothing is marked at the voters.
+      f.replyTo().tell(new FenceReply(4, f.requester() + " is the split brain's victim opening its copy to save its changes; "
+          + peer.get() + " is not fenced (no mark written)"));
+      return this;
+    }
     Optional<LedgerSummary> mine = statusOf(r.get(), f.requester()).flatMap(ResourceStatus::ledger);
     if (mine.isEmpty()) {
       f.replyTo().tell(new FenceReply(1, f.requester() + "'s ledger of " + f.resource() + " is not known to the leader yet"));
@@ -626,12 +635,15 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
     return Optional.empty();
   }
 
-  private SplitBrainVerdict.Side side(Resource r, String node) {
+  private SplitBrainVerdict.Side side(Resource r, String node, String other) {
     ResourceStatus st = statusOf(r, node).orElseThrow();
     LedgerSummary l = st.ledger().orElseThrow();
+    Optional<LedgerSummary> o = statusOf(r, other).flatMap(ResourceStatus::ledger);
+    Optional<Generation> mark = fencedAt(r.name(), node);
+    boolean fencedOff = mark.isPresent() && !l.contains(mark.get()) && o.map(x -> x.contains(mark.get())).orElse(false);
     // DRBD's out-of-sync count while disconnected ("... oos:KIB" in the replication layer's
     // detail); unknown (-1) leaves the change-count policies to an operator.
-    return new SplitBrainVerdict.Side(node, l.current(), l.current().epoch(), changedKiB(st.layers()), st.role().equals("primary"));
+    return new SplitBrainVerdict.Side(node, l.current(), l.current().epoch(), changedKiB(st.layers()), st.role().equals("primary"), fencedOff);
   }
 
   /** What the replication layer counts as changed here and not at the peer (DRBD oos, HAST dirty), or -1. */
@@ -669,7 +681,7 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
     }
     if (maintenance()) return true;
     SplitBrainVerdict.Policy policy = SplitBrainVerdict.Policy.fromConfig(r.replication().splitBrainPolicy()).orElse(SplitBrainVerdict.Policy.DISCONNECT);
-    SplitBrainVerdict.Verdict v = SplitBrainVerdict.decide(policy, side(r, a), side(r, b));
+    SplitBrainVerdict.Verdict v = SplitBrainVerdict.decide(policy, side(r, a, b), side(r, b, a));
     String text = v instanceof SplitBrainVerdict.Discard d
         ? "Resolve[split brain between " + a + " and " + b + ", policy " + policy.configName + ": discard " + d.victim() + " (" + d.why() + ")]"
         : "Wait[why=data split brain between " + a + " (" + la.current() + ") and " + b + " (" + lb.current() + "), policy " + policy.configName
@@ -886,13 +898,17 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
         return this;
       }
     }
+    // The data gate first: demoting the only current copy for a target that may not be
+    // promoted (outdated, fenced off, behind) would leave the resource served nowhere.
     Optional<Placement.NodeView> target = views.stream().filter(v -> !v.name().equals(from))
-        .filter(v -> to.isEmpty() || v.name().equals(to.get())).filter(v -> v.reachable() && !v.standby() && !v.banned() && v.role().equals("secondary") || v.reachable() && !v.standby() && (v.role().equals("start-failed") || v.role().equals("needs-move")))
+        .filter(v -> to.isEmpty() || v.name().equals(to.get())).filter(v -> v.dataRefusal().isEmpty())
+        .filter(v -> v.reachable() && !v.standby() && !v.banned() && v.role().equals("secondary") || v.reachable() && !v.standby() && (v.role().equals("start-failed") || v.role().equals("needs-move")))
         .findFirst();
     if (target.isEmpty()) {
       String which = to.orElse("any other data node");
       Optional<Placement.NodeView> v = views.stream().filter(x -> x.name().equals(to.orElse(""))).findFirst();
-      String reason = v.map(x -> !x.reachable() ? "it is unreachable" : x.standby() ? "it is in standby" : x.banned() ? "the resource failed there recently" : "it is " + x.role()).orElse("none is eligible");
+      String reason = v.map(x -> !x.reachable() ? "it is unreachable" : !x.dataRefusal().isEmpty() ? "its copy may not be promoted (" + x.dataRefusal() + ")"
+          : x.standby() ? "it is in standby" : x.banned() ? "the resource failed there recently" : "it is " + x.role()).orElse("none is eligible");
       s.replyTo().tell(new ControlReply(false, 409, "cannot switch " + s.resource() + " over to " + which + ": " + reason));
       return this;
     }

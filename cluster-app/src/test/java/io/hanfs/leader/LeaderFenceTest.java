@@ -359,6 +359,24 @@ class LeaderFenceTest {
       assertEquals(400, reply.receiveMessage(Duration.ofSeconds(10)).httpStatus());
       leader.tell(new Leader.Resolve("nosuch", "d1", false, reply.ref()));
       assertEquals(404, reply.receiveMessage(Duration.ofSeconds(10)).httpStatus());
+
+      // A switchover to a copy the data gate refuses is refused before anything is demoted:
+      // otherwise the only current copy would stop serving for a target that cannot start.
+      l1.set(ledger("d1", true, g5));
+      Thread.sleep(700);
+      leader.tell(new Leader.Switchover("data", Optional.of("d1"), reply.ref()));
+      Leader.ControlReply refused = reply.receiveMessage(Duration.ofSeconds(10));
+      assertEquals(409, refused.httpStatus(), refused.message());
+      assertTrue(refused.message().contains("may not be promoted"), refused.message());
+      List<NodeAgent.Command> toD2 = new java.util.ArrayList<>();
+      while (true) {
+        try {
+          toD2.add(e2.receiveMessage(Duration.ofMillis(700)));
+        } catch (AssertionError noMore) {
+          break;
+        }
+      }
+      assertTrue(toD2.stream().noneMatch(m -> m instanceof NodeAgent.Demote), "demoted for a refused target: " + toD2);
     } finally {
       reporter.shutdownNow();
     }

@@ -36,8 +36,12 @@ public final class SplitBrainVerdict {
    * @param promotedEpoch the epoch of this side's last promotion (higher = the younger primary)
    * @param changedKiB what this side wrote since the split (DRBD's out-of-sync count), or -1 when unknown
    * @param primaryNow the side is serving the resource now
+   * @param fencedOff a majority of voters hold a fence mark for this copy that its own history
+   *     lacks and the other side's holds: the other side outdated it and wrote on, so whatever
+   *     this copy wrote since came after it had lost the right to serve (a stale primary whose
+   *     daemon died, or a copy forced primary by hand)
    */
-  public record Side(String node, Generation current, long promotedEpoch, long changedKiB, boolean primaryNow) {}
+  public record Side(String node, Generation current, long promotedEpoch, long changedKiB, boolean primaryNow, boolean fencedOff) {}
 
   public sealed interface Verdict {}
 
@@ -48,6 +52,16 @@ public final class SplitBrainVerdict {
   public record Manual(String why) implements Verdict {}
 
   public static Verdict decide(Policy policy, Side a, Side b) {
+    if (a.fencedOff() != b.fencedOff()) {
+      Side fenced = a.fencedOff() ? a : b;
+      Side other = fenced == a ? b : a;
+      String why = fenced.node() + " was fenced off at the voters before " + other.node() + " wrote on; what " + fenced.node()
+          + " wrote since came after it lost the right to serve";
+      // DRBD's after-sb policies never see this case: an Outdated disk cannot become primary
+      // unless forced. Only "disconnect" (an operator decides) is kept as configured.
+      return policy == Policy.DISCONNECT ? new Manual("policy disconnect: an operator decides (hanfs resolve RES --discard NODE); " + why)
+          : new Discard(fenced.node(), other.node(), why);
+    }
     return switch (policy) {
       case DISCONNECT -> new Manual("policy disconnect: an operator decides (hanfs resolve RES --discard NODE)");
       case DISCARD_ZERO_CHANGES -> zeroChanges(a, b);

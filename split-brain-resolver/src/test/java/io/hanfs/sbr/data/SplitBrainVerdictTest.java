@@ -18,7 +18,7 @@ class SplitBrainVerdictTest {
   static final long[] CHANGES = {-1, 0, 4, 4096};
   static final long[] EPOCHS = {5, 6, 7};
 
-  /** Every policy over every combination of change counts, promotion order and serving side. */
+  /** Every policy over every combination of change counts, promotion order, serving side and fence marks. */
   @Test
   void exhaustive() {
     int cases = 0;
@@ -28,9 +28,10 @@ class SplitBrainVerdictTest {
           for (long ea : EPOCHS)
             for (long eb : EPOCHS)
               for (boolean pa : new boolean[] {false, true})
-                for (boolean pb : new boolean[] {false, true}) {
-                  Side a = new Side("d1", new Generation(ea, 0), ea, ca, pa);
-                  Side b = new Side("d2", new Generation(eb, 0), eb, cb, pb);
+                for (boolean pb : new boolean[] {false, true})
+                  for (int fences = 0; fences < 4; fences++) {
+                  Side a = new Side("d1", new Generation(ea, 0), ea, ca, pa, (fences & 1) != 0);
+                  Side b = new Side("d2", new Generation(eb, 0), eb, cb, pb, (fences & 2) != 0);
                   Verdict v = SplitBrainVerdict.decide(p, a, b);
                   Verdict swapped = SplitBrainVerdict.decide(p, b, a);
                   // The verdict never depends on which side is listed first.
@@ -43,6 +44,13 @@ class SplitBrainVerdictTest {
                   });
                   Side victim = discard.map(d -> d.victim().equals("d1") ? a : b).orElse(null);
                   Side survivor = victim == null ? null : (victim == a ? b : a);
+                  if (a.fencedOff() != b.fencedOff()) {
+                    // A copy fenced off while the other wrote on loses, whatever the policy weighs; disconnect stays manual.
+                    if (p == Policy.DISCONNECT) assertInstanceOf(Manual.class, v);
+                    else assertTrue(victim != null && victim.fencedOff() && !survivor.fencedOff(), () -> p + " " + a + " " + b + " -> " + v);
+                    cases++;
+                    continue;
+                  }
                   switch (p) {
                     case DISCONNECT -> assertInstanceOf(Manual.class, v);
                     case DISCARD_ZERO_CHANGES -> {
@@ -67,7 +75,7 @@ class SplitBrainVerdictTest {
                   }
                   cases++;
                 }
-    assertEquals(5 * 4 * 4 * 3 * 3 * 2 * 2, cases);
+    assertEquals(5 * 4 * 4 * 3 * 3 * 2 * 2 * 4, cases);
   }
 
   @Test

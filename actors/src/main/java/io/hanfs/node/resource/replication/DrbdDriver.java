@@ -71,6 +71,14 @@ public class DrbdDriver {
     return runner.run(List.of("drbdadm", "primary", resource), timeout);
   }
 
+  /**
+   * Primary even on an Outdated copy: only for a split brain's victim, which opens its own
+   * copy read-only to save its changes and then discards it.
+   */
+  public CommandResult primaryForced(String resource) {
+    return runner.run(List.of("drbdadm", "primary", "--force", resource), timeout);
+  }
+
   public CommandResult secondary(String resource) {
     return runner.run(List.of("drbdadm", "secondary", resource), timeout);
   }

@@ -5,6 +5,8 @@ import io.hanfs.node.resource.Layer;
 import io.hanfs.node.resource.LayerException;
 import java.time.Duration;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * DRBD role switching. Promote only an UpToDate disk (a Consistent, Outdated or Inconsistent
@@ -14,6 +16,9 @@ import java.util.Optional;
 public class DrbdLayer implements Layer {
   private static final int PRIMARY_ATTEMPTS = 6;
   private static final int SECONDARY_ATTEMPTS = 3;
+  /** How long (in retry pauses) a peer may stay Primary after this node took the lease: a demoting peer's role reaches us in far less. */
+  private static final int STALE_PEER_POLLS = 20;
+  private static final Logger LOG = LoggerFactory.getLogger(DrbdLayer.class);
 
   private final String resource;
   private final DrbdDriver drbd;
@@ -71,7 +76,32 @@ public class DrbdLayer implements Layer {
       if (last.ok()) return;
       pause();
     }
-    throw new LayerException("drbdadm primary " + resource + " failed: " + last.describe());
+    // Still refused: a peer that stays Primary long after it was told to demote is a stale
+    // primary (its daemon died; its DRBD and kernel nfsd keep running). start() runs only under
+    // this node's lease, i.e. after every grant of the peer's epoch expired, and the peer's
+    // floating IP with it (its kernel lifetime is bound to the lease): the peer serves nobody.
+    // Cutting the link lets DRBD call fence-peer, which outdates the stale copy at the voters;
+    // the reconnect then shows DRBD whether the stale side wrote since (a split brain the leader
+    // resolves: the fenced copy is the victim, its changes go to the rescue directory first).
+    for (int i = 0; i < STALE_PEER_POLLS && stalePrimaryPeer(); i++) pause();
+    if (!stalePrimaryPeer()) {
+      last = drbd.primary(resource);
+      if (last.ok()) return;
+      throw new LayerException("drbdadm primary " + resource + " failed: " + last.describe());
+    }
+    LOG.warn("drbd {}: the peer is still Primary {} ms after this node took the lease: cutting the replication link to a stale primary",
+        resource, STALE_PEER_POLLS * retryPause.toMillis());
+    drbd.disconnect(resource).orThrow();
+    last = drbd.primary(resource);
+    // Reconnect whatever the outcome: DRBD compares the two histories at the handshake.
+    CommandResult reconnect = drbd.connect(resource);
+    if (!reconnect.ok()) LOG.warn("drbd {}: reconnecting after the cut failed: {}", resource, reconnect.describe());
+    if (!last.ok()) throw new LayerException("drbdadm primary " + resource + " after cutting the link to a stale primary peer failed: " + last.describe());
+  }
+
+  private boolean stalePrimaryPeer() {
+    Optional<DrbdState> s = drbd.state(resource);
+    return s.isPresent() && s.get().connected() && s.get().peerRole().equals("Primary") && !s.get().primary();
   }
 
   @Override

@@ -10,7 +10,8 @@ import java.util.Optional;
 
 /**
  * The DRBD side of resolving a data split brain (what seeds 002 and 003 do by hand). On the
- * victim: become Primary while still disconnected (DRBD refuses to open a Secondary), save what
+ * victim: become Primary while still disconnected (DRBD refuses to open a Secondary; forced, as
+ * the copy may be Outdated), save what
  * changed since the split to a rescue directory from a read-only mount, go Secondary, reconnect
  * discarding its data. On the survivor: reconnect. Each step is a real drbdadm call.
  */
@@ -34,7 +35,9 @@ public class DrbdSplitBrainRecovery extends RescueFirstRecovery {
 
   @Override
   void openForReading() throws IOException {
-    SplitBrainRecovery.check(drbd.primary(toolResource()), "become Primary (disconnected) to read the victim's data");
+    // --force: the victim's copy is often Outdated (fenced off by the survivor), which DRBD
+    // never promotes otherwise; it is disconnected and its data is discarded right after.
+    SplitBrainRecovery.check(drbd.primaryForced(toolResource()), "become Primary (disconnected) to read the victim's data");
   }
 
   @Override

@@ -53,6 +53,48 @@ class DrbdLayerTest {
     assertTrue(l.monitor().healthy());
   }
 
+  /** Secondary here, the peer Primary and connected: what a node sees while its peer's daemon is dead. */
+  static final String PEER_PRIMARY = SECONDARY.replace("connection:Connected role:Secondary", "connection:Connected role:Primary");
+  static final String DISCONNECTED = SECONDARY.replace("connection:Connected role:Secondary", "connection:StandAlone role:Unknown");
+
+  @Test
+  void aPeerThatStaysPrimaryIsCutOffSoThatFencePeerOutdatesIt() {
+    String[] state = {PEER_PRIMARY};
+    RecordingCommandRunner r = script(argv -> {
+      if (argv.get(0).equals("drbdsetup")) return RecordingCommandRunner.ok(argv, state[0]);
+      if (argv.equals(List.of("drbdadm", "disconnect", "home"))) state[0] = DISCONNECTED;
+      if (argv.equals(List.of("drbdadm", "primary", "home"))) {
+        if (state[0] == PEER_PRIMARY) return RecordingCommandRunner.fail(argv, 11, "State change failed: (-1) Multiple primaries not allowed by config");
+        state[0] = PRIMARY;
+      }
+      return RecordingCommandRunner.ok(argv, "");
+    });
+    layer(r).start();
+    List<String> adm = r.commandNames().stream().filter(c -> c.startsWith("drbdadm")).toList();
+    // Six refusals first (a demoting peer's role change arrives within them), then the cut, the promotion, the reconnect.
+    assertEquals(List.of("drbdadm primary home", "drbdadm primary home", "drbdadm primary home", "drbdadm primary home", "drbdadm primary home",
+        "drbdadm primary home", "drbdadm disconnect home", "drbdadm primary home", "drbdadm connect home"), adm);
+  }
+
+  @Test
+  void aPeerThatDemotesLateIsNotCutOff() {
+    AtomicInteger polls = new AtomicInteger();
+    String[] state = {PEER_PRIMARY};
+    RecordingCommandRunner r = script(argv -> {
+      // The peer's demotion reaches this node after the six refused attempts, during the wait.
+      if (argv.get(0).equals("drbdsetup") && polls.incrementAndGet() > 10 && state[0] == PEER_PRIMARY) state[0] = SECONDARY;
+      if (argv.get(0).equals("drbdsetup")) return RecordingCommandRunner.ok(argv, state[0]);
+      if (argv.equals(List.of("drbdadm", "primary", "home"))) {
+        if (state[0] == PEER_PRIMARY) return RecordingCommandRunner.fail(argv, 11, "State change failed: (-1) Multiple primaries not allowed by config");
+        state[0] = PRIMARY;
+      }
+      return RecordingCommandRunner.ok(argv, "");
+    });
+    layer(r).start();
+    assertTrue(r.commandNames().stream().noneMatch(c -> c.startsWith("drbdadm disconnect") || c.startsWith("drbdadm connect")), r.commandNames().toString());
+    assertTrue(layer(r).probe().active());
+  }
+
   @Test
   void neverPromotesADiskThatIsNotUpToDate() {
     RecordingCommandRunner r = script(argv -> argv.get(0).equals("drbdsetup")

@@ -1,0 +1,173 @@
+package io.hanfs.app;
+
+import io.hanfs.config.ConfigLoader;
+import io.hanfs.config.HanfsConfig;
+import io.hanfs.config.InvalidConfigException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The replication tools' hooks (DRBD's fence-peer, unfence-peer and split-brain handlers, HAST's
+ * exec events): one POST to the local daemon, DRBD's exit code out. DRBD waits for its handlers
+ * (fence-peer holds the promotion, and under resource-and-stonith all I/O), so this class needs
+ * only the JDK and the config reader: `hanfs` starts it on a classpath of four jars, without the
+ * CLI's libraries, which is most of its start time on a slow CPU.
+ */
+public final class ReplicationHook {
+  private static final Pattern EXIT_CODE = Pattern.compile("\"exitCode\"\\s*:\\s*(\\d+)");
+  private static final Pattern MESSAGE = Pattern.compile("\"(?:message|error)\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+  private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
+  private ReplicationHook() {}
+
+  /**
+   * {@code fence-peer|unfence-peer|split-brain} (DRBD_RESOURCE and DRBD_PEER from the
+   * environment) or {@code hast-event EVENT RESOURCE [ARGS]}; {@code --url URL} or
+   * {@code -c FILE} before them choose the daemon (default: the config's management address).
+   */
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  static int run(String[] args) {
+    Optional<String> url = Optional.empty();
+    Optional<Path> config = Optional.empty();
+    List<String> words = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      boolean option = args[i].equals("--url") || args[i].equals("-c") || args[i].equals("--config");
+      if (option && i + 1 >= args.length) {
+        System.err.println("hanfs: " + args[i] + " needs a value");
+        return 1;
+      }
+      if (args[i].equals("--url")) url = Optional.of(args[++i]);
+      else if (option) config = Optional.of(Path.of(args[++i]));
+      else if (args[i].startsWith("-") && words.size() < 3) {
+        System.err.println("hanfs: unknown option \"" + printable(args[i]) + "\" for a replication hook; use --url URL or -c FILE");
+        return 1;
+      } else words.add(args[i]);
+    }
+    if (words.isEmpty()) {
+      System.err.println("hanfs: a replication hook needs an action: fence-peer, unfence-peer, split-brain or hast-event");
+      return 1;
+    }
+    String action = words.get(0);
+    Optional<Path> file = config;
+    String base = url.orElseGet(() -> managementUrl(file.orElse(Path.of(ConfigPath.defaultConfig()))));
+    if (action.equals("hast-event")) {
+      if (words.size() < 3) {
+        System.err.println("hanfs hast-event: usage: hanfs hast-event EVENT RESOURCE [ARGS] (hastd's exec hook)");
+        return 1;
+      }
+      String event = words.get(1);
+      String resource = words.get(2);
+      if (!PLAIN.matcher(resource).matches()) {
+        System.err.println("hanfs hast-event: resource \"" + printable(resource) + "\" is not a HAST resource name (letters, digits, _ . -)");
+        return 1;
+      }
+      // Only split-brain needs the leader; hanfs reads HAST's state itself for the others.
+      if (!event.equals("split-brain")) return 0;
+      return post(base, "hast", resource, event, null) == 0 ? 0 : 1;
+    }
+    if (!action.equals("fence-peer") && !action.equals("unfence-peer") && !action.equals("split-brain")) {
+      System.err.println("hanfs: unknown replication hook \"" + printable(action) + "\"; use fence-peer, unfence-peer, split-brain or hast-event");
+      return 1;
+    }
+    // DRBD sets these for its handlers; the peer's name is the DRBD host name ("on NAME"),
+    // which hanfs expects to be the node's name (the leader checks it).
+    String resource = System.getenv("DRBD_RESOURCE");
+    if (resource == null || resource.isBlank()) {
+      System.err.println("hanfs " + action + ": DRBD_RESOURCE is not set; this runs as a DRBD handler: "
+          + "handlers { fence-peer \"/usr/sbin/hanfs fence-peer\"; unfence-peer \"/usr/sbin/hanfs unfence-peer\"; }");
+      return 1;
+    }
+    String peer = System.getenv("DRBD_PEER");
+    if (peer != null && (peer.isBlank() || peer.contains(" "))) peer = null;
+    return post(base, "drbd", resource, action, peer);
+  }
+
+  /** The config's management address, or the default one when there is no readable config. */
+  static String managementUrl(Path file) {
+    if (file.toFile().isFile()) {
+      try {
+        HanfsConfig cfg = ConfigLoader.load(file);
+        return "http://" + cfg.management().hostname() + ":" + cfg.management().port();
+      } catch (InvalidConfigException e) {
+        System.err.println("warning: " + file + " is invalid, using the default management address");
+      }
+    }
+    return "http://127.0.0.1:7626";
+  }
+
+  /**
+   * The exit code is DRBD's (4 peer outdated, 6 peer is primary, 0 done); anything that prevents
+   * an answer is 1, so DRBD keeps I/O frozen (resource-and-stonith) rather than write on beside
+   * a peer nobody outdated.
+   */
+  static int post(String base, String tool, String resource, String action, String peer) {
+    String root = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    URI uri = URI.create(root + "/hanfs/" + tool + "/" + encode(resource) + "/" + action + (peer == null ? "" : "?peer=" + encode(peer)));
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    HttpResponse<String> r;
+    try {
+      r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      System.err.println("hanfs " + action + " " + resource + ": exit 1: cannot reach the hanfs daemon at " + root + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+          + " (is `hanfs run` up on this node?)");
+      return 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
+    }
+    Matcher code = EXIT_CODE.matcher(r.body());
+    int exit = code.find() ? Integer.parseInt(code.group(1)) : 1;
+    Matcher m = MESSAGE.matcher(r.body());
+    String message = m.find() ? unescape(m.group(1)) : "HTTP " + r.statusCode() + " " + r.body();
+    (exit == 4 || exit == 0 ? System.out : System.err).println("hanfs " + action + " " + resource + ": exit " + exit + ": " + message);
+    return exit;
+  }
+
+  static String unescape(String json) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < json.length(); i++) {
+      char c = json.charAt(i);
+      if (c != '\\' || i + 1 >= json.length()) {
+        b.append(c);
+        continue;
+      }
+      char n = json.charAt(++i);
+      switch (n) {
+        case 'n' -> b.append('\n');
+        case 't' -> b.append('\t');
+        case 'u' -> {
+          if (i + 4 < json.length()) {
+            b.append((char) Integer.parseInt(json.substring(i + 1, i + 5), 16));
+            i += 4;
+          }
+        }
+        default -> b.append(n);
+      }
+    }
+    return b.toString();
+  }
+
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  private static String printable(String s) {
+    return s.replaceAll("[^\\x20-\\x7e]", "?");
+  }
+}

@@ -159,15 +159,26 @@ final class VmCluster {
   }
 
   /**
-   * Supervised like systemd's Restart=always: an inittab respawn entry (busybox init is PID 1)
-   * runs the daemon in the foreground and starts it again whenever it exits.
+   * Supervised as deploy/systemd/hanfs.service does it: an inittab respawn entry (busybox init is
+   * PID 1) runs the daemon and starts it again whenever it exits; after an exit that is not a
+   * clean stop (0, or 143 for SIGTERM) it first runs the local fence step, `hanfs fence-local`
+   * (the unit's ExecStopPost), which takes the node's stack down without the cluster.
    */
   void startDaemon(String node) throws IOException {
     g(node).agent.writeFile("/etc/hanfs/hanfs-daemon", """
         #!/bin/sh
-        # The lab's service unit: the pid file names the daemon's JVM (exec keeps the pid).
-        echo $$ > /run/hanfs.pid
-        exec /opt/hanfs/bin/hanfs run >> /var/log/hanfs.log 2>&1
+        # The lab's service unit; the pid file names the daemon's JVM (bin/hanfs execs it).
+        /opt/hanfs/bin/hanfs run >> /var/log/hanfs.log 2>&1 &
+        pid=$!
+        echo $pid > /run/hanfs.pid
+        wait $pid
+        rc=$?
+        echo "hanfs-daemon: pid $pid exited with $rc" >> /var/log/hanfs.log
+        if [ $rc -ne 0 ] && [ $rc -ne 143 ]; then
+          /opt/hanfs/bin/hanfs fence-local >> /var/log/hanfs.log 2>&1
+          echo "hanfs-daemon: fence-local exited with $?" >> /var/log/hanfs.log
+        fi
+        exit $rc
         """);
     g(node).check("chmod", "755", "/etc/hanfs/hanfs-daemon");
     String inittab = g(node).check("cat", "/etc/inittab").out();
@@ -272,7 +283,7 @@ final class VmCluster {
     for (VmLab.Guest guest : lab.guests.values()) {
       if (guest.agent == null) continue;
       try {
-        String out = guest.agent.exec(List.of("grep", "-E", "Leader .* resource home|ResourceAgent|LayerActor", "/var/log/hanfs.log"), Duration.ofSeconds(20)).out();
+        String out = guest.agent.exec(List.of("grep", "-E", "Leader .* resource home|ResourceAgent|LayerActor|DrbdLayer|hanfs-daemon|fence-local", "/var/log/hanfs.log"), Duration.ofSeconds(20)).out();
         out.lines().filter(l -> l.length() > 8 && l.substring(0, 8).compareTo(since) >= 0)
             .map(l -> guest.name + " " + l.replaceAll(" pekko://\\S+", "").replaceAll("i\\.h\\.\\S+ +", ""))
             .map(l -> l.length() > 220 ? l.substring(0, 220) : l).forEach(l -> b.append(l).append('\n'));

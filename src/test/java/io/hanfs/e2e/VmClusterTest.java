@@ -95,6 +95,7 @@ class VmClusterTest {
     try {
       b.run();
     } catch (Throwable e) {
+      System.out.println("vm scenario failed: " + e);
       dump();
       throw e;
     }

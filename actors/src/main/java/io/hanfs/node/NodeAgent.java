@@ -148,7 +148,8 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
         .onMessage(StatusChanged.class, s -> {
           ResourceStatus old = statuses.put(s.status().name(), s.status());
           if (old == null || !old.role().equals(s.status().role()) || old.epoch() != s.status().epoch()
-              || !old.ledger().equals(s.status().ledger()) || !old.disk().equals(s.status().disk())) report();
+              || !old.ledger().equals(s.status().ledger()) || !old.disk().equals(s.status().disk())
+              || !old.layers().equals(s.status().layers())) report();
           return this;
         })
         .build();

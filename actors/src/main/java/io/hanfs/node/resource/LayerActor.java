@@ -56,6 +56,12 @@ public final class LayerActor extends AbstractBehavior<LayerActor.Command> {
   /** The monitor found the active layer unhealthy. */
   public record MonitorFailed(String layer, String detail) implements Event {}
 
+  /**
+   * The monitor found the layer healthy and its detail changed (DRBD's peer connected or
+   * resynced, its out-of-sync count): the leader reads the link state from it.
+   */
+  public record Monitored(String layer, Layer.Probe probe) implements Event {}
+
   public static Behavior<Command> create(Layer layer, ActorRef<Event> parent, Executor blocking, Duration opTimeout, Duration monitorInterval) {
     return Behaviors.withStash(64, stash -> Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
         new LayerActor(ctx, stash, timers, layer, parent, blocking, opTimeout, monitorInterval))));
@@ -70,6 +76,8 @@ public final class LayerActor extends AbstractBehavior<LayerActor.Command> {
   private final Duration monitorInterval;
   private boolean busy;
   private boolean monitoring;
+  /** The detail last told to the parent (by an operation or the monitor). */
+  private String lastDetail;
 
   private LayerActor(ActorContext<Command> ctx, StashBuffer<Command> stash, TimerScheduler<Command> timers, Layer layer,
       ActorRef<Event> parent, Executor blocking, Duration opTimeout, Duration monitorInterval) {
@@ -125,6 +133,7 @@ public final class LayerActor extends AbstractBehavior<LayerActor.Command> {
     }
     if (error != null) getContext().getLog().warn("{} {} failed: {}", layer.name(), done.op(), error);
     else getContext().getLog().info("{} {} ok: {}", layer.name(), done.op(), done.probe().detail());
+    if (done.probe() != null) lastDetail = done.probe().detail();
     parent.tell(new Completed(layer.name(), done.op(), done.probe(), error));
     return stash.unstashAll(this);
   }
@@ -151,6 +160,8 @@ public final class LayerActor extends AbstractBehavior<LayerActor.Command> {
     if (monitoring) {
       if (done.error() != null) parent.tell(new MonitorFailed(layer.name(), "monitor failed: " + done.error()));
       else if (!done.probe().healthy() || !done.probe().active()) parent.tell(new MonitorFailed(layer.name(), done.probe().detail()));
+      else if (!done.probe().detail().equals(lastDetail)) parent.tell(new Monitored(layer.name(), done.probe()));
+      if (done.error() == null) lastDetail = done.probe().detail();
     }
     return stash.unstashAll(this);
   }

@@ -472,6 +472,15 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
 
   private Behavior<Command> onLayerEvent(LayerActor.Event event) {
     if (event instanceof MonitorFailed mf) return onMonitorFailed(mf);
+    if (event instanceof LayerActor.Monitored m) {
+      // Only the detail changes (the layer stays up): what the leader reads the link state from.
+      LayerStatus old = layerStatus.get(m.layer());
+      if (old != null && old.state().equals("up")) {
+        layerStatus.put(m.layer(), new LayerStatus(m.layer(), "up", m.probe().detail()));
+        publish();
+      }
+      return this;
+    }
     Completed c = (Completed) event;
     layerStatus.put(c.layer(), new LayerStatus(c.layer(), stateOf(c), c.ok() ? c.probe().detail() : c.error()));
     Step head = plan.peekFirst();

@@ -199,6 +199,23 @@ class ResourceAgentTest {
     assertEquals("secondary", status(agent).role());
   }
 
+  /** A healthy monitor's changed detail (DRBD's peer reconnected and resynced) reaches the status the leader reads. */
+  @Test
+  void aHealthyMonitorsNewDetailReachesTheStatus() throws Exception {
+    var agent = spawn(3);
+    awaitRole(agent, "secondary");
+    assertTrue(promote(agent, 1) instanceof ResourceAgent.Done);
+    layers.get("replication").monitorDetail = "drbd r0 Connected Primary/Secondary UpToDate/UpToDate";
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    String detail = "";
+    while (System.nanoTime() < deadline && !detail.contains("Connected")) {
+      detail = status(agent).layers().stream().filter(l -> l.name().equals("replication")).findFirst().orElseThrow().detail();
+      Thread.sleep(50);
+    }
+    assertEquals("drbd r0 Connected Primary/Secondary UpToDate/UpToDate", detail);
+    assertEquals("primary", status(agent).role());
+  }
+
   @Test
   void promoteDuringPromoteIsRefusedAsBusy() throws Exception {
     var agent = spawn(3);

@@ -19,6 +19,8 @@ final class ScriptedLayer implements Layer {
   final AtomicInteger failStarts = new AtomicInteger();
   final AtomicInteger failStops = new AtomicInteger();
   volatile CountDownLatch startGate;
+  /** What a healthy monitor reports (a DRBD link that connects, say); null: "NAME up". */
+  volatile String monitorDetail;
 
   ScriptedLayer(String name, List<String> journal) {
     this.name = name;
@@ -61,6 +63,7 @@ final class ScriptedLayer implements Layer {
   @Override
   public Probe monitor() {
     if (!active.get() || !healthy.get()) return Probe.failed(name + " broke");
-    return Probe.up(name + " up");
+    String d = monitorDetail;
+    return Probe.up(d == null ? name + " up" : d);
   }
 }

@@ -195,7 +195,7 @@ class FilesystemLoopDeviceTest {
         assertEquals(List.of("hastctl role init home", "hastctl create home", "hastctl role secondary home"), after);
       } else {
         assertEquals(List.of("drbdadm primary --force r0"), before);
-        assertEquals(List.of("drbdadm secondary r0", "drbdadm connect --discard-my-data r0"), after);
+        assertEquals(List.of("drbdadm secondary r0", "drbdadm disconnect r0", "drbdadm connect --discard-my-data r0"), after);
       }
       assertTrue(driver.mountAt(state.resolve("rescue-mnt").resolve("home")).isEmpty(), "the rescue mount is gone");
     }

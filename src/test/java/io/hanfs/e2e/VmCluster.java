@@ -283,7 +283,7 @@ final class VmCluster {
     for (VmLab.Guest guest : lab.guests.values()) {
       if (guest.agent == null) continue;
       try {
-        String out = guest.agent.exec(List.of("grep", "-E", "Leader .* resource home|ResourceAgent|LayerActor|DrbdLayer|hanfs-daemon|fence-local", "/var/log/hanfs.log"), Duration.ofSeconds(20)).out();
+        String out = guest.agent.exec(List.of("grep", "-E", "Leader .* resource home|ResourceAgent|LayerActor|DrbdLayer|hanfs-daemon|fence-local|exec \\[drbdadm, (primary|secondary|connect|disconnect)", "/var/log/hanfs.log"), Duration.ofSeconds(20)).out();
         out.lines().filter(l -> l.length() > 8 && l.substring(0, 8).compareTo(since) >= 0)
             .map(l -> guest.name + " " + l.replaceAll(" pekko://\\S+", "").replaceAll("i\\.h\\.\\S+ +", ""))
             .map(l -> l.length() > 220 ? l.substring(0, 220) : l).forEach(l -> b.append(l).append('\n'));

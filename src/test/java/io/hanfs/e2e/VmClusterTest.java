@@ -92,10 +92,12 @@ class VmClusterTest {
   }
 
   static void scenario(Body b) throws Exception {
+    String since = cluster.clock("w");
     try {
       b.run();
     } catch (Throwable e) {
       System.out.println("vm scenario failed: " + e);
+      System.out.println("==== timeline since " + since + " ====\n" + cluster.timeline(since));
       dump();
       throw e;
     }
@@ -288,7 +290,9 @@ class VmClusterTest {
       cluster.awaitAcks("splitbrain", cluster.ackCount("splitbrain") + 10, Duration.ofMinutes(3));
       List<long[]> acks = cluster.stopWriter("splitbrain");
       String rescued = p.run("find", "/var/lib/hanfs", "-path", "*rescue*", "-name", name).out().strip();
-      String kernel = String.join("\n", p.check("dmesg").out().lines().filter(l -> l.contains("plit-Brain") || l.contains("plit brain")).toList());
+      // DRBD's own account (the connection states and the split-brain line), for the parser's captured samples.
+      List<String> drbdLines = p.check("dmesg").out().lines().filter(l -> l.contains("drbd")).toList();
+      String kernel = String.join("\n", drbdLines.subList(Math.max(0, drbdLines.size() - 60), drbdLines.size()));
       System.out.printf("vm forced split brain: link back, %s resolved and resynced after %d ms; longest client gap %d ms, %d records; rescued: %s%n%s%n",
           peer, resolved, VmCluster.longestGapMillis(acks), acks.size(), rescued, kernel);
       System.out.println(cluster.timeline(since));

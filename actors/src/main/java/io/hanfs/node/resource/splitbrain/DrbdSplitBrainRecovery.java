@@ -48,11 +48,18 @@ public class DrbdSplitBrainRecovery extends RescueFirstRecovery {
   @Override
   void discardAndRejoin() throws IOException {
     closeUnchanged();
+    // The side that did not detect the split brain first keeps trying to connect (WFConnection);
+    // DRBD then refuses a new connect with "(102) Local address(port) already in use". StandAlone
+    // first (a no-op when it already is), then the connect that discards this copy.
+    SplitBrainRecovery.check(drbd.disconnect(toolResource()), "stop connecting before discarding");
     SplitBrainRecovery.check(drbd.connectDiscardingMyData(toolResource()), "reconnect discarding this node's data");
   }
 
   @Override
   public void reconnect() throws IOException {
+    // A survivor that is still trying to connect (WFConnection) will take the victim's connect.
+    Optional<DrbdState> now = drbd.state(toolResource());
+    if (now.isPresent() && !now.get().standAlone()) return;
     SplitBrainRecovery.check(drbd.connect(toolResource()), "reconnect to the peer");
   }
 }

@@ -613,8 +613,13 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
    */
   private boolean primaryLinkUp(Resource r, String a, String b) {
     for (String n : List.of(a, b)) {
-      Optional<ResourceStatus> st = statusOf(r, n).filter(x -> x.role().equals("primary"));
-      if (st.isPresent() && replicationDetail(st.get().layers()).map(ReplicationDetail::connected).orElse(false)) return true;
+      Optional<ResourceStatus> st = statusOf(r, n);
+      if (st.isEmpty()) continue;
+      Optional<ReplicationDetail> d = replicationDetail(st.get().layers());
+      // A primary's detail is monitored (current); a secondary's is from its last operation, so
+      // it counts only when it shows both disks UpToDate as well.
+      if (st.get().role().equals("primary") && d.map(ReplicationDetail::connected).orElse(false)) return true;
+      if (st.get().role().equals("secondary") && d.map(ReplicationDetail::peerInSync).orElse(false)) return true;
     }
     return false;
   }
@@ -851,7 +856,10 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
     }
     if (!ok) {
       getContext().getLog().warn("resource {}: {} on {} failed: {}", d.resource(), d.action(), d.node(), why);
-      retryAfter.put(d.resource(), System.nanoTime() + Duration.ofMillis(1000).toNanos());
+      // A split-brain step that failed (DRBD refused, the rescue copy failed) needs a look more
+      // than a retry every second: status shows why meanwhile.
+      boolean resolveStep = d.action().equals("discard") || d.action().equals("keep");
+      retryAfter.put(d.resource(), System.nanoTime() + (resolveStep ? Duration.ofSeconds(30) : Duration.ofMillis(1000)).toNanos());
     }
     finish(d.resource(), saga, ok, d.action() + " on " + d.node() + ": " + why);
     return this;

@@ -60,8 +60,15 @@ public final class ResourceLease extends AbstractBehavior<ResourceLease.Command>
 
   private static final Duration TICK = Duration.ofMillis(50);
   private static final Duration ACQUIRE_ROUND = Duration.ofMillis(50);
-  /** A renewal whose answers come later than this does not refresh the VIP's kernel lifetime. */
-  private static final long REFRESH_WINDOW_NANOS = 200_000_000L;
+  /**
+   * A renewal whose majority answers later than this (a quarter of the lease) does not refresh
+   * the VIP's kernel lifetime. The lifetime counts from the round's start, so a late round is
+   * still safe; the bound only skips rounds too old to add much. (It was 200 ms: on emulated
+   * CPUs most answers came later, the VIP's lifetime ran out under a held lease.)
+   */
+  private long refreshWindowNanos() {
+    return lease.toNanos() / 4;
+  }
 
   private final TimerScheduler<Command> timers;
   private final String resource;
@@ -222,7 +229,7 @@ public final class ResourceLease extends AbstractBehavior<ResourceLease.Command>
     if (term.granted(g.round(), g.voter())) {
       long now = System.nanoTime();
       view.validUntil(term.validUntil());
-      if (state == State.HOLDING && now - g.round() <= REFRESH_WINDOW_NANOS) blocking.execute(onRenewed);
+      if (state == State.HOLDING && now - g.round() <= refreshWindowNanos()) blocking.execute(onRenewed);
       if (state == State.ACQUIRING) onTick();
     }
     return this;

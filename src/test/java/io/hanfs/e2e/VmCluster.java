@@ -227,9 +227,13 @@ final class VmCluster {
       Optional<JsonNode> c = cluster("w");
       if (c.isPresent()) {
         long up = 0;
-        for (JsonNode m : c.get().path("members")) if (m.path("status").asText().equalsIgnoreCase("up") && m.path("reachable").asBoolean()) up++;
+        List<String> seen = new ArrayList<>();
+        for (JsonNode m : c.get().path("members")) {
+          if (m.path("status").asText().equalsIgnoreCase("up") && m.path("reachable").asBoolean()) up++;
+          seen.add(m.path("node").asText(m.path("address").asText("?")) + " " + m.path("status").asText() + (m.path("reachable").asBoolean() ? "" : " unreachable"));
+        }
         Optional<String> a = active("w");
-        last = up + " members up, active " + a;
+        last = up + " members up " + seen + ", active " + a;
         if (up == 3 && a.isPresent()) return a.get();
       }
       Thread.sleep(2000);

@@ -144,7 +144,7 @@ class VmClusterTest {
    * secondary (no failback by default).
    */
   @Test
-  @Order(2)
+  @Order(3)
   void hardCrashOfTheActiveVmThenItRejoins() throws Exception {
     scenario(() -> {
       String active = cluster.awaitWholeCluster(Duration.ofMinutes(5));
@@ -222,7 +222,7 @@ class VmClusterTest {
    * resyncs and after-resync-target makes its copy current again.
    */
   @Test
-  @Order(3)
+  @Order(2)
   void replicationLinkCutFencesThePeer() throws Exception {
     scenario(() -> {
       String active = cluster.awaitWholeCluster(Duration.ofMinutes(5));

@@ -79,4 +79,18 @@ class DrbdStateTest {
     assertEquals(java.util.OptionalLong.of(40960), DrbdState.outOfSyncFromEvents2(text, "r0"));
     assertTrue(DrbdState.outOfSyncFromEvents2(text, "r2").isEmpty());
   }
+
+  /**
+   * DRBD 8.4.11's own kernel lines from the VM lab (a guest's console during the forced split
+   * brain): the split-brain line names the minor, the others the resource.
+   */
+  @Test
+  void splitBrainFromARealKernelLog() {
+    String dmesg = Captured.read("dmesg-drbd-8.4-split-brain.txt");
+    assertTrue(DrbdState.splitBrainInKernelLog(dmesg, "r0", 0));
+    assertFalse(DrbdState.splitBrainInKernelLog(dmesg, "r1", 1), "another resource and minor");
+    // A later connection ends it. Written by hand in DRBD's "conn( A -> B )" form: the captured
+    // log ends before the reconnect.
+    assertFalse(DrbdState.splitBrainInKernelLog(dmesg + "[  800.100000] drbd r0: conn( WFReportParams -> Connected )\n", "r0", 0));
+  }
 }

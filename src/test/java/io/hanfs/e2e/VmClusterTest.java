@@ -103,6 +103,15 @@ class VmClusterTest {
     }
   }
 
+  /**
+   * The end of every scenario: DRBD's online verify finds no block that differs between the two
+   * copies (after any resync), and no sample showed two Primaries or two VIP owners.
+   */
+  static void assertReplicasEqualAndNeverTwoActive(String primary) throws Exception {
+    assertEquals(0, cluster.verifyReplicas(primary, Duration.ofMinutes(4)), "KiB out of sync between the replicas (DRBD verify)");
+    assertEquals(List.of(), cluster.violations());
+  }
+
   static void assertAllAcked(String file, List<long[]> acks) throws Exception {
     Set<Long> there = cluster.recordsOnServer(file);
     List<Long> lost = acks.stream().map(a -> a[0]).filter(s -> !there.contains(s)).toList();
@@ -133,8 +142,7 @@ class VmClusterTest {
       System.out.printf("vm switchover: %s->%s %d ms, %s->%s %d ms (HTTP request to settled), longest client gap %d ms, %d records%n",
           first, to[0], took[0], to[0], first, took[1], VmCluster.longestGapMillis(acks), acks.size());
       assertAllAcked("switchover", acks);
-      assertEquals(0, cluster.verifyReplicas(first, Duration.ofMinutes(4)), "blocks that differ between the replicas");
-      assertEquals(List.of(), cluster.violations());
+      assertReplicasEqualAndNeverTwoActive(first);
     });
   }
 
@@ -170,8 +178,7 @@ class VmClusterTest {
       Thread.sleep(5000);
       assertEquals(survivor, cluster.awaitActive("w", Optional.empty(), Duration.ofMinutes(1)), "no failback");
       assertTrue(cluster.drbd(survivor).contains("ro:Primary/Secondary"), cluster.drbd(survivor));
-      assertEquals(0, cluster.verifyReplicas(survivor, Duration.ofMinutes(4)), "blocks that differ between the replicas after the resync");
-      assertEquals(List.of(), cluster.violations());
+      assertReplicasEqualAndNeverTwoActive(survivor);
     });
   }
 
@@ -210,8 +217,7 @@ class VmClusterTest {
           active, other, failover, VmCluster.longestGapMillis(acks), acks.size(), active, healed);
       System.out.println(cluster.timeline(since));
       assertAllAcked("kill9", acks);
-      assertEquals(0, cluster.verifyReplicas(other, Duration.ofMinutes(4)), "blocks that differ between the replicas after the resync");
-      assertEquals(List.of(), cluster.violations());
+      assertReplicasEqualAndNeverTwoActive(other);
     });
   }
 
@@ -249,8 +255,7 @@ class VmClusterTest {
       System.out.println(cluster.timeline(since));
       assertTrue(cluster.dataOf(peer).contains("may be promoted"), "unfenced after the resync: " + cluster.dataOf(peer));
       assertAllAcked("linkcut", acks);
-      assertEquals(0, cluster.verifyReplicas(active, Duration.ofMinutes(4)), "blocks that differ between the replicas after the resync");
-      assertEquals(List.of(), cluster.violations());
+      assertReplicasEqualAndNeverTwoActive(active);
     });
   }
 
@@ -302,9 +307,8 @@ class VmClusterTest {
       assertEquals("written on " + peer + " during the split\n", p.check("cat", rescued).out());
       assertTrue(!g(active).run("test", "-e", VmCluster.EXPORT + "/" + name).ok(), "the victim's file is not on the survivor");
       assertAllAcked("splitbrain", acks);
-      assertEquals(0, cluster.verifyReplicas(active, Duration.ofMinutes(4)), "blocks that differ between the replicas after the resync");
       assertEquals(active, cluster.awaitActive("w", Optional.empty(), Duration.ofMinutes(1)), "the survivor keeps serving");
-      assertEquals(List.of(), cluster.violations());
+      assertReplicasEqualAndNeverTwoActive(active);
     });
   }
 

@@ -269,7 +269,7 @@ final class VmCluster {
     for (VmLab.Guest guest : lab.guests.values()) {
       try {
         GuestAgent.Result r = guest.agent == null ? null
-            : guest.agent.exec(List.of("grep", "-E", "WARN|ERROR|Exception|i\\.h\\.", "/var/log/hanfs.log"), Duration.ofSeconds(20));
+            : guest.agent.exec(List.of("grep", "-E", "WARN|ERROR|Exception|i\\.h\\.|JOINING|Welcome from|is now Up|InitJoin", "/var/log/hanfs.log"), Duration.ofSeconds(20));
         String text = r == null ? "(guest down)" : String.join("\n", r.out().lines()
             .filter(l -> !l.startsWith("\t") && !l.contains("heartbeat")).map(l -> l.length() > 400 ? l.substring(0, 400) : l)
             .reduce(new java.util.ArrayList<String>(), (acc, l) -> { acc.add(l); if (acc.size() > 60) acc.remove(0); return acc; }, (x, y) -> x));

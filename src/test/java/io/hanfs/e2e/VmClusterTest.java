@@ -174,6 +174,8 @@ class VmClusterTest {
       cluster.rejoin(active);
       cluster.awaitDrbd(survivor, "ds:UpToDate/UpToDate", Duration.ofMinutes(4));
       System.out.printf("vm rejoin: %s booted and resynced in %d ms%n", active, (System.nanoTime() - t2) / 1_000_000);
+      cluster.awaitWholeCluster(Duration.ofMinutes(3));
+      System.out.printf("vm rejoin: %s is a cluster member again %d ms after its boot%n", active, (System.nanoTime() - t2) / 1_000_000);
       System.out.println(cluster.timeline(since));
       Thread.sleep(5000);
       assertEquals(survivor, cluster.awaitActive("w", Optional.empty(), Duration.ofMinutes(1)), "no failback");

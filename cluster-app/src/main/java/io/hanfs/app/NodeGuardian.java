@@ -2,11 +2,13 @@ package io.hanfs.app;
 
 import io.hanfs.config.HanfsConfig;
 import io.hanfs.leader.Leader;
+import io.hanfs.membership.IslandGuard;
 import io.hanfs.node.LayerFactory;
 import io.hanfs.node.NodeAgent;
 import io.hanfs.persistence.EpochStore;
 import io.hanfs.persistence.ledger.LedgerStore;
 import io.hanfs.voter.LeaseVoter;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -17,8 +19,9 @@ import org.apache.pekko.cluster.typed.SingletonActor;
 
 /**
  * The root of one node's actor tree: this node's LeaseVoter (every node votes), its NodeAgent
- * (data nodes run their resources there; the witness runs none), and the proxy to the cluster
- * leader singleton, to which the NodeAgent reports.
+ * (data nodes run their resources there; the witness runs none), the proxy to the cluster
+ * leader singleton, to which the NodeAgent reports, and the IslandGuard, which has the node leave
+ * a cluster of its own.
  */
 public final class NodeGuardian {
   private NodeGuardian() {}
@@ -28,6 +31,9 @@ public final class NodeGuardian {
 
   /** The guardian's only message: the ledger schema is there (or could not be made). */
   public sealed interface Command {}
+
+  /** How often a node whose cluster lacks a majority asks its peers whether it formed a cluster of its own. */
+  static final java.time.Duration ISLAND_CHECK = java.time.Duration.ofSeconds(10);
 
   private record SchemaReady(java.util.Optional<Throwable> failure) implements Command {}
 
@@ -44,6 +50,8 @@ public final class NodeGuardian {
         singleton = singleton.withSettings(ClusterSingletonSettings.create(ctx.getSystem()).withRole("witness"));
       }
       ActorRef<Leader.Command> leader = ClusterSingleton.get(ctx.getSystem()).init(singleton);
+      ctx.spawn(IslandGuard.create(config, nodeName, ISLAND_CHECK, why ->
+          CoordinatedShutdown.get(ctx.getSystem()).run(IslandGuard.LeftIsland.INSTANCE)), IslandGuard.NAME);
       ActorRef<NodeAgent.Report> reports = ctx.spawn(Behaviors.<NodeAgent.Report>receiveMessage(r -> {
         leader.tell(new Leader.NodeReported(r));
         return Behaviors.same();

@@ -49,9 +49,14 @@ public class DrbdSplitBrainRecovery extends RescueFirstRecovery {
   void discardAndRejoin() throws IOException {
     closeUnchanged();
     // The side that did not detect the split brain first keeps trying to connect (WFConnection);
-    // DRBD then refuses a new connect with "(102) Local address(port) already in use". StandAlone
-    // first (a no-op when it already is), then the connect that discards this copy.
-    SplitBrainRecovery.check(drbd.disconnect(toolResource()), "stop connecting before discarding");
+    // DRBD then refuses a new connect with "(102) Local address(port) already in use". So
+    // StandAlone first, then the connect that discards this copy. DRBD 8.4 refuses a disconnect of
+    // a resource that is StandAlone already ("(162) Invalid configuration request"), which is
+    // what the side that detected the split brain is: disconnect only a resource still connecting.
+    if (!standAlone()) {
+      io.hanfs.exec.CommandResult r = drbd.disconnect(toolResource());
+      if (!r.ok() && !standAlone()) SplitBrainRecovery.check(r, "stop connecting before discarding");
+    }
     SplitBrainRecovery.check(drbd.connectDiscardingMyData(toolResource()), "reconnect discarding this node's data");
   }
 
@@ -61,5 +66,9 @@ public class DrbdSplitBrainRecovery extends RescueFirstRecovery {
     Optional<DrbdState> now = drbd.state(toolResource());
     if (now.isPresent() && !now.get().standAlone()) return;
     SplitBrainRecovery.check(drbd.connect(toolResource()), "reconnect to the peer");
+  }
+
+  private boolean standAlone() {
+    return drbd.state(toolResource()).map(DrbdState::standAlone).orElse(false);
   }
 }

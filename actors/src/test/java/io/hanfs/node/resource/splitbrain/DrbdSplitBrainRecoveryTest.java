@@ -1,0 +1,82 @@
+package io.hanfs.node.resource.splitbrain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.hanfs.config.HanfsConfig;
+import io.hanfs.exec.RecordingCommandRunner;
+import io.hanfs.node.resource.filesystem.FilesystemDriver;
+import io.hanfs.node.resource.replication.DrbdDriver;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The DRBD victim's rejoin against DRBD 8.4's answers (the drbdadm fallback the VM lab's 8.4
+ * kernel uses; drbd and drbdadm cannot run on this host, so a scripted runner answers). The side
+ * that detected the split brain is StandAlone, where 8.4 refuses a disconnect with "(162)
+ * Invalid configuration request" (seen in the VM lab, where it failed every retry); the other
+ * side is still connecting and must stop first, or DRBD refuses the connect with "(102)".
+ */
+class DrbdSplitBrainRecoveryTest {
+  static final Duration T = Duration.ofSeconds(5);
+
+  static RecordingCommandRunner drbd84(String[] cstate) {
+    return new RecordingCommandRunner(argv -> switch (String.join(" ", argv)) {
+      case "drbdsetup events2 --now r0" -> RecordingCommandRunner.fail(argv, 20, "drbdsetup: Unknown command 'events2'");
+      case "drbdadm role r0" -> RecordingCommandRunner.ok(argv, "Secondary/Unknown\n");
+      case "drbdadm cstate r0" -> RecordingCommandRunner.ok(argv, cstate[0] + "\n");
+      case "drbdadm dstate r0" -> RecordingCommandRunner.ok(argv, "UpToDate/DUnknown\n");
+      case "drbdadm secondary r0", "drbdadm connect --discard-my-data r0" -> RecordingCommandRunner.ok(argv, "");
+      case "drbdadm disconnect r0" -> {
+        if (cstate[0].equals("StandAlone")) yield RecordingCommandRunner.fail(argv, 10, "??: Failure: (162) Invalid configuration request");
+        cstate[0] = "StandAlone";
+        yield RecordingCommandRunner.ok(argv, "");
+      }
+      default -> RecordingCommandRunner.fail(argv, 1, "unexpected");
+    });
+  }
+
+  static DrbdSplitBrainRecovery recovery(RecordingCommandRunner r) {
+    HanfsConfig.Resource res = new HanfsConfig.Resource("home",
+        new HanfsConfig.Replication(HanfsConfig.ReplicationType.DRBD, Optional.of("r0"), HanfsConfig.Fencing.NONE, "disconnect"),
+        new HanfsConfig.Filesystem(Path.of("/dev/drbd0"), Path.of("/srv/nfs/home"), "ext4", HanfsConfig.Fsck.AUTO, List.of(), false),
+        null, null, Optional.empty(), false, 3, Duration.ofMinutes(10), Duration.ofSeconds(5), Duration.ofSeconds(60));
+    return new DrbdSplitBrainRecovery(res, new DrbdDriver(r, T), new FilesystemDriver(r, T), Path.of("/nonexistent"));
+  }
+
+  static List<String> adm(RecordingCommandRunner r) {
+    return r.commandNames().stream().filter(c -> c.startsWith("drbdadm") && !c.matches("drbdadm (role|cstate|dstate) r0")).toList();
+  }
+
+  @Test
+  void aStandAloneVictimConnectsWithoutADisconnect() throws IOException {
+    RecordingCommandRunner r = drbd84(new String[] {"StandAlone"});
+    recovery(r).discardAndRejoin();
+    assertEquals(List.of("drbdadm secondary r0", "drbdadm connect --discard-my-data r0"), adm(r));
+  }
+
+  @Test
+  void aVictimStillConnectingStopsFirst() throws IOException {
+    RecordingCommandRunner r = drbd84(new String[] {"WFConnection"});
+    recovery(r).discardAndRejoin();
+    assertEquals(List.of("drbdadm secondary r0", "drbdadm disconnect r0", "drbdadm connect --discard-my-data r0"), adm(r));
+  }
+
+  @Test
+  void aDisconnectThatFailsAndLeavesItConnectingStopsTheRecovery() {
+    RecordingCommandRunner r = new RecordingCommandRunner(argv -> switch (String.join(" ", argv)) {
+      case "drbdsetup events2 --now r0" -> RecordingCommandRunner.fail(argv, 20, "drbdsetup: Unknown command 'events2'");
+      case "drbdadm role r0" -> RecordingCommandRunner.ok(argv, "Secondary/Unknown\n");
+      case "drbdadm cstate r0" -> RecordingCommandRunner.ok(argv, "WFConnection\n");
+      case "drbdadm dstate r0" -> RecordingCommandRunner.ok(argv, "UpToDate/DUnknown\n");
+      case "drbdadm secondary r0" -> RecordingCommandRunner.ok(argv, "");
+      default -> RecordingCommandRunner.fail(argv, 10, "??: Failure: (999) something else");
+    });
+    IOException e = assertThrows(IOException.class, () -> recovery(r).discardAndRejoin());
+    assertEquals(List.of("drbdadm secondary r0", "drbdadm disconnect r0"), adm(r), e.getMessage());
+  }
+}

@@ -22,6 +22,8 @@ public final class VmBench {
 
   record Run(long tookMillis, long gapMillis) {}
 
+  static final String MOUNTD_PID = "/run/bench-mountd.pid";
+
   public static void main(String[] args) throws Exception {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 3;
     Path dir = Files.createTempDirectory(Path.of("/var/tmp"), "hanfs-vm-bench-");
@@ -36,7 +38,8 @@ public final class VmBench {
       c.setUpDrbd();
       for (String n : VmCluster.DATA) {
         lab.guest(n).check("mkdir", "-p", "/srv/nfs/home");
-        lab.guest(n).check("start-stop-daemon", "--start", "--background", "--exec", "/usr/sbin/rpc.mountd", "--", "-F");
+        lab.guest(n).check("start-stop-daemon", "--start", "--background", "--make-pidfile", "--pidfile", MOUNTD_PID,
+            "--exec", "/usr/sbin/rpc.mountd", "--", "-F");
       }
       handStart(lab.guest("d1"));
       c.mountClient();
@@ -54,6 +57,13 @@ public final class VmBench {
         at = to;
       }
       handStop(lab.guest(at));
+      System.out.printf("%-34s %4s %22s %22s%n", "VM lab, kernel nfsd, DRBD 8.4", "runs", "switchover ms min/med/max", "client gap ms min/med/max");
+      print("hand-run script", hand);
+      // hanfs starts its own rpc.mountd with /var/lib/nfs on the replicated filesystem; the
+      // script's mountd (started above, by its pid file) would keep that mount busy.
+      for (String n : VmCluster.DATA) {
+        lab.guest(n).check("start-stop-daemon", "--stop", "--pidfile", MOUNTD_PID, "--retry", "5", "--remove-pidfile");
+      }
       c.startDaemons();
       at = c.awaitActive("w", Optional.empty(), Duration.ofMinutes(5));
       List<Run> hanfs = new ArrayList<>();
@@ -70,8 +80,6 @@ public final class VmBench {
         hanfs.add(new Run(took, VmCluster.longestGapMillis(c.stopWriter("hanfs" + i))));
         at = to;
       }
-      System.out.printf("%-34s %4s %22s %22s%n", "VM lab, kernel nfsd, DRBD 8.4", "runs", "switchover ms min/med/max", "client gap ms min/med/max");
-      print("hand-run script", hand);
       print("hanfs switchover (HTTP on w)", hanfs);
     } finally {
       Lab.exec(List.of("rm", "-rf", dir.toString()), Duration.ofMinutes(1), Map.of());

@@ -196,7 +196,6 @@ class VmClusterTest {
    * one-Primary check, never from the one-VIP-owner check.
    */
   @Test
-  @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "hanfs.vm.all", matches = "true", disabledReason = "not yet passing on TCG (see the issue 5 note); -Dhanfs.vm.all=true runs it")
   @Order(5)
   void killMinus9OfTheActiveDaemon() throws Exception {
     scenario(() -> {
@@ -270,7 +269,6 @@ class VmClusterTest {
    * rescue directory before DRBD discards it, and the replicas converge.
    */
   @Test
-  @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "hanfs.vm.all", matches = "true", disabledReason = "not yet passing on TCG (see the issue 5 note); -Dhanfs.vm.all=true runs it")
   @Order(4)
   void forcedDataSplitBrainIsResolved() throws Exception {
     scenario(() -> {

@@ -709,6 +709,11 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
       return;
     }
     NodeAgent.Report rep = reports.get(victim);
+    // This split brain is being resolved: the DRBD layers keep showing it until the victim's
+    // discarding connection arrives, which must not flag the copies again.
+    Optional<Generation> kept = statusOf(r, survivor).flatMap(ResourceStatus::ledger).map(LedgerSummary::current);
+    kept.ifPresent(g -> List.of(victim, survivor).forEach(n -> replicaSplitBrainsNoted.add(r.name() + "/" + n + "/" + g)));
+    statusOf(r, victim).flatMap(ResourceStatus::ledger).ifPresent(l -> replicaSplitBrainsNoted.add(r.name() + "/" + victim + "/" + l.current()));
     Saga saga = new Saga(nextSaga++, "resolve", Optional.of(victim), Optional.of(survivor), 0, System.nanoTime(), replyTo);
     sagas.put(r.name(), saga);
     getContext().getLog().warn("resource {}: resolving the split brain: {} saves its changes and discards them, {} keeps its data", r.name(), victim, survivor);
@@ -825,6 +830,11 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
       String victim = saga.from().orElseThrow();
       Optional.ofNullable(resolving.remove(r.name())).ifPresent(splitBrainsResolved::add);
       statusOf(r, d.node()).flatMap(ResourceStatus::ledger).ifPresent(kept -> {
+        // The survivor's DRBD stays StandAlone with "Split-Brain detected but unresolved" as the
+        // kernel's latest word until the victim's connection arrives: that is this split brain,
+        // not a new one (the VM lab saw it noted again and both copies flagged at one generation).
+        replicaSplitBrainsNoted.add(r.name() + "/" + d.node() + "/" + kept.current());
+        replicaSplitBrainsNoted.add(r.name() + "/" + victim + "/" + kept.current());
         NodeAgent.Report v = reports.get(victim);
         if (v != null) v.agent().tell(new NodeAgent.RecordLedger(r.name(), new LedgerEvent.SyncStarted(d.node(), kept.current(), kept.lineage()),
             getContext().getSystem().ignoreRef()));

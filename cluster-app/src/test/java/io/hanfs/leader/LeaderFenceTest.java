@@ -126,7 +126,11 @@ class LeaderFenceTest {
 
   /** Resource "data" only, maintenance off: the leader acts on it by itself. */
   static void reportData(TestProbe<NodeAgent.Command> agent, String node, String role, LedgerSummary ledger) {
-    ResourceStatus st = new ResourceStatus("data", role, ledger.lastEpoch(), "", List.of(), 0, Optional.of(ledger), "UpToDate");
+    reportData(agent, node, role, ledger, List.of());
+  }
+
+  static void reportData(TestProbe<NodeAgent.Command> agent, String node, String role, LedgerSummary ledger, List<ResourceStatus.LayerStatus> layers) {
+    ResourceStatus st = new ResourceStatus("data", role, ledger.lastEpoch(), "", layers, 0, Optional.of(ledger), "UpToDate");
     leader.tell(new Leader.NodeReported(new NodeAgent.Report(node, agent.ref(), false, false, List.of(st))));
   }
 
@@ -317,9 +321,10 @@ class LeaderFenceTest {
     java.util.concurrent.atomic.AtomicReference<LedgerSummary> l2 = new java.util.concurrent.atomic.AtomicReference<>(ledger("d2", false, g5, g51));
     java.util.concurrent.ScheduledExecutorService reporter = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
     java.util.concurrent.atomic.AtomicReference<String> role2 = new java.util.concurrent.atomic.AtomicReference<>("secondary");
+    java.util.concurrent.atomic.AtomicReference<List<ResourceStatus.LayerStatus>> layers2 = new java.util.concurrent.atomic.AtomicReference<>(List.of());
     reporter.scheduleAtFixedRate(() -> {
       reportData(e1, "d1", "secondary", l1.get());
-      reportData(e2, "d2", role2.get(), l2.get());
+      reportData(e2, "d2", role2.get(), l2.get(), layers2.get());
     }, 0, 300, java.util.concurrent.TimeUnit.MILLISECONDS);
     try {
       assertEquals(new LedgerEvent.SplitBrainDetected("d2", g6, g51), expect(e1, NodeAgent.RecordLedger.class).event());
@@ -332,8 +337,12 @@ class LeaderFenceTest {
       keep.replyTo().tell(new ResourceAgent.Done(null));
       assertEquals(new LedgerEvent.SyncStarted("d2", g51, List.of(g5, g51)), expect(e1, NodeAgent.RecordLedger.class).event());
       // d1 now reports d2's history while it resyncs: no second resolution, and d1 is not promotable.
+      // d2's DRBD still shows the split brain it logged until d1's discarding connection arrives
+      // (StandAlone, the kernel's "unresolved" line): that is this split brain, not a new one.
       l1.set(ledger("d1", true, g5, g51));
+      layers2.set(List.of(new ResourceStatus.LayerStatus("replication", "down", "drbd r1 StandAlone Secondary/Unknown UpToDate/DUnknown oos:0 split-brain")));
       e1.expectNoMessage(Duration.ofSeconds(2));
+      layers2.set(List.of());
       String data = status().resources().get(1).dataByNode().get("d1");
       assertTrue(data.contains("refused") && data.contains("outdated"), data);
       // With the split brain over and nobody active, the survivor (the only current copy) is promoted.

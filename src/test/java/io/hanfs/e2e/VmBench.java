@@ -14,8 +14,8 @@ import java.util.Optional;
  * administrator's script runs: VIP off, unexport, nfsd stop, umount, DRBD secondary; DRBD
  * primary, mount, nfsd with a short grace, export, VIP on, gratuitous ARP) and then N hanfs
  * switchovers of the same VMs, with the NFS client writing fsync'd records through the VIP.
- * Prints how long each switchover took and the client's longest gap between two acknowledged
- * records (min/median/max). Commands reach the guests through the guest agent in both cases.
+ * Then N failovers (kill -9 of the active daemon). Prints how long each switchover or failover
+ * took and the client's longest gap between two acknowledged records (min/median/max). Commands reach the guests through the guest agent in both cases.
  */
 public final class VmBench {
   private VmBench() {}
@@ -81,6 +81,23 @@ public final class VmBench {
         at = to;
       }
       print("hanfs switchover (HTTP on w)", hanfs);
+      // Failover: kill -9 of the active daemon (the service manager's fence step runs, the lease
+      // hands over); measured from the kill until the other node is active, and the client's gap.
+      List<Run> failover = new ArrayList<>();
+      for (int i = 0; i < runs; i++) {
+        at = c.awaitWholeCluster(Duration.ofMinutes(5));
+        String to = VmCluster.other(at);
+        c.awaitSwitchoverTarget(to, Duration.ofMinutes(3));
+        c.startWriterAndAwait("failover" + i, 10);
+        long t = System.nanoTime();
+        c.killDaemon(at);
+        c.awaitActive("w", Optional.of(to), Duration.ofMinutes(5));
+        long took = (System.nanoTime() - t) / 1_000_000;
+        c.awaitAcks("failover" + i, c.ackCount("failover" + i) + 10, Duration.ofMinutes(3));
+        failover.add(new Run(took, VmCluster.longestGapMillis(c.stopWriter("failover" + i))));
+        c.awaitDrbd(to, "cs:Connected ro:Primary/Secondary ds:UpToDate/UpToDate", Duration.ofMinutes(8));
+      }
+      print("hanfs failover (kill -9 of daemon)", failover);
     } finally {
       Lab.exec(List.of("rm", "-rf", dir.toString()), Duration.ofMinutes(1), Map.of());
     }

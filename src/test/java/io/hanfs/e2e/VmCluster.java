@@ -430,6 +430,17 @@ final class VmCluster {
   }
 
   /** The longest time between two acks: what the client saw of the outage. */
+  /** The writer's account of a scenario: acks, first-to-last span, and every gap over {@code over} ms (guest clock). */
+  static String ackSummary(List<long[]> acks, long over) {
+    if (acks.isEmpty()) return "no acks";
+    List<String> gaps = new ArrayList<>();
+    for (int i = 1; i < acks.size(); i++) {
+      long gap = acks.get(i)[1] - acks.get(i - 1)[1];
+      if (gap > over) gaps.add("#" + acks.get(i)[0] + " +" + (acks.get(i - 1)[1] - acks.get(0)[1]) + " ms: " + gap + " ms");
+    }
+    return acks.size() + " acks over " + (acks.get(acks.size() - 1)[1] - acks.get(0)[1]) + " ms, gaps over " + over + " ms " + gaps;
+  }
+
   static long longestGapMillis(List<long[]> acks) {
     long gap = 0;
     for (int i = 1; i < acks.size(); i++) gap = Math.max(gap, acks.get(i)[1] - acks.get(i - 1)[1]);

@@ -216,6 +216,7 @@ class VmClusterTest {
       cluster.forcedWindows.add(new long[] {killedAt, System.currentTimeMillis()});
       System.out.printf("vm kill -9 of %s's daemon: %s serves after %d ms, longest client gap %d ms, %d records; %s demoted, resolved and resynced %d ms after the kill%n",
           active, other, failover, VmCluster.longestGapMillis(acks), acks.size(), active, healed);
+      System.out.println("vm kill -9 writer: " + VmCluster.ackSummary(acks, 500));
       System.out.println(cluster.timeline(since));
       assertAllAcked("kill9", acks);
       assertReplicasEqualAndNeverTwoActive(other);

@@ -136,6 +136,33 @@ class DrbdLayerTest {
     assertFalse(layer(r).monitor().healthy());
   }
 
+  /**
+   * DRBD 8.4 (the VM lab's kernel): events2 is unknown, learnt once; then the state is the
+   * minor's /proc/drbd line (seed 004's capture), with no drbdadm role/cstate/dstate processes.
+   */
+  @Test
+  void drbd84StateComesFromProcDrbdAfterOneUnknownEvents2(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path proc = dir.resolve("drbd");
+    java.nio.file.Files.writeString(proc, Captured.read("proc-drbd-8.4-seed004.txt"));
+    RecordingCommandRunner r = script(argv -> switch (String.join(" ", argv)) {
+      case "drbdsetup events2 --now home" -> RecordingCommandRunner.fail(argv, 20, "drbdsetup: Unknown command 'events2'");
+      case "drbdadm sh-minor home" -> RecordingCommandRunner.ok(argv, "0\n");
+      default -> RecordingCommandRunner.fail(argv, 1, "");
+    });
+    DrbdDriver d = new DrbdDriver(r, Duration.ofSeconds(1), proc);
+    for (int i = 0; i < 3; i++) {
+      assertEquals(new DrbdState("home", "Secondary", "Primary", "Connected", "UpToDate", "UpToDate"), d.state("home").orElseThrow());
+    }
+    assertEquals(List.of("drbdsetup events2 --now home", "drbdadm sh-minor home"), r.commandNames());
+    // A minor that is not configured (no line in /proc/drbd) is a resource that is down.
+    RecordingCommandRunner other = script(argv -> switch (String.join(" ", argv)) {
+      case "drbdsetup events2 --now web" -> RecordingCommandRunner.fail(argv, 20, "drbdsetup: Unknown command 'events2'");
+      case "drbdadm sh-minor web" -> RecordingCommandRunner.ok(argv, "3\n");
+      default -> RecordingCommandRunner.fail(argv, 1, "");
+    });
+    assertTrue(new DrbdDriver(other, Duration.ofSeconds(1), proc).state("web").isEmpty());
+  }
+
   @Test
   void fallsBackToDrbdadmWhenEvents2IsUnknown() {
     RecordingCommandRunner r = script(argv -> switch (String.join(" ", argv)) {

@@ -14,7 +14,8 @@ import java.util.Optional;
  * administrator's script runs: VIP off, unexport, nfsd stop, umount, DRBD secondary; DRBD
  * primary, mount, nfsd with a short grace, export, VIP on, gratuitous ARP) and then N hanfs
  * switchovers of the same VMs, with the NFS client writing fsync'd records through the VIP.
- * Then N failovers (kill -9 of the active daemon). Prints how long each switchover or failover
+ * Then the same N switchovers by a script that keeps the NFS state on the replicated disk and
+ * moves statd and mountd with the export (the seeds' procedure, which hanfs follows too). Then N failovers (kill -9 of the active daemon). Prints how long each switchover or failover
  * took and the client's longest gap between two acknowledged records (min/median/max). Commands reach the guests through the guest agent in both cases.
  */
 public final class VmBench {
@@ -57,13 +58,32 @@ public final class VmBench {
         at = to;
       }
       handStop(lab.guest(at));
-      System.out.printf("%-34s %4s %22s %22s%n", "VM lab, kernel nfsd, DRBD 8.4", "runs", "switchover ms min/med/max", "client gap ms min/med/max");
-      print("hand-run script", hand);
       // hanfs starts its own rpc.mountd with /var/lib/nfs on the replicated filesystem; the
       // script's mountd (started above, by its pid file) would keep that mount busy.
       for (String n : VmCluster.DATA) {
         lab.guest(n).check("start-stop-daemon", "--stop", "--pidfile", MOUNTD_PID, "--retry", "5", "--remove-pidfile");
       }
+      // The seeds' procedure (Pacemaker's nfsserver agent, seed 003): NFS state on the
+      // replicated disk, so NFSv4 clients reclaim their state and NFSv3 locks are recovered;
+      // statd and mountd follow the export. What hanfs does too.
+      seedSharedState(lab.guest(at));
+      seedsStart(lab.guest(at));
+      List<Run> seeds = new ArrayList<>();
+      for (int i = 0; i < runs; i++) {
+        String to = VmCluster.other(at);
+        c.startWriterAndAwait("seeds" + i, 10);
+        long t = System.nanoTime();
+        seedsStop(lab.guest(at));
+        seedsStart(lab.guest(to));
+        long took = (System.nanoTime() - t) / 1_000_000;
+        c.awaitAcks("seeds" + i, c.ackCount("seeds" + i) + 10, Duration.ofMinutes(3));
+        seeds.add(new Run(took, VmCluster.longestGapMillis(c.stopWriter("seeds" + i))));
+        at = to;
+      }
+      seedsStop(lab.guest(at));
+      System.out.printf("%-34s %4s %22s %22s%n", "VM lab, kernel nfsd, DRBD 8.4", "runs", "switchover ms min/med/max", "client gap ms min/med/max");
+      print("hand-run script, nfsd only", hand);
+      print("hand-run script, NFS state on DRBD", seeds);
       c.startDaemons();
       at = c.awaitActive("w", Optional.empty(), Duration.ofMinutes(5));
       List<Run> hanfs = new ArrayList<>();
@@ -117,6 +137,49 @@ public final class VmBench {
     g.check("ip", "addr", "del", VmCluster.VIP + "/24", "dev", "lab0");
     g.check("exportfs", "-u", VmLab.NET + ".0/24:" + VmCluster.EXPORT);
     g.check("rpc.nfsd", "0");
+    g.check("umount", "/srv/nfs/home");
+    g.check("drbdadm", "secondary", "r0");
+  }
+
+  static final String SHARED = "/srv/nfs/home/.nfs-state/var-lib-nfs";
+  static final String STATD_PID = "/run/bench-statd.pid";
+
+  /** The replicated /var/lib/nfs, seeded from the node's own (where hanfs keeps it, so hanfs takes it over). */
+  static void seedSharedState(VmLab.Guest g) throws Exception {
+    g.check("drbdadm", "primary", "r0");
+    g.check("mount", "/dev/drbd0", "/srv/nfs/home");
+    g.check("mkdir", "-p", "/srv/nfs/home/.nfs-state");
+    g.check("cp", "-a", "--no-target-directory", "/var/lib/nfs", SHARED);
+    g.check("mkdir", "-p", SHARED + "/sm", SHARED + "/sm.bak", SHARED + "/v4recovery");
+    g.check("touch", SHARED + "/etab", SHARED + "/rmtab");
+    g.check("umount", "/srv/nfs/home");
+    g.check("drbdadm", "secondary", "r0");
+  }
+
+  static void seedsStart(VmLab.Guest g) throws Exception {
+    g.check("drbdadm", "primary", "r0");
+    g.check("mount", "/dev/drbd0", "/srv/nfs/home");
+    g.check("mount", "--bind", SHARED, "/var/lib/nfs");
+    g.check("start-stop-daemon", "--start", "--background", "--make-pidfile", "--pidfile", STATD_PID,
+        "--exec", "/usr/sbin/rpc.statd", "--", "-F", "--no-notify", "-P", "/var/lib/nfs");
+    g.check("start-stop-daemon", "--start", "--background", "--make-pidfile", "--pidfile", MOUNTD_PID,
+        "--exec", "/usr/sbin/rpc.mountd", "--", "-F");
+    g.agent.writeFile("/proc/fs/nfsd/nfsv4gracetime", "10");
+    g.agent.writeFile("/proc/fs/nfsd/nfsv4leasetime", "10");
+    g.check("rpc.nfsd", "8");
+    g.check("exportfs", "-o", "rw,sync,no_root_squash,fsid=1", VmLab.NET + ".0/24:" + VmCluster.EXPORT);
+    g.check("sm-notify", "-f", "-P", "/var/lib/nfs");
+    g.check("ip", "addr", "add", VmCluster.VIP + "/24", "dev", "lab0");
+    g.check("arping", "-U", "-c", "1", "-I", "lab0", VmCluster.VIP);
+  }
+
+  static void seedsStop(VmLab.Guest g) throws Exception {
+    g.check("ip", "addr", "del", VmCluster.VIP + "/24", "dev", "lab0");
+    g.check("exportfs", "-u", VmLab.NET + ".0/24:" + VmCluster.EXPORT);
+    g.check("rpc.nfsd", "0");
+    g.check("start-stop-daemon", "--stop", "--pidfile", MOUNTD_PID, "--retry", "5", "--remove-pidfile");
+    g.check("start-stop-daemon", "--stop", "--pidfile", STATD_PID, "--retry", "5", "--remove-pidfile");
+    g.check("umount", "/var/lib/nfs");
     g.check("umount", "/srv/nfs/home");
     g.check("drbdadm", "secondary", "r0");
   }

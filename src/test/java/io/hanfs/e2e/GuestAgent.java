@@ -83,7 +83,33 @@ public final class GuestAgent implements AutoCloseable {
     if (channel != null) channel.close();
     pending.reset();
     channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-    channel.connect(UnixDomainSocketAddress.of(socket));
+    // A connect to QEMU's socket can block for good while QEMU has not accepted an earlier one
+    // (seen once, right after a guest's reboot): bounded, and closing the channel ends it.
+    SocketChannel ch = channel;
+    Future<?> connecting = submit(() -> ch.connect(UnixDomainSocketAddress.of(socket)));
+    try {
+      connecting.get(5, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      ch.close();
+      connecting.cancel(true);
+      throw new IOException(name + ": connecting to the guest agent's socket took over 5 s");
+    } catch (InterruptedException e) {
+      ch.close();
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      ch.close();
+      throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+    }
+  }
+
+  /** Work for the reader thread; after {@link #close()} it takes none, which is an I/O failure to callers. */
+  private <T> Future<T> submit(java.util.concurrent.Callable<T> work) throws IOException {
+    try {
+      return reader.submit(work);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      throw new IOException(name + ": the guest agent connection is closed");
+    }
   }
 
   private void send(String line) throws IOException {
@@ -93,7 +119,7 @@ public final class GuestAgent implements AutoCloseable {
 
   /** One JSON reply line; 0xFF is the agent's sync delimiter and is skipped. */
   private JsonNode readReply(Duration timeout) throws IOException, TimeoutException {
-    Future<String> line = reader.submit(() -> {
+    Future<String> line = submit(() -> {
       ByteBuffer one = ByteBuffer.allocate(4096);
       while (true) {
         byte[] buf = pending.toByteArray();

@@ -461,8 +461,8 @@ final class VmCluster {
             String addr = guest.agent.exec(List.of("ip", "-o", "-4", "addr", "show", "dev", "lab0"), Duration.ofSeconds(10)).out();
             Matcher m = Pattern.compile("ro:(\\w+)/").matcher(d);
             samples.add(new Sample(System.currentTimeMillis(), n, m.find() ? m.group(1) : "down", addr.contains(" " + VIP + "/")));
-          } catch (IOException e) {
-            // a crashed guest answers nothing: no sample
+          } catch (IOException | RuntimeException e) {
+            // a crashed or rebooting guest answers nothing: no sample
           }
         }
         try {

@@ -194,7 +194,8 @@ class FilesystemLoopDeviceTest {
         assertEquals(List.of("hastctl role primary home"), before);
         assertEquals(List.of("hastctl role init home", "hastctl create home", "hastctl role secondary home"), after);
       } else {
-        assertEquals(List.of("drbdadm primary --force r0"), before);
+        // Not StandAlone as far as the stand-in tells: stop connecting before opening the copy.
+        assertEquals(List.of("drbdadm disconnect r0", "drbdadm primary --force r0"), before);
         assertEquals(List.of("drbdadm secondary r0", "drbdadm disconnect r0", "drbdadm connect --discard-my-data r0"), after);
       }
       assertTrue(driver.mountAt(state.resolve("rescue-mnt").resolve("home")).isEmpty(), "the rescue mount is gone");

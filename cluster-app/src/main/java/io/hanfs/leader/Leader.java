@@ -427,6 +427,12 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
       d.replyTo().tell(new FenceReply(1, "cannot tell the split brain's two nodes (" + d.reporter() + ", " + d.peer().orElse("?") + ")"));
       return this;
     }
+    Saga saga = sagas.get(d.resource());
+    if (saga != null && saga.kind().equals("resolve") && Set.of(d.reporter(), peer.get()).equals(Set.of(saga.from().orElse(""), saga.to().orElse("")))) {
+      // DRBD's handshake during the victim's rejoin: the split brain this saga is resolving.
+      d.replyTo().tell(new FenceReply(0, "split brain between " + d.reporter() + " and " + peer.get() + " is being resolved"));
+      return this;
+    }
     noteReplicaSplitBrain(r.get(), d.reporter(), peer.get());
     d.replyTo().tell(new FenceReply(0, "split brain between " + d.reporter() + " and " + peer.get() + " recorded; policy "
         + r.get().replication().splitBrainPolicy() + " decides"));

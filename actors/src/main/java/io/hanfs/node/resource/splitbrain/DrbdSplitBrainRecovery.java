@@ -35,9 +35,23 @@ public class DrbdSplitBrainRecovery extends RescueFirstRecovery {
 
   @Override
   void openForReading() throws IOException {
+    // StandAlone first: a victim still connecting (WFConnection) would reach the survivor while
+    // Primary and DRBD would find a second, unresolved split brain (seen in the VM lab).
+    stopConnecting();
     // --force: the victim's copy is often Outdated (fenced off by the survivor), which DRBD
     // never promotes otherwise; it is disconnected and its data is discarded right after.
     SplitBrainRecovery.check(drbd.primaryForced(toolResource()), "become Primary (disconnected) to read the victim's data");
+  }
+
+  /**
+   * StandAlone, so that nothing connects until the discarding connect. DRBD 8.4 refuses a
+   * disconnect of a resource that is StandAlone already ("(162) Invalid configuration
+   * request"), which is what the side that detected the split brain is.
+   */
+  private void stopConnecting() throws IOException {
+    if (standAlone()) return;
+    io.hanfs.exec.CommandResult r = drbd.disconnect(toolResource());
+    if (!r.ok() && !standAlone()) SplitBrainRecovery.check(r, "stop connecting before discarding");
   }
 
   @Override
@@ -48,15 +62,9 @@ public class DrbdSplitBrainRecovery extends RescueFirstRecovery {
   @Override
   void discardAndRejoin() throws IOException {
     closeUnchanged();
-    // The side that did not detect the split brain first keeps trying to connect (WFConnection);
-    // DRBD then refuses a new connect with "(102) Local address(port) already in use". So
-    // StandAlone first, then the connect that discards this copy. DRBD 8.4 refuses a disconnect of
-    // a resource that is StandAlone already ("(162) Invalid configuration request"), which is
-    // what the side that detected the split brain is: disconnect only a resource still connecting.
-    if (!standAlone()) {
-      io.hanfs.exec.CommandResult r = drbd.disconnect(toolResource());
-      if (!r.ok() && !standAlone()) SplitBrainRecovery.check(r, "stop connecting before discarding");
-    }
+    // A resource still connecting refuses a new connect with "(102) Local address(port) already
+    // in use": StandAlone first (it already is after openForReading), then the discarding connect.
+    stopConnecting();
     SplitBrainRecovery.check(drbd.connectDiscardingMyData(toolResource()), "reconnect discarding this node's data");
   }
 

@@ -66,6 +66,22 @@ class DrbdSplitBrainRecoveryTest {
     assertEquals(List.of("drbdadm secondary r0", "drbdadm disconnect r0", "drbdadm connect --discard-my-data r0"), adm(r));
   }
 
+  /** The victim is StandAlone before it becomes Primary: connecting while Primary is a second split brain. */
+  @Test
+  void aVictimStillConnectingStopsBeforeItOpensItsCopy() throws IOException {
+    String[] cstate = {"WFConnection"};
+    RecordingCommandRunner base = drbd84(cstate);
+    RecordingCommandRunner r = new RecordingCommandRunner(argv -> {
+      if (String.join(" ", argv).equals("drbdadm primary --force r0")) {
+        if (!cstate[0].equals("StandAlone")) return RecordingCommandRunner.fail(argv, 99, "Primary while connecting");
+        return RecordingCommandRunner.ok(argv, "");
+      }
+      return base.run(argv, T);
+    });
+    recovery(r).openForReading();
+    assertEquals(List.of("drbdadm disconnect r0", "drbdadm primary --force r0"), adm(r));
+  }
+
   @Test
   void aDisconnectThatFailsAndLeavesItConnectingStopsTheRecovery() {
     RecordingCommandRunner r = new RecordingCommandRunner(argv -> switch (String.join(" ", argv)) {

@@ -45,18 +45,7 @@ public final class VmBench {
       handStart(lab.guest("d1"));
       c.mountClient();
       List<Run> hand = new ArrayList<>();
-      String at = "d1";
-      for (int i = 0; i < runs; i++) {
-        String to = VmCluster.other(at);
-        c.startWriterAndAwait("hand" + i, 10);
-        long t = System.nanoTime();
-        handStop(lab.guest(at));
-        handStart(lab.guest(to));
-        long took = (System.nanoTime() - t) / 1_000_000;
-        c.awaitAcks("hand" + i, c.ackCount("hand" + i) + 10, Duration.ofMinutes(3));
-        hand.add(new Run(took, VmCluster.longestGapMillis(c.stopWriter("hand" + i))));
-        at = to;
-      }
+      String at = scripted(lab, c, "hand", runs, "d1", VmBench::handStop, VmBench::handStart, hand);
       handStop(lab.guest(at));
       // hanfs starts its own rpc.mountd with /var/lib/nfs on the replicated filesystem; the
       // script's mountd (started above, by its pid file) would keep that mount busy.
@@ -69,17 +58,7 @@ public final class VmBench {
       seedSharedState(lab.guest(at));
       seedsStart(lab.guest(at));
       List<Run> seeds = new ArrayList<>();
-      for (int i = 0; i < runs; i++) {
-        String to = VmCluster.other(at);
-        c.startWriterAndAwait("seeds" + i, 10);
-        long t = System.nanoTime();
-        seedsStop(lab.guest(at));
-        seedsStart(lab.guest(to));
-        long took = (System.nanoTime() - t) / 1_000_000;
-        c.awaitAcks("seeds" + i, c.ackCount("seeds" + i) + 10, Duration.ofMinutes(3));
-        seeds.add(new Run(took, VmCluster.longestGapMillis(c.stopWriter("seeds" + i))));
-        at = to;
-      }
+      at = scripted(lab, c, "seeds", runs, at, VmBench::seedsStop, VmBench::seedsStart, seeds);
       seedsStop(lab.guest(at));
       System.out.printf("%-34s %4s %22s %22s%n", "VM lab, kernel nfsd, DRBD 8.4", "runs", "switchover ms min/med/max", "client gap ms min/med/max");
       print("hand-run script, nfsd only", hand);
@@ -121,6 +100,26 @@ public final class VmBench {
     } finally {
       Lab.exec(List.of("rm", "-rf", dir.toString()), Duration.ofMinutes(1), Map.of());
     }
+  }
+
+  interface Step {
+    void run(VmLab.Guest g) throws Exception;
+  }
+
+  /** N scripted switchovers from {@code at}, each timed from the stop's first command to the start's last; returns where it ends. */
+  static String scripted(VmLab lab, VmCluster c, String name, int runs, String at, Step stop, Step start, List<Run> out) throws Exception {
+    for (int i = 0; i < runs; i++) {
+      String to = VmCluster.other(at);
+      c.startWriterAndAwait(name + i, 10);
+      long t = System.nanoTime();
+      stop.run(lab.guest(at));
+      start.run(lab.guest(to));
+      long took = (System.nanoTime() - t) / 1_000_000;
+      c.awaitAcks(name + i, c.ackCount(name + i) + 10, Duration.ofMinutes(3));
+      out.add(new Run(took, VmCluster.longestGapMillis(c.stopWriter(name + i))));
+      at = to;
+    }
+    return at;
   }
 
   static void print(String name, List<Run> runs) {

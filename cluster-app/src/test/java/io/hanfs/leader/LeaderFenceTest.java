@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * real agents need DRBD, which only the VM lab has). Marks must reach a majority of voters on disk
  * before fence-peer says "outdated", and the data gate must then refuse the fenced copy.
  */
-class LeaderFenceTest {
+public class LeaderFenceTest {
   static ActorTestKit kit;
   static ActorTestKit kit2;
   static HanfsConfig config;
@@ -62,7 +62,7 @@ class LeaderFenceTest {
   }
 
   /** An actor system that is a cluster member at {@code host:port}. */
-  static ActorTestKit member(String host, int port) {
+  public static ActorTestKit member(String host, int port) {
     return ActorTestKit.create("hanfs", ConfigFactory.parseString("""
         pekko.actor.provider = cluster
         pekko.remote.artery.canonical.hostname = "%s"

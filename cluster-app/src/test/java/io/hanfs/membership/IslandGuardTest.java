@@ -3,9 +3,9 @@ package io.hanfs.membership;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
 import io.hanfs.config.ConfigLoader;
 import io.hanfs.config.HanfsConfig;
+import io.hanfs.leader.LeaderFenceTest;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -33,15 +33,6 @@ class IslandGuardTest {
   ActorTestKit d2;
   ActorTestKit w;
 
-  static ActorTestKit member(String host, int port) {
-    return ActorTestKit.create("hanfs", ConfigFactory.parseString("""
-        pekko.actor.provider = cluster
-        pekko.remote.artery.canonical.hostname = "%s"
-        pekko.remote.artery.canonical.port = %d
-        pekko.cluster.jmx.enabled = off
-        """.formatted(host, port)).withFallback(ConfigFactory.load()));
-  }
-
   @AfterEach
   void stop() {
     for (ActorTestKit k : new ActorTestKit[] {d1, d2, w}) if (k != null) k.shutdownTestKit();
@@ -63,9 +54,9 @@ class IslandGuardTest {
           resources = []
         }
         """.formatted(dir, port));
-    d2 = member("127.0.0.2", port);
-    w = member("127.0.0.3", port);
-    d1 = member("127.0.0.1", port);
+    d2 = LeaderFenceTest.member("127.0.0.2", port);
+    w = LeaderFenceTest.member("127.0.0.3", port);
+    d1 = LeaderFenceTest.member("127.0.0.1", port);
     Cluster c2 = Cluster.get(d2.system());
     c2.manager().tell(Join.create(c2.selfMember().address()));
     Cluster.get(w.system()).manager().tell(Join.create(c2.selfMember().address()));

@@ -61,6 +61,27 @@ public class LeaderFenceTest {
         }""".formatted(name, n, replicationExtra.isEmpty() ? "" : ", " + replicationExtra, n + 1, 100 + n);
   }
 
+  /**
+   * d1, d2 (data) and w (witness) on 127.0.0.1-3, sharing one free port, with these resources:
+   * the three-node cluster of the multi-system tests in this JVM.
+   */
+  public static HanfsConfig loopbackCluster(Path stateDir, String resources) throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    return ConfigLoader.parse("""
+        hanfs {
+          state-dir = "%s"
+          remoting-port = %d
+          nodes = [ { name = d1, address = "127.0.0.1", roles = [data] },
+                    { name = d2, address = "127.0.0.2", roles = [data] },
+                    { name = w, address = "127.0.0.3", roles = [witness] } ]
+          resources = [ %s ]
+        }
+        """.formatted(stateDir, port, resources));
+  }
+
   /** An actor system that is a cluster member at {@code host:port}. */
   public static ActorTestKit member(String host, int port) {
     return ActorTestKit.create("hanfs", ConfigFactory.parseString("""
@@ -73,25 +94,13 @@ public class LeaderFenceTest {
 
   @BeforeAll
   static void start() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
-    config = ConfigLoader.parse("""
-        hanfs {
-          state-dir = "%s"
-          remoting-port = %d
-          nodes = [ { name = d1, address = "127.0.0.1", roles = [data] },
-                    { name = d2, address = "127.0.0.2", roles = [data] },
-                    { name = w, address = "127.0.0.3", roles = [witness] } ]
-          resources = [ %s ]
-        }
-        """.formatted(dir, port, String.join(", ",
-            resource("home", 0, "fencing = resource-only"),
-            resource("data", 1, "split-brain-policy = discard-younger-primary"),
-            resource("web", 2, "fencing = resource-only"),
-            resource("mail", 3, ""),
-            resource("files", 4, ""))));
+    config = loopbackCluster(dir, String.join(", ",
+        resource("home", 0, "fencing = resource-only"),
+        resource("data", 1, "split-brain-policy = discard-younger-primary"),
+        resource("web", 2, "fencing = resource-only"),
+        resource("mail", 3, ""),
+        resource("files", 4, "")));
+    int port = config.remotingPort();
     kit = member("127.0.0.1", port);
     Cluster cluster = Cluster.get(kit.system());
     cluster.manager().tell(Join.create(cluster.selfMember().address()));

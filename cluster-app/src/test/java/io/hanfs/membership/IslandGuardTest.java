@@ -3,11 +3,8 @@ package io.hanfs.membership;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hanfs.config.ConfigLoader;
 import io.hanfs.config.HanfsConfig;
 import io.hanfs.leader.LeaderFenceTest;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -40,20 +37,8 @@ class IslandGuardTest {
 
   @Test
   void aNodeInAClusterOfItsOwnLeavesAndTheMajorityStays() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
-    HanfsConfig config = ConfigLoader.parse("""
-        hanfs {
-          state-dir = "%s"
-          remoting-port = %d
-          nodes = [ { name = d1, address = "127.0.0.1", roles = [data] },
-                    { name = d2, address = "127.0.0.2", roles = [data] },
-                    { name = w, address = "127.0.0.3", roles = [witness] } ]
-          resources = []
-        }
-        """.formatted(dir, port));
+    HanfsConfig config = LeaderFenceTest.loopbackCluster(dir, "");
+    int port = config.remotingPort();
     d2 = LeaderFenceTest.member("127.0.0.2", port);
     w = LeaderFenceTest.member("127.0.0.3", port);
     d1 = LeaderFenceTest.member("127.0.0.1", port);

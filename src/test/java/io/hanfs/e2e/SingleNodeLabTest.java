@@ -156,6 +156,8 @@ class SingleNodeLabTest {
     assertTrue(name.out().strip().endsWith("400"), name.toString());
     Lab.Result method = http("GET", "/hanfs/resources/home/promote");
     assertTrue(method.out().strip().endsWith("405"), method.toString());
+    Lab.Result began = http("POST", "/hanfs/drbd/r0/split-brain?began=yesterday");
+    assertTrue(began.out().strip().endsWith("400") && began.out().contains("began") && began.out().contains("epoch milliseconds"), began.toString());
     assertEquals("secondary", status().path("role").asText());
     assertFalse(vipOnNode());
   }

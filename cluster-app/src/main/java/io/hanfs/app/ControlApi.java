@@ -64,17 +64,19 @@ public final class ControlApi {
    * split-brain) or HAST's exec event (split-brain), for the tool's resource {@code toolResource}.
    */
   public CompletionStage<Leader.FenceReply> replicationHandler(io.hanfs.config.HanfsConfig.ReplicationType type, String toolResource,
-      Optional<String> peer, String action) {
+      Optional<String> peer, String action, Optional<java.time.Instant> began) {
     Optional<io.hanfs.config.HanfsConfig.Resource> r = HanfsExtension.ID.get(system).config().resources().stream()
         .filter(x -> x.replication().type() == type && x.replication().replicatedResource().equals(Optional.of(toolResource))).findFirst();
     if (r.isEmpty()) {
       return CompletableFuture.completedFuture(new Leader.FenceReply(1, "no hanfs resource replicates with " + type + " resource " + toolResource));
     }
     String resource = r.get().name();
+    // The leader runs on another clock: it gets how long ago the hook began, measured here.
+    Optional<Duration> age = began.map(b -> Duration.between(b, java.time.Instant.now())).filter(a -> !a.isNegative() && a.toHours() < 1);
     return nodeStatus().thenCompose(me -> retry(3, () -> AskPattern.<Leader.Command, Leader.FenceReply>ask(leader(),
         reply -> action.equals("fence-peer") ? new Leader.FencePeer(resource, me.node(), peer, reply)
             : action.equals("unfence-peer") ? new Leader.UnfencePeer(resource, me.node(), peer, reply)
-            : new Leader.ReplicaSplitBrain(resource, me.node(), peer, reply),
+            : new Leader.ReplicaSplitBrain(resource, me.node(), peer, age, reply),
         Duration.ofSeconds(20), system.scheduler())));
   }
 

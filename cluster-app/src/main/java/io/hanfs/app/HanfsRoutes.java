@@ -56,11 +56,13 @@ public final class HanfsRoutes extends AllDirectives implements ManagementRouteP
             complete(error(StatusCodes.METHOD_NOT_ALLOWED, "use POST /hanfs/maintenance/on or /off")))),
         pathPrefix("drbd", () -> pathPrefix(PathMatchers.segment(), drbdRes ->
             path(PathMatchers.segment(), action -> concat(
-                post(() -> readOnly ? complete(readOnlyError()) : parameterOptional("peer", peer -> fence(ReplicationType.DRBD, drbdRes, action, peer))),
+                post(() -> readOnly ? complete(readOnlyError()) : parameterOptional("peer", peer -> parameterOptional("began", began ->
+                    fence(ReplicationType.DRBD, drbdRes, action, peer, began)))),
                 complete(error(StatusCodes.METHOD_NOT_ALLOWED, "use POST /hanfs/drbd/{resource}/fence-peer or /unfence-peer")))))),
         pathPrefix("hast", () -> pathPrefix(PathMatchers.segment(), hastRes ->
             path(PathMatchers.segment(), event -> concat(
-                post(() -> readOnly ? complete(readOnlyError()) : fence(ReplicationType.HAST, hastRes, event, Optional.empty())),
+                post(() -> readOnly ? complete(readOnlyError()) : parameterOptional("began", began ->
+                    fence(ReplicationType.HAST, hastRes, event, Optional.empty(), began))),
                 complete(error(StatusCodes.METHOD_NOT_ALLOWED, "use POST /hanfs/hast/{resource}/split-brain")))))),
         pathPrefix("resources", () -> pathPrefix(PathMatchers.segment(), name ->
             path(PathMatchers.segment(), action -> concat(
@@ -126,7 +128,11 @@ public final class HanfsRoutes extends AllDirectives implements ManagementRouteP
     return completeWithFuture(askLeader(api.resolve(resource, discard.get(), force.map(Boolean::parseBoolean).orElse(false))));
   }
 
-  private Route fence(ReplicationType type, String drbdResource, String action, Optional<String> peer) {
+  /**
+   * {@code began}: when the tool ran the hook (epoch milliseconds, this node's clock), so the
+   * leader can tell a handler call about a split brain it already resolved from a new one.
+   */
+  private Route fence(ReplicationType type, String drbdResource, String action, Optional<String> peer, Optional<String> began) {
     if (!drbdResource.matches("[A-Za-z0-9_.-]{1,64}")) {
       return complete(json(StatusCodes.BAD_REQUEST, Map.of("exitCode", 1, "message", type + " resource name \"" + safe(drbdResource) + "\" is not plain (letters, digits, _ . -)")));
     }
@@ -139,7 +145,12 @@ public final class HanfsRoutes extends AllDirectives implements ManagementRouteP
     if (!action.equals("fence-peer") && !action.equals("unfence-peer") && !action.equals("split-brain")) {
       return complete(json(StatusCodes.NOT_FOUND, Map.of("exitCode", 1, "message", "unknown action \"" + safe(action) + "\"; use fence-peer, unfence-peer or split-brain")));
     }
-    return completeWithFuture(api.replicationHandler(type, drbdResource, peer, action).handle((r, failure) -> failure != null
+    if (began.isPresent() && !began.get().matches("\\d{1,15}")) {
+      return complete(json(StatusCodes.BAD_REQUEST, Map.of("exitCode", 1, "message", "began \"" + safe(began.get())
+          + "\" is not a time: give the hook's start as epoch milliseconds (?began=1764000000000) or leave it out")));
+    }
+    Optional<java.time.Instant> start = began.map(b -> java.time.Instant.ofEpochMilli(Long.parseLong(b)));
+    return completeWithFuture(api.replicationHandler(type, drbdResource, peer, action, start).handle((r, failure) -> failure != null
         ? json(StatusCodes.SERVICE_UNAVAILABLE, Map.of("exitCode", 1, "message", "no answer from the cluster leader: " + failure.getMessage()))
         : json(r.exitCode() == 4 || r.exitCode() == 0 ? StatusCodes.OK : r.exitCode() == 6 ? StatusCodes.CONFLICT : StatusCodes.SERVICE_UNAVAILABLE,
             Map.of("exitCode", r.exitCode(), "message", r.message()))));

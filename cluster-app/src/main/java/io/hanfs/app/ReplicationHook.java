@@ -117,7 +117,10 @@ public final class ReplicationHook {
    */
   static int post(String base, String tool, String resource, String action, String peer) {
     String root = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
-    URI uri = URI.create(root + "/hanfs/" + tool + "/" + encode(resource) + "/" + action + (peer == null ? "" : "?peer=" + encode(peer)));
+    // When the tool ran this hook (this process's start): the leader tells a late call about a
+    // split brain it has resolved meanwhile from a new one (a JVM starts slowly on a small CPU).
+    long began = ProcessHandle.current().info().startInstant().orElseGet(java.time.Instant::now).toEpochMilli();
+    URI uri = URI.create(root + "/hanfs/" + tool + "/" + encode(resource) + "/" + action + "?began=" + began + (peer == null ? "" : "&peer=" + encode(peer)));
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     HttpResponse<String> r;
     try {

@@ -73,7 +73,8 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
   public record UnfencePeer(String resource, String requester, Optional<String> peer, ActorRef<FenceReply> replyTo) implements Command {}
 
   /** DRBD's split-brain handler on {@code reporter}: DRBD saw diverged data when the peers connected. */
-  public record ReplicaSplitBrain(String resource, String reporter, Optional<String> peer, ActorRef<FenceReply> replyTo) implements Command {}
+  public record ReplicaSplitBrain(String resource, String reporter, Optional<String> peer, Optional<Duration> handlerAge,
+      ActorRef<FenceReply> replyTo) implements Command {}
 
   /** {@code exitCode} follows DRBD's fence-peer handler contract: 4 peer outdated, 6 peer is primary, 0 done (unfence), 1 failed. */
   public record FenceReply(int exitCode, String message) implements CborSerializable {}
@@ -433,6 +434,16 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
       d.replyTo().tell(new FenceReply(0, "split brain between " + d.reporter() + " and " + peer.get() + " is being resolved"));
       return this;
     }
+    Long resolvedAt = splitBrainResolvedAt.get(pairKey(d.resource(), d.reporter(), peer.get()));
+    if (resolvedAt != null && d.handlerAge().isPresent() && System.nanoTime() - d.handlerAge().get().toNanos() < resolvedAt) {
+      // DRBD ran this handler before the resolution ended: it reports the split brain just
+      // resolved (a slow hook: a JVM on a small CPU took 27 s in the VM lab, the resolution less).
+      String why = d.reporter() + "'s split-brain handler began " + d.handlerAge().get().toSeconds() + " s ago, before the split brain between "
+          + d.reporter() + " and " + peer.get() + " was resolved " + Duration.ofNanos(System.nanoTime() - resolvedAt).toSeconds() + " s ago";
+      getContext().getLog().info("resource {}: {}: nothing recorded", d.resource(), why);
+      d.replyTo().tell(new FenceReply(0, why + "; nothing recorded"));
+      return this;
+    }
     noteReplicaSplitBrain(r.get(), d.reporter(), peer.get());
     d.replyTo().tell(new FenceReply(0, "split brain between " + d.reporter() + " and " + peer.get() + " recorded; policy "
         + r.get().replication().splitBrainPolicy() + " decides"));
@@ -447,6 +458,13 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
       Generation theirs = statusOf(r, pair[1]).flatMap(ResourceStatus::ledger).map(LedgerSummary::current).orElse(Generation.NONE);
       if (rep != null) rep.agent().tell(new NodeAgent.RecordLedger(r.name(), new LedgerEvent.SplitBrainDetected(pair[1], mine, theirs), getContext().getSystem().ignoreRef()));
     }
+  }
+
+  /** When (nanoTime) this leader last resolved a split brain between two copies ({@link #pairKey}). */
+  private final Map<String, Long> splitBrainResolvedAt = new HashMap<>();
+
+  private static String pairKey(String resource, String a, String b) {
+    return resource + "/" + (a.compareTo(b) < 0 ? a + "/" + b : b + "/" + a);
   }
 
   /** Split brains the replication layers reported in their detail ("resource/node/generation"), noted once each. */
@@ -835,6 +853,7 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
       // longer diverge) and stays unpromotable until the resync completes (unfence-peer).
       String victim = saga.from().orElseThrow();
       Optional.ofNullable(resolving.remove(r.name())).ifPresent(splitBrainsResolved::add);
+      splitBrainResolvedAt.put(pairKey(r.name(), victim, d.node()), System.nanoTime());
       statusOf(r, d.node()).flatMap(ResourceStatus::ledger).ifPresent(kept -> {
         // The survivor's DRBD stays StandAlone with "Split-Brain detected but unresolved" as the
         // kernel's latest word until the victim's connection arrives: that is this split brain,

@@ -1,6 +1,7 @@
 package io.hanfs.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetAddress;
@@ -33,7 +34,11 @@ class ReplicationHookTest {
       assertEquals(0, ReplicationHook.post(url + "/", "hast", "home", "split-brain", null));
       // No exit code in the answer: 1, so DRBD never takes a failure for "peer outdated".
       assertEquals(1, ReplicationHook.post(url, "drbd", "r0", "unfence-peer", null));
-      assertEquals(List.of("POST /hanfs/drbd/r0/fence-peer?peer=d2", "POST /hanfs/hast/home/split-brain", "POST /hanfs/drbd/r0/unfence-peer"), asked);
+      // Each request says when this process (the hook) began: at or before now, in epoch milliseconds.
+      long began = ProcessHandle.current().info().startInstant().orElseThrow().toEpochMilli();
+      assertTrue(began <= System.currentTimeMillis());
+      assertEquals(List.of("POST /hanfs/drbd/r0/fence-peer?began=" + began + "&peer=d2", "POST /hanfs/hast/home/split-brain?began=" + began,
+          "POST /hanfs/drbd/r0/unfence-peer?began=" + began), asked);
       // Events other than split-brain need no daemon at all; a bad resource name is refused before any request.
       assertEquals(0, ReplicationHook.run(new String[] {"--url", url, "hast-event", "connect", "home"}));
       assertEquals(1, ReplicationHook.run(new String[] {"--url", url, "hast-event", "split-brain", "home;rm"}));

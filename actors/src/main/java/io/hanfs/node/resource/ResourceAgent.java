@@ -241,6 +241,7 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
     long since = currentSinceMillis > 0 ? currentSinceMillis - 60_000 : 0;
     String generation = ledgerSummary.map(l -> l.current().toString()).orElse("unknown");
     message = "split brain: saving this copy's changes since the split, then resyncing from " + d.survivor();
+    getContext().getLog().warn("resource {}: {}", resource.name(), message);
     publish();
     SplitBrainRecovery recovery = splitBrain.get();
     getContext().pipeToSelf(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
@@ -261,6 +262,7 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
       return this;
     }
     resolving = true;
+    getContext().getLog().warn("resource {}: split brain: this copy is kept; reconnecting so that {} resyncs from here", resource.name(), k.victim());
     SplitBrainRecovery recovery = splitBrain.get();
     getContext().pipeToSelf(java.util.concurrent.CompletableFuture.runAsync(() -> {
       try {
@@ -277,6 +279,7 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
     resolving = false;
     if (!d.error().isEmpty()) {
       message = "split brain: " + d.step() + " failed: " + d.error();
+      getContext().getLog().error("resource {}: {}", resource.name(), message);
       publish();
       d.replyTo().tell(new Failed(message, status()));
       return this;
@@ -286,6 +289,7 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
         : new LedgerEvent.SplitBrainResolved(d.peer());
     message = d.step().equals("discard") ? "split brain resolved: this copy's changes are in " + d.rescuePath().orElse("?")
         + "; resyncing from " + d.peer() : "split brain resolved: " + d.peer() + " resyncs from here";
+    getContext().getLog().warn("resource {}: {}", resource.name(), message);
     // Reply once the outcome is in the ledger.
     onRecordLedger(new RecordLedger(event, d.replyTo()));
     return this;

@@ -2,6 +2,7 @@ package io.hanfs.node.resource.splitbrain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hanfs.config.HanfsConfig;
 import io.hanfs.exec.RecordingCommandRunner;
@@ -46,6 +47,52 @@ class DrbdSplitBrainRecoveryTest {
         new HanfsConfig.Filesystem(Path.of("/dev/drbd0"), Path.of("/srv/nfs/home"), "ext4", HanfsConfig.Fsck.AUTO, List.of(), false),
         null, null, Optional.empty(), false, 3, Duration.ofMinutes(10), Duration.ofSeconds(5), Duration.ofSeconds(60));
     return new DrbdSplitBrainRecovery(res, new DrbdDriver(r, T), new FilesystemDriver(r, T), Path.of("/nonexistent"));
+  }
+
+  /**
+   * DRBD 8.4 in the middle of a handshake: its split-brain handler runs in WFReportParams (as
+   * long as hanfs's hook takes: 15-27 s in the VM lab) and the connection drops only after it.
+   * Each cstate query takes the next state; the last one stays.
+   */
+  static RecordingCommandRunner handshake(java.util.Deque<String> states) {
+    return new RecordingCommandRunner(argv -> switch (String.join(" ", argv)) {
+      case "drbdsetup events2 --now r0" -> RecordingCommandRunner.fail(argv, 20, "drbdsetup: Unknown command 'events2'");
+      case "drbdadm role r0" -> RecordingCommandRunner.ok(argv, "Secondary/Unknown\n");
+      case "drbdadm cstate r0" -> RecordingCommandRunner.ok(argv, (states.size() > 1 ? states.poll() : states.peek()) + "\n");
+      case "drbdadm dstate r0" -> RecordingCommandRunner.ok(argv, "UpToDate/DUnknown\n");
+      case "drbdadm connect r0" -> RecordingCommandRunner.ok(argv, "");
+      default -> RecordingCommandRunner.fail(argv, 1, "unexpected");
+    });
+  }
+
+  static DrbdSplitBrainRecovery polling(RecordingCommandRunner r) {
+    DrbdSplitBrainRecovery base = recovery(r);
+    return new DrbdSplitBrainRecovery(base.resource, new DrbdDriver(r, T), new FilesystemDriver(r, T), Path.of("/nonexistent"), Duration.ofMillis(10));
+  }
+
+  /** The survivor's handler still runs: it waits for StandAlone, then connects (before, it took WFReportParams for connecting and stayed StandAlone). */
+  @Test
+  void aSurvivorInTheMiddleOfItsHandshakeConnectsOnceItIsStandAlone() throws IOException {
+    RecordingCommandRunner r = handshake(new java.util.ArrayDeque<>(List.of("WFReportParams", "WFReportParams", "Disconnecting", "StandAlone")));
+    polling(r).reconnect();
+    assertEquals(List.of("drbdadm connect r0"), adm(r));
+    assertEquals(4, r.commandNames().stream().filter(c -> c.equals("drbdadm cstate r0")).count());
+  }
+
+  @Test
+  void aSurvivorWaitingForItsPeerIsLeftToTakeTheVictimsConnect() throws IOException {
+    RecordingCommandRunner r = handshake(new java.util.ArrayDeque<>(List.of("WFReportParams", "WFConnection")));
+    polling(r).reconnect();
+    assertEquals(List.of(), adm(r));
+  }
+
+  /** The victim's check waits out the handshake too: its outcome, not its middle, says whether there is a split brain. */
+  @Test
+  void theVictimsCheckJudgesTheHandshakesOutcome() throws IOException {
+    polling(handshake(new java.util.ArrayDeque<>(List.of("WFReportParams", "StandAlone")))).refuseWithoutSplitBrain();
+    IOException e = assertThrows(IOException.class,
+        () -> polling(handshake(new java.util.ArrayDeque<>(List.of("WFReportParams", "WFBitMapT", "Connected")))).refuseWithoutSplitBrain());
+    assertTrue(e.getMessage().contains("is Connected") && e.getMessage().contains("nothing was discarded"), e.getMessage());
   }
 
   static List<String> adm(RecordingCommandRunner r) {

@@ -73,7 +73,7 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
   public record UnfencePeer(String resource, String requester, Optional<String> peer, ActorRef<FenceReply> replyTo) implements Command {}
 
   /** DRBD's split-brain handler on {@code reporter}: DRBD saw diverged data when the peers connected. */
-  public record ReplicaSplitBrain(String resource, String reporter, Optional<String> peer, Optional<Duration> handlerAge,
+  public record ReplicaSplitBrain(String resource, String reporter, Optional<String> peer, java.util.OptionalLong handlerAgeMillis,
       ActorRef<FenceReply> replyTo) implements Command {}
 
   /** {@code exitCode} follows DRBD's fence-peer handler contract: 4 peer outdated, 6 peer is primary, 0 done (unfence), 1 failed. */
@@ -435,10 +435,10 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
       return this;
     }
     Long resolvedAt = splitBrainResolvedAt.get(pairKey(d.resource(), d.reporter(), peer.get()));
-    if (resolvedAt != null && d.handlerAge().isPresent() && System.nanoTime() - d.handlerAge().get().toNanos() < resolvedAt) {
+    if (resolvedAt != null && d.handlerAgeMillis().isPresent() && System.nanoTime() - d.handlerAgeMillis().getAsLong() * 1_000_000 < resolvedAt) {
       // DRBD ran this handler before the resolution ended: it reports the split brain just
       // resolved (a slow hook: a JVM on a small CPU took 27 s in the VM lab, the resolution less).
-      String why = d.reporter() + "'s split-brain handler began " + d.handlerAge().get().toSeconds() + " s ago, before the split brain between "
+      String why = d.reporter() + "'s split-brain handler began " + d.handlerAgeMillis().getAsLong() / 1000 + " s ago, before the split brain between "
           + d.reporter() + " and " + peer.get() + " was resolved " + Duration.ofNanos(System.nanoTime() - resolvedAt).toSeconds() + " s ago";
       getContext().getLog().info("resource {}: {}: nothing recorded", d.resource(), why);
       d.replyTo().tell(new FenceReply(0, why + "; nothing recorded"));

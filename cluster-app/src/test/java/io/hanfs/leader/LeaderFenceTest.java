@@ -89,6 +89,9 @@ public class LeaderFenceTest {
         pekko.remote.artery.canonical.hostname = "%s"
         pekko.remote.artery.canonical.port = %d
         pekko.cluster.jmx.enabled = off
+        # Every message goes through its serializer, as between nodes (a Duration in a message,
+        # which the configured Jackson modules cannot write, was dropped between real nodes).
+        pekko.actor.serialize-messages = on
         """.formatted(host, port)).withFallback(ConfigFactory.load()));
   }
 
@@ -265,7 +268,7 @@ public class LeaderFenceTest {
     };
     reportMail.accept(false);
     TestProbe<Leader.FenceReply> reply = kit.createTestProbe();
-    leader.tell(new Leader.ReplicaSplitBrain("mail", "d1", Optional.empty(), Optional.empty(), reply.ref()));
+    leader.tell(new Leader.ReplicaSplitBrain("mail", "d1", Optional.empty(), java.util.OptionalLong.empty(), reply.ref()));
     assertEquals(0, reply.receiveMessage(Duration.ofSeconds(10)).exitCode());
     assertEquals(new LedgerEvent.SplitBrainDetected("d2", g2, g2), expect(m1, NodeAgent.RecordLedger.class).event());
     assertEquals(new LedgerEvent.SplitBrainDetected("d1", g2, g2), expect(m2, NodeAgent.RecordLedger.class).event());
@@ -353,7 +356,7 @@ public class LeaderFenceTest {
       // d2's own split-brain handler, run by DRBD when it found the split brain but slow to arrive
       // (the VM lab's JVM hook took 27 s): the split brain just resolved, nothing is flagged again.
       TestProbe<Leader.FenceReply> late = kit.createTestProbe();
-      leader.tell(new Leader.ReplicaSplitBrain("data", "d2", Optional.empty(), Optional.of(Duration.ofSeconds(30)), late.ref()));
+      leader.tell(new Leader.ReplicaSplitBrain("data", "d2", Optional.empty(), java.util.OptionalLong.of(30_000), late.ref()));
       Leader.FenceReply lateReply = late.receiveMessage(Duration.ofSeconds(10));
       assertEquals(0, lateReply.exitCode());
       assertTrue(lateReply.message().contains("nothing recorded"), lateReply.message());

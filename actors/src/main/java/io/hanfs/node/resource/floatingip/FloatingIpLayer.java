@@ -60,8 +60,9 @@ public class FloatingIpLayer implements Layer {
   @Override
   public synchronized void start() {
     released = false;
-    if (ip.hasAddress(vip.interfaceName(), vip.address())) return;
-    if (!ip.interfaceUp(vip.interfaceName())) {
+    java.util.Optional<IpDriver.Link> link = ip.link(vip.interfaceName());
+    if (link.isPresent() && link.get().addresses().contains(vip.address())) return;
+    if (link.isEmpty() || !link.get().up()) {
       throw new LayerException("interface " + vip.interfaceName() + " is missing or down");
     }
     if (ip.someoneElseHas(vip.interfaceName(), vip.address())) {

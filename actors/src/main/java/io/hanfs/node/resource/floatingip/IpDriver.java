@@ -25,18 +25,29 @@ public class IpDriver {
     return addressesOf(r.stdout()).contains(address);
   }
 
-  /** True when the interface exists and is administratively up. */
-  public boolean interfaceUp(String iface) {
-    CommandResult r = runner.run(List.of("ip", "-j", "link", "show", "dev", iface), timeout);
-    if (!r.ok()) return false;
+  /** An interface as {@code ip -j addr show dev IFACE} shows it. */
+  public record Link(boolean up, List<String> addresses) {}
+
+  /**
+   * The interface's flags and addresses in one {@code ip} call (a start asks both; each process
+   * costs a fork and exec, slow on small or emulated CPUs), or empty when it does not exist.
+   */
+  public java.util.Optional<Link> link(String iface) {
+    CommandResult r = runner.run(List.of("ip", "-j", "addr", "show", "dev", iface), timeout);
+    if (!r.ok()) return java.util.Optional.empty();
+    return linkOf(r.stdout());
+  }
+
+  static java.util.Optional<Link> linkOf(String ipJson) {
     try {
-      for (JsonNode link : JSON.readTree(r.stdout())) {
-        for (JsonNode flag : link.path("flags")) if (flag.asText().equals("UP")) return true;
-      }
+      JsonNode root = JSON.readTree(ipJson);
+      if (root == null || !root.isArray() || root.isEmpty()) return java.util.Optional.empty();
+      boolean up = false;
+      for (JsonNode flag : root.get(0).path("flags")) up |= flag.asText().equals("UP");
+      return java.util.Optional.of(new Link(up, addressesOf(ipJson)));
     } catch (IOException e) {
-      return false;
+      throw new IllegalStateException("cannot parse ip -j output: " + e.getMessage(), e);
     }
-    return false;
   }
 
   /** Parses the IPv4 and IPv6 addresses out of {@code ip -j addr show} output. */

@@ -34,12 +34,14 @@ public class KernelNfsLayer implements Layer {
   private final Path sbin;
   private final ManagedProcess statd;
   private final ManagedProcess mountd;
+  private final Path mountInfo;
 
   public KernelNfsLayer(Resource resource, CommandRunner runner, Duration timeout, Path runDir) {
-    this(resource, runner, timeout, Path.of("/proc/fs/nfsd"), 8, runDir, Path.of("/usr/sbin"));
+    this(resource, runner, timeout, Path.of("/proc/fs/nfsd"), 8, runDir, Path.of("/usr/sbin"), Path.of("/proc/self/mountinfo"));
   }
 
-  KernelNfsLayer(Resource resource, CommandRunner runner, Duration timeout, Path procNfsd, int threads, Path runDir, Path sbin) {
+  KernelNfsLayer(Resource resource, CommandRunner runner, Duration timeout, Path procNfsd, int threads, Path runDir, Path sbin, Path mountInfo) {
+    this.mountInfo = mountInfo;
     this.resource = resource;
     this.runner = runner;
     this.timeout = timeout;
@@ -93,9 +95,22 @@ public class KernelNfsLayer implements Layer {
     return Probe.down("nfsd " + n + " threads, exports " + (ours ? "present" : "absent"));
   }
 
+  /**
+   * Whether /var/lib/nfs is a mount point, from the kernel's mount table (a switchover runs this
+   * twice; a `mountpoint` process costs a fork and exec, slow on small or emulated CPUs).
+   */
+  boolean varLibNfsBound() {
+    try {
+      return io.hanfs.node.resource.filesystem.MountInfo.parse(Files.readString(mountInfo)).stream()
+          .anyMatch(m -> m.mountPoint().equals(VAR_LIB_NFS.toString()));
+    } catch (IOException e) {
+      throw new LayerException("cannot read " + mountInfo + ": " + e.getMessage(), e);
+    }
+  }
+
   @Override
   public void start() {
-    boolean bound = runner.run(List.of("mountpoint", "-q", VAR_LIB_NFS.toString()), timeout).ok();
+    boolean bound = varLibNfsBound();
     prepareSharedState(bound);
     if (!bound) {
       require(runner.run(List.of("mount", "--bind", sharedVarLibNfs().toString(), VAR_LIB_NFS.toString()), timeout));
@@ -108,9 +123,8 @@ public class KernelNfsLayer implements Layer {
       writeProc("nfsv4leasetime", resource.nfs().lease().toSeconds());
       require(runner.run(List.of("rpc.nfsd", Integer.toString(threads)), timeout));
     }
-    List<String> exported = exportedPaths();
+    // exportfs -o of an export that is there already (a half-started stack) only renews it.
     for (Export e : resource.nfs().exports()) {
-      if (exported.contains(e.path().toString())) continue;
       for (String client : e.clients()) {
         require(runner.run(List.of("exportfs", "-o", exportOptions(e), target(client, e)), timeout));
       }
@@ -159,7 +173,7 @@ public class KernelNfsLayer implements Layer {
     // statd keeps files open below /var/lib/nfs: it must be gone before the bind mount can go.
     if (!mountd.stop(timeout)) throw new LayerException("rpc.mountd does not exit");
     if (!statd.stop(timeout)) throw new LayerException("rpc.statd does not exit");
-    if (runner.run(List.of("mountpoint", "-q", VAR_LIB_NFS.toString()), timeout).ok()) {
+    if (varLibNfsBound()) {
       require(runner.run(List.of("umount", VAR_LIB_NFS.toString()), timeout));
     }
     List<String> left = exportedPaths();

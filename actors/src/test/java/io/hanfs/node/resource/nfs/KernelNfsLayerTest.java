@@ -27,6 +27,30 @@ class KernelNfsLayerTest {
    * Stand-ins for rpc.statd and rpc.mountd (not installed on CI hosts): scripts that run until
    * SIGTERM, so the layer's start, tracking by pid file and stop by PID are exercised for real.
    */
+  /** The kernel's mount table as the layer reads it: the root, plus /var/lib/nfs bound when {@code bound}. */
+  Path mountInfo(boolean bound) throws Exception {
+    String table = "22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw\n"
+        + (bound ? "120 22 147:0 /.state/var-lib-nfs /var/lib/nfs rw,relatime shared:60 - ext4 /dev/drbd0 rw\n" : "");
+    return Files.writeString(run.resolve("mountinfo"), table);
+  }
+
+  Path mountInfo() throws Exception {
+    return mountInfo(false);
+  }
+
+  /** A bind mount already there (a half-started stack) is kept at start and taken down at stop. */
+  @Test
+  void aBoundVarLibNfsIsNotBoundAgainAndIsUnmountedAtStop() throws Exception {
+    Files.writeString(proc.resolve("threads"), "8\n");
+    RecordingCommandRunner runner = new RecordingCommandRunner(argv -> RecordingCommandRunner.ok(argv, ""));
+    KernelNfsLayer layer = new KernelNfsLayer(resource(), runner, Duration.ofSeconds(5), proc, 8, run, sbin(), mountInfo(true));
+    layer.start();
+    layer.stop();
+    List<String> cmds = runner.commandNames();
+    assertTrue(cmds.stream().noneMatch(c -> c.startsWith("mount --bind") || c.startsWith("cp ")), cmds.toString());
+    assertTrue(cmds.contains("umount /var/lib/nfs"), cmds.toString());
+  }
+
   Path sbin() throws Exception {
     for (String name : List.of("rpc.statd", "rpc.mountd")) {
       Path f = sbinDir.resolve(name);
@@ -57,10 +81,9 @@ class KernelNfsLayerTest {
           throw new IllegalStateException(e);
         }
       }
-      if (argv.equals(List.of("mountpoint", "-q", "/var/lib/nfs"))) return RecordingCommandRunner.fail(argv, 1, "");
       return RecordingCommandRunner.ok(argv, "");
     });
-    KernelNfsLayer layer = new KernelNfsLayer(resource(), runner, Duration.ofSeconds(5), proc, 8, run, sbin());
+    KernelNfsLayer layer = new KernelNfsLayer(resource(), runner, Duration.ofSeconds(5), proc, 8, run, sbin(), mountInfo());
     layer.start();
     try {
       assertTrue(alive(run.resolve("rpc.statd.pid")), "rpc.statd runs");
@@ -76,17 +99,15 @@ class KernelNfsLayerTest {
     assertEquals("12", Files.readString(proc.resolve("nfsv4leasetime")));
     List<String> cmds = runner.commandNames();
     List<String> expected = new java.util.ArrayList<>(List.of(
-        "mountpoint -q /var/lib/nfs",
         "mount --bind " + srv + "/.state/var-lib-nfs /var/lib/nfs",
         "rpc.nfsd 8",
-        "exportfs -v",
         "exportfs -o rw,no_root_squash,fsid=7 10.1.1.0/24:" + srv + "/a",
         "exportfs -o ro,all_squash,anonuid=99,sec=sys:krb5,fsid=8 10.1.1.0/24:" + srv + "/b",
         "exportfs -o ro,all_squash,anonuid=99,sec=sys:krb5,fsid=8 10.2.0.0/16:" + srv + "/b",
         "sm-notify -f -P /var/lib/nfs"));
     // A fresh replicated /var/lib/nfs is seeded from the node's own (when it has one), then the
     // files exportfs and rpc.statd need are there.
-    if (Files.isDirectory(Path.of("/var/lib/nfs"))) expected.add(1, "cp -a --no-target-directory /var/lib/nfs " + srv + "/.state/var-lib-nfs");
+    if (Files.isDirectory(Path.of("/var/lib/nfs"))) expected.add(0, "cp -a --no-target-directory /var/lib/nfs " + srv + "/.state/var-lib-nfs");
     assertEquals(expected, cmds.subList(0, expected.size()));
     for (String f : List.of("etab", "rmtab", "sm", "sm.bak", "v4recovery")) assertTrue(Files.exists(srv.resolve(".state/var-lib-nfs").resolve(f)), f);
   }
@@ -96,10 +117,9 @@ class KernelNfsLayerTest {
     Files.writeString(proc.resolve("threads"), "8\n");
     RecordingCommandRunner runner = new RecordingCommandRunner(argv -> {
       if (argv.equals(List.of("exportfs", "-v"))) return RecordingCommandRunner.ok(argv, srv + "/a\n\t\t10.1.1.0/24(rw)\n");
-      if (argv.equals(List.of("mountpoint", "-q", "/var/lib/nfs"))) return RecordingCommandRunner.fail(argv, 1, "");
       return RecordingCommandRunner.ok(argv, "");
     });
-    KernelNfsLayer layer = new KernelNfsLayer(resource(), runner, Duration.ofSeconds(5), proc, 8, run, sbin());
+    KernelNfsLayer layer = new KernelNfsLayer(resource(), runner, Duration.ofSeconds(5), proc, 8, run, sbin(), mountInfo());
     LayerException e = assertThrows(LayerException.class, layer::stop);
     assertTrue(e.getMessage().contains("still exported"), e.getMessage());
     assertEquals("exportfs -u 10.1.1.0/24:" + srv + "/a", runner.commandNames().get(0));

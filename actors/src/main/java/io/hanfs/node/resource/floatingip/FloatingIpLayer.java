@@ -95,8 +95,9 @@ public class FloatingIpLayer implements Layer {
     released = true;
     CommandRunner.Background a = announcer;
     if (a != null) a.cancel();
-    if (!ip.hasAddress(vip.interfaceName(), vip.address())) return;
-    ip.delete(vip.interfaceName(), vip.cidr());
+    if (!ip.deleteIfPresent(vip.interfaceName(), vip.cidr(), vip.address())) {
+      throw new LayerException("cannot remove " + vip.cidr() + " from " + vip.interfaceName() + ": it is still there after ip addr del");
+    }
   }
 
   @Override

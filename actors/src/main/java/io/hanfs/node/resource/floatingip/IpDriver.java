@@ -99,8 +99,13 @@ public class IpDriver {
     return runner.run(List.of("ip", "addr", "change", cidr, "dev", iface, "valid_lft", lft, "preferred_lft", lft), timeout);
   }
 
-  public void delete(String iface, String cidr) {
-    runner.run(List.of("ip", "addr", "del", cidr, "dev", iface), timeout).orThrow();
+  /**
+   * Removes the address; true when it is gone afterwards. A failed delete is checked with one
+   * more call (the address may have been absent already); the usual case costs one process.
+   */
+  public boolean deleteIfPresent(String iface, String cidr, String address) {
+    CommandResult r = runner.run(List.of("ip", "addr", "del", cidr, "dev", iface), timeout);
+    return r.ok() || !hasAddress(iface, address);
   }
 
   /**

@@ -35,13 +35,15 @@ public class KernelNfsLayer implements Layer {
   private final ManagedProcess statd;
   private final ManagedProcess mountd;
   private final Path mountInfo;
+  private final Path etab;
 
   public KernelNfsLayer(Resource resource, CommandRunner runner, Duration timeout, Path runDir) {
-    this(resource, runner, timeout, Path.of("/proc/fs/nfsd"), 8, runDir, Path.of("/usr/sbin"), Path.of("/proc/self/mountinfo"));
+    this(resource, runner, timeout, Path.of("/proc/fs/nfsd"), 8, runDir, Path.of("/usr/sbin"), Path.of("/proc/self/mountinfo"), VAR_LIB_NFS.resolve("etab"));
   }
 
-  KernelNfsLayer(Resource resource, CommandRunner runner, Duration timeout, Path procNfsd, int threads, Path runDir, Path sbin, Path mountInfo) {
+  KernelNfsLayer(Resource resource, CommandRunner runner, Duration timeout, Path procNfsd, int threads, Path runDir, Path sbin, Path mountInfo, Path etab) {
     this.mountInfo = mountInfo;
+    this.etab = etab;
     this.resource = resource;
     this.runner = runner;
     this.timeout = timeout;
@@ -80,10 +82,17 @@ public class KernelNfsLayer implements Layer {
     }
   }
 
-  /** The export paths the kernel has now, from {@code exportfs -v}. */
+  /**
+   * The export paths exportfs has set up, from its table /var/lib/nfs/etab (what {@code exportfs
+   * -v} prints and rpc.mountd answers the kernel from). Read, not run: the probe after every
+   * start and stop and each monitor tick would otherwise cost a process.
+   */
   List<String> exportedPaths() {
-    CommandResult r = runner.run(List.of("exportfs", "-v"), timeout);
-    return r.ok() ? ExportfsOutput.paths(r.stdout()) : List.of();
+    try {
+      return Files.exists(etab) ? ExportfsOutput.paths(Files.readString(etab)) : List.of();
+    } catch (IOException e) {
+      throw new LayerException("cannot read " + etab + " (exportfs's table): " + e.getMessage(), e);
+    }
   }
 
   @Override

@@ -43,7 +43,7 @@ class KernelNfsLayerTest {
   void aBoundVarLibNfsIsNotBoundAgainAndIsUnmountedAtStop() throws Exception {
     Files.writeString(proc.resolve("threads"), "8\n");
     RecordingCommandRunner runner = new RecordingCommandRunner(argv -> RecordingCommandRunner.ok(argv, ""));
-    KernelNfsLayer layer = new KernelNfsLayer(resource(), runner, Duration.ofSeconds(5), proc, 8, run, sbin(), mountInfo(true));
+    KernelNfsLayer layer = new KernelNfsLayer(resource(), runner, Duration.ofSeconds(5), proc, 8, run, sbin(), mountInfo(true), run.resolve("etab"));
     layer.start();
     layer.stop();
     List<String> cmds = runner.commandNames();
@@ -83,7 +83,7 @@ class KernelNfsLayerTest {
       }
       return RecordingCommandRunner.ok(argv, "");
     });
-    KernelNfsLayer layer = new KernelNfsLayer(resource(), runner, Duration.ofSeconds(5), proc, 8, run, sbin(), mountInfo());
+    KernelNfsLayer layer = new KernelNfsLayer(resource(), runner, Duration.ofSeconds(5), proc, 8, run, sbin(), mountInfo(), run.resolve("etab"));
     layer.start();
     try {
       assertTrue(alive(run.resolve("rpc.statd.pid")), "rpc.statd runs");
@@ -115,11 +115,11 @@ class KernelNfsLayerTest {
   @Test
   void stopUnexportsStopsThreadsAndFailsIfAnExportRemains() throws Exception {
     Files.writeString(proc.resolve("threads"), "8\n");
-    RecordingCommandRunner runner = new RecordingCommandRunner(argv -> {
-      if (argv.equals(List.of("exportfs", "-v"))) return RecordingCommandRunner.ok(argv, srv + "/a\n\t\t10.1.1.0/24(rw)\n");
-      return RecordingCommandRunner.ok(argv, "");
-    });
-    KernelNfsLayer layer = new KernelNfsLayer(resource(), runner, Duration.ofSeconds(5), proc, 8, run, sbin(), mountInfo());
+    // exportfs's table still lists /a after the unexport (nfs-utils' etab format: path, tab, client(options)).
+    Files.writeString(run.resolve("etab"), srv + "/a\t10.1.1.0/24(rw,sync,wdelay,hide,nocrossmnt,secure,no_root_squash,no_all_squash,"
+        + "no_subtree_check,secure_locks,acl,no_pnfs,fsid=7,anonuid=65534,anongid=65534,sec=sys,rw,secure,no_root_squash,no_all_squash)\n");
+    RecordingCommandRunner runner = new RecordingCommandRunner(argv -> RecordingCommandRunner.ok(argv, ""));
+    KernelNfsLayer layer = new KernelNfsLayer(resource(), runner, Duration.ofSeconds(5), proc, 8, run, sbin(), mountInfo(), run.resolve("etab"));
     LayerException e = assertThrows(LayerException.class, layer::stop);
     assertTrue(e.getMessage().contains("still exported"), e.getMessage());
     assertEquals("exportfs -u 10.1.1.0/24:" + srv + "/a", runner.commandNames().get(0));

@@ -84,7 +84,7 @@ public final class VmBench {
         long gap = VmCluster.longestGapMillis(c.stopWriter("hanfs" + i));
         hanfs.add(new Run(took, gap));
         answered.add(new Run(answer, gap));
-        steps = c.timeline(since);
+        steps = c.timeline(since, true);
         at = to;
       }
       print("hanfs switchover (HTTP answer)", answered);

@@ -168,7 +168,8 @@ final class VmCluster {
     g(node).agent.writeFile("/etc/hanfs/hanfs-daemon", """
         #!/bin/sh
         # The lab's service unit; the pid file names the daemon's JVM (bin/hanfs execs it).
-        /opt/hanfs/bin/hanfs run >> /var/log/hanfs.log 2>&1 &
+        # Every command with its time in the log: the timelines and the bench read them.
+        HANFS_DEBUG_LOGGERS=io.hanfs.exec /opt/hanfs/bin/hanfs run >> /var/log/hanfs.log 2>&1 &
         pid=$!
         echo $pid > /run/hanfs.pid
         wait $pid
@@ -271,7 +272,7 @@ final class VmCluster {
         GuestAgent.Result r = guest.agent == null ? null
             : guest.agent.exec(List.of("grep", "-E", "WARN|ERROR|Exception|i\\.h\\.|JOINING|Welcome from|is now Up|InitJoin", "/var/log/hanfs.log"), Duration.ofSeconds(20));
         String text = r == null ? "(guest down)" : String.join("\n", r.out().lines()
-            .filter(l -> !l.startsWith("\t") && !l.contains("heartbeat")).map(l -> l.length() > 400 ? l.substring(0, 400) : l)
+            .filter(l -> !l.startsWith("\t") && !l.contains("heartbeat") && !l.contains(" DEBUG ")).map(l -> l.length() > 400 ? l.substring(0, 400) : l)
             .reduce(new java.util.ArrayList<String>(), (acc, l) -> { acc.add(l); if (acc.size() > 60) acc.remove(0); return acc; }, (x, y) -> x));
         b.append("==== ").append(guest.name).append(" hanfs.log ====\n").append(text).append('\n');
       } catch (IOException e) {
@@ -283,11 +284,17 @@ final class VmCluster {
 
   /** The decisions and layer steps of every daemon since {@code sinceHHMMSS} (guest clock), for a scenario's timeline. */
   String timeline(String since) {
+    return timeline(since, false);
+  }
+
+  /** The timeline with every command the daemons ran and its time (the bench's step-by-step view). */
+  String timeline(String since, boolean commands) {
     StringBuilder b = new StringBuilder();
     for (VmLab.Guest guest : lab.guests.values()) {
       if (guest.agent == null) continue;
       try {
-        String out = guest.agent.exec(List.of("grep", "-E", "Leader .* resource home|ResourceAgent|LayerActor|DrbdLayer|hanfs-daemon|fence-local|exec \\[drbdadm, (primary|secondary|connect|disconnect)", "/var/log/hanfs.log"), Duration.ofSeconds(20)).out();
+        String out = guest.agent.exec(List.of("grep", "-E", "Leader .* resource home|ResourceAgent|LayerActor|DrbdLayer|hanfs-daemon|fence-local|exec \\[drbdadm, (primary|secondary|connect|disconnect)"
+            + (commands ? "|exec \\[" : ""), "/var/log/hanfs.log"), Duration.ofSeconds(20)).out();
         out.lines().filter(l -> l.length() > 8 && l.substring(0, 8).compareTo(since) >= 0)
             .map(l -> guest.name + " " + l.replaceAll(" pekko://\\S+", "").replaceAll("i\\.h\\.\\S+ +", ""))
             .map(l -> l.length() > 220 ? l.substring(0, 220) : l).forEach(l -> b.append(l).append('\n'));

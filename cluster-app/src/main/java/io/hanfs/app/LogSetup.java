@@ -38,6 +38,24 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     root.addAppender(stdout);
     context.getLogger("org.apache.pekko").setLevel(Level.INFO);
     context.getLogger("io.hanfs").setLevel(Level.INFO);
+    for (String name : debugLoggers(System.getenv("HANFS_DEBUG_LOGGERS"))) context.getLogger(name).setLevel(Level.DEBUG);
     return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+  }
+
+  /**
+   * HANFS_DEBUG_LOGGERS=io.hanfs.exec,...: loggers at DEBUG (io.hanfs.exec logs every command
+   * with its exit code and time, which is how a slow step is found). Anything that is not a
+   * logger name is left out with a warning on stderr.
+   */
+  static java.util.List<String> debugLoggers(String env) {
+    if (env == null || env.isBlank()) return java.util.List.of();
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (String n : env.split(",")) {
+      String name = n.strip();
+      if (name.matches("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*){0,20}")) out.add(name);
+      else if (!name.isEmpty()) System.err.println("hanfs: HANFS_DEBUG_LOGGERS: \"" + name.replaceAll("[^\\x20-\\x7e]", "?")
+          + "\" is not a logger name (e.g. io.hanfs.exec); ignored");
+    }
+    return out;
   }
 }

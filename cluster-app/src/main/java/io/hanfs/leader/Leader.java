@@ -241,6 +241,12 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
     return at != null && System.nanoTime() - at < REPORT_STALE.toNanos();
   }
 
+  /** A node's report with its resources probed and their ledgers read. */
+  private static boolean settled(NodeAgent.Report rep) {
+    return rep != null && !rep.resources().isEmpty()
+        && rep.resources().stream().allMatch(st -> !st.role().equals("probing") && st.ledger().isPresent());
+  }
+
   private boolean maintenance() {
     return reports.values().stream().anyMatch(r -> reachable(r.node()) && r.maintenance());
   }
@@ -252,10 +258,13 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
     if (!coldStartDone) {
       long upVoters = config.voters().stream().filter(n -> reachable(n.name())).count();
       boolean majority = upVoters >= config.voters().size() / 2 + 1;
-      boolean allDataReported = config.nodes().stream().filter(HanfsConfig.Node::isData).allMatch(n -> reports.containsKey(n.name()));
-      if (majority && allDataReported) {
+      // Settled: probed, with its ledger read. A node still probing (a slow disk, an emulated
+      // CPU) is not eligible yet, and deciding then moved the resource away from its preferred
+      // node in most of the VM lab's cold starts.
+      boolean allDataSettled = config.nodes().stream().filter(HanfsConfig.Node::isData).allMatch(n -> settled(reports.get(n.name())));
+      if (majority && allDataSettled) {
         coldStartDone = true;
-        getContext().getLog().info("cold start done: a majority is up and every data node reported its state");
+        getContext().getLog().info("cold start done: a majority is up and every data node reported its state (probed, ledger read)");
       } else if (majority && System.nanoTime() - startedNanos > COLD_START_TIMEOUT.toNanos()) {
         coldStartDone = true;
         getContext().getLog().warn("cold start: not every data node reported within {} s; deciding with the nodes that did", COLD_START_TIMEOUT.toSeconds());

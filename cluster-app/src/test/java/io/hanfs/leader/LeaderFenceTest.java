@@ -489,6 +489,51 @@ public class LeaderFenceTest {
     assertEquals(Map.of("d1", g31), new FenceMarks(dir.resolve("w").resolve("voter-fence-marks")).marks("home"));
   }
 
+  /**
+   * A cold start waits for every data node's probed state and ledger: d1, the preferred node,
+   * still probing while d2 is ready must not cost d1 the resource (the VM lab's cold starts went
+   * to d2 whenever d1's probe came late; an unknown ledger already held d2 back by the data gate). A second leader with a fresh cold start, for resource
+   * "cold" only.
+   */
+  @Test
+  void aColdStartWaitsUntilThePreferredNodeHasProbed() throws Exception {
+    awaitMember();
+    HanfsConfig coldConfig = ConfigLoader.parse("""
+        hanfs {
+          state-dir = "%s"
+          remoting-port = %d
+          nodes = [ { name = d1, address = "127.0.0.1", roles = [data] },
+                    { name = d2, address = "127.0.0.2", roles = [data] },
+                    { name = w, address = "127.0.0.3", roles = [witness] } ]
+          resources = [ %s ]
+        }
+        """.formatted(dir.resolve("cold"), config.remotingPort(), resource("cold", 5, "").replaceFirst("name = cold", "name = cold, preferred-node = d1")));
+    ActorRef<Leader.Command> cold = kit.spawn(Leader.create(coldConfig, "w"), "leader-cold");
+    TestProbe<NodeAgent.Command> c1 = kit.createTestProbe(NodeAgent.Command.class);
+    TestProbe<NodeAgent.Command> c2 = kit.createTestProbe(NodeAgent.Command.class);
+    Generation g = new Generation(1, 0);
+    java.util.function.BiConsumer<String, Boolean> reportCold = (node, ready) -> {
+      // Its ledger is read already (the data gate would hold d2 back otherwise): only the probe is not done.
+      ResourceStatus st = new ResourceStatus("cold", ready ? "secondary" : "probing", 1, "", List.of(), 0,
+          Optional.of(ledger(node, false, Generation.NONE, g)), "UpToDate");
+      cold.tell(new Leader.NodeReported(new NodeAgent.Report(node, (node.equals("d1") ? c1 : c2).ref(), false, false, List.of(st))));
+    };
+    for (int i = 0; i < 10; i++) {
+      reportCold.accept("d1", false);
+      reportCold.accept("d2", true);
+      Thread.sleep(300);
+    }
+    c2.expectNoMessage(Duration.ofMillis(200));
+    for (int i = 0; i < 3; i++) {
+      reportCold.accept("d1", true);
+      reportCold.accept("d2", true);
+      Thread.sleep(300);
+    }
+    assertEquals("cold", expect(c1, NodeAgent.Promote.class).resource());
+    c2.expectNoMessage(Duration.ofMillis(500));
+    kit.stop(cold);
+  }
+
   /** A split brain's change counts come from DRBD's out-of-sync figure in the replication layer's detail. */
   @Test
   void changeCountsComeFromTheReplicationDetail() {

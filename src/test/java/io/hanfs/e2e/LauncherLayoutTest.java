@@ -46,6 +46,15 @@ class LauncherLayoutTest {
       assertTrue(down.err().contains("cannot reach the hanfs daemon"), hanfs + ": " + down);
       Lab.Result hast = Lab.exec(List.of(hanfs.toString(), "hast-event", "connect", "home"), Duration.ofSeconds(60), env);
       assertEquals(0, hast.code(), hanfs + ": " + hast);
+      // fence-local starts on its own small classpath too: a config that names nothing to stop
+      // (no resources) loads, runs and exits 0; a broken one is refused with the config's exit code.
+      Files.writeString(dir.resolve("empty.conf"), "hanfs { nodes = [ { name = d1, address = \"127.0.0.1\", roles = [data] } ], resources = [] }\n");
+      Lab.Result fence = Lab.exec(List.of(hanfs.toString(), "fence-local", "-c", dir.resolve("empty.conf").toString()), Duration.ofSeconds(60), env);
+      assertEquals(0, fence.code(), hanfs + ": " + fence);
+      Files.writeString(dir.resolve("bad.conf"), "hanfs { nodes = 3 }\n");
+      Lab.Result bad = Lab.exec(List.of(hanfs.toString(), "fence-local", "-c", dir.resolve("bad.conf").toString()), Duration.ofSeconds(60), env);
+      assertEquals(2, bad.code(), hanfs + ": " + bad);
+      assertTrue(bad.err().contains("hanfs.nodes"), hanfs + ": " + bad);
       Lab.Result usage = Lab.exec(List.of(hanfs.toString(), "--help"), Duration.ofSeconds(60), env);
       assertTrue(usage.out().contains("fence-peer") && usage.out().contains("switchover"), hanfs + ": " + usage);
     }

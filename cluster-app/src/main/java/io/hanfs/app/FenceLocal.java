@@ -1,9 +1,12 @@
 package io.hanfs.app;
 
+import io.hanfs.config.ConfigLoader;
 import io.hanfs.config.HanfsConfig;
+import io.hanfs.config.InvalidConfigException;
 import io.hanfs.exec.CommandRunner;
 import io.hanfs.node.LayerFactory;
 import io.hanfs.node.resource.Layer;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -12,8 +15,32 @@ import java.util.Map;
  * demote order (VIP, NFS, filesystem, replication). The service manager runs it after the daemon
  * died (kill -9, OOM, downing) so that nothing keeps serving; it is idempotent.
  */
-final class FenceLocal {
+public final class FenceLocal {
   private FenceLocal() {}
+
+  /**
+   * {@code hanfs fence-local [-c FILE]} as the launcher starts it: on the hanfs jars, the config
+   * reader, Jackson and logging only. It runs right after the daemon died, while the other node
+   * waits to promote (DRBD refuses a second Primary until this one steps down), so the CLI's
+   * libraries are left out of its start.
+   */
+  public static void main(String[] args) {
+    Path file = Path.of(ConfigPath.defaultConfig());
+    for (int i = 0; i < args.length; i++) {
+      if ((args[i].equals("-c") || args[i].equals("--config")) && i + 1 < args.length) {
+        file = Path.of(args[++i]);
+      } else if (!args[i].equals("fence-local")) {
+        System.err.println("hanfs fence-local: unknown argument \"" + args[i].replaceAll("[^\\x20-\\x7e]", "?") + "\"; usage: hanfs fence-local [-c FILE]");
+        System.exit(1);
+      }
+    }
+    try {
+      System.exit(run(ConfigLoader.load(file)));
+    } catch (InvalidConfigException e) {
+      System.err.println(e.getMessage());
+      System.exit(Main.EXIT_CONFIG);
+    }
+  }
 
   static int run(HanfsConfig config) {
     LayerFactory factory = LayerFactory.forConfig(config, new CommandRunner());

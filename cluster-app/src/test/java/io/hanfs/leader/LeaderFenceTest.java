@@ -70,6 +70,11 @@ public class LeaderFenceTest {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
+    return loopbackCluster(stateDir, port, resources);
+  }
+
+  /** The same cluster on a given port (another leader's view of a running one). */
+  static HanfsConfig loopbackCluster(Path stateDir, int port, String resources) throws Exception {
     return ConfigLoader.parse("""
         hanfs {
           state-dir = "%s"
@@ -498,16 +503,8 @@ public class LeaderFenceTest {
   @Test
   void aColdStartWaitsUntilThePreferredNodeHasProbed() throws Exception {
     awaitMember();
-    HanfsConfig coldConfig = ConfigLoader.parse("""
-        hanfs {
-          state-dir = "%s"
-          remoting-port = %d
-          nodes = [ { name = d1, address = "127.0.0.1", roles = [data] },
-                    { name = d2, address = "127.0.0.2", roles = [data] },
-                    { name = w, address = "127.0.0.3", roles = [witness] } ]
-          resources = [ %s ]
-        }
-        """.formatted(dir.resolve("cold"), config.remotingPort(), resource("cold", 5, "").replaceFirst("name = cold", "name = cold, preferred-node = d1")));
+    HanfsConfig coldConfig = loopbackCluster(dir.resolve("cold"), config.remotingPort(),
+        resource("cold", 5, "").replaceFirst("name = cold", "name = cold, preferred-node = d1"));
     ActorRef<Leader.Command> cold = kit.spawn(Leader.create(coldConfig, "w"), "leader-cold");
     TestProbe<NodeAgent.Command> c1 = kit.createTestProbe(NodeAgent.Command.class);
     TestProbe<NodeAgent.Command> c2 = kit.createTestProbe(NodeAgent.Command.class);

@@ -72,8 +72,8 @@ public final class ControlApi {
     }
     String resource = r.get().name();
     // The leader runs on another clock: it gets how long ago the hook began, measured here.
-    Optional<Duration> measured = began.map(b -> Duration.between(b, java.time.Instant.now())).filter(a -> !a.isNegative() && a.toHours() < 1);
-    java.util.OptionalLong age = measured.isPresent() ? java.util.OptionalLong.of(measured.get().toMillis()) : java.util.OptionalLong.empty();
+    long ageMillis = began.map(b -> Duration.between(b, java.time.Instant.now()).toMillis()).orElse(-1L);
+    java.util.OptionalLong age = ageMillis >= 0 && ageMillis < Duration.ofHours(1).toMillis() ? java.util.OptionalLong.of(ageMillis) : java.util.OptionalLong.empty();
     return nodeStatus().thenCompose(me -> retry(3, () -> AskPattern.<Leader.Command, Leader.FenceReply>ask(leader(),
         reply -> action.equals("fence-peer") ? new Leader.FencePeer(resource, me.node(), peer, reply)
             : action.equals("unfence-peer") ? new Leader.UnfencePeer(resource, me.node(), peer, reply)

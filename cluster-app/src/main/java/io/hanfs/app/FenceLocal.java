@@ -34,11 +34,16 @@ public final class FenceLocal {
         System.exit(1);
       }
     }
+    System.exit(run(file));
+  }
+
+  /** Loads the config and fences; a bad config changes nothing and exits with the config's code. */
+  static int run(Path file) {
     try {
-      System.exit(run(ConfigLoader.load(file)));
+      return run(ConfigLoader.load(file));
     } catch (InvalidConfigException e) {
       System.err.println(e.getMessage());
-      System.exit(Main.EXIT_CONFIG);
+      return Main.EXIT_CONFIG;
     }
   }
 

@@ -308,12 +308,7 @@ public final class Main {
 
     @Override
     public Integer call() {
-      try {
-        return FenceLocal.run(ConfigLoader.load(config != null ? config : Path.of(defaultConfig())));
-      } catch (InvalidConfigException e) {
-        System.err.println(e.getMessage());
-        return EXIT_CONFIG;
-      }
+      return FenceLocal.run(config != null ? config : Path.of(defaultConfig()));
     }
   }
 

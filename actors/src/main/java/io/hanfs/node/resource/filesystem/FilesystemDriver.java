@@ -20,7 +20,8 @@ public class FilesystemDriver {
     this(runner, timeout, Path.of("/proc/self/mountinfo"));
   }
 
-  FilesystemDriver(CommandRunner runner, Duration timeout, Path mountInfo) {
+  /** Reading the mount table from {@code mountInfo} (tests; other layers that ask what is mounted). */
+  public FilesystemDriver(CommandRunner runner, Duration timeout, Path mountInfo) {
     this.runner = runner;
     this.timeout = timeout;
     this.mountInfo = mountInfo;

@@ -34,7 +34,7 @@ public class KernelNfsLayer implements Layer {
   private final Path sbin;
   private final ManagedProcess statd;
   private final ManagedProcess mountd;
-  private final Path mountInfo;
+  private final io.hanfs.node.resource.filesystem.FilesystemDriver mounts;
   private final Path etab;
 
   public KernelNfsLayer(Resource resource, CommandRunner runner, Duration timeout, Path runDir) {
@@ -42,7 +42,7 @@ public class KernelNfsLayer implements Layer {
   }
 
   KernelNfsLayer(Resource resource, CommandRunner runner, Duration timeout, Path procNfsd, int threads, Path runDir, Path sbin, Path mountInfo, Path etab) {
-    this.mountInfo = mountInfo;
+    this.mounts = new io.hanfs.node.resource.filesystem.FilesystemDriver(runner, timeout, mountInfo);
     this.etab = etab;
     this.resource = resource;
     this.runner = runner;
@@ -110,10 +110,9 @@ public class KernelNfsLayer implements Layer {
    */
   boolean varLibNfsBound() {
     try {
-      return io.hanfs.node.resource.filesystem.MountInfo.parse(Files.readString(mountInfo)).stream()
-          .anyMatch(m -> m.mountPoint().equals(VAR_LIB_NFS.toString()));
-    } catch (IOException e) {
-      throw new LayerException("cannot read " + mountInfo + ": " + e.getMessage(), e);
+      return mounts.mountAt(VAR_LIB_NFS).isPresent();
+    } catch (IllegalStateException e) {
+      throw new LayerException(e.getMessage(), e);
     }
   }
 

@@ -45,9 +45,8 @@ public final class Daemon {
     return ConfigFactory.empty()
         .withValue("pekko.remote.artery.canonical.hostname", ConfigValueFactory.fromAnyRef(self.address()))
         .withValue("pekko.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(config.remotingPort()))
-        // Every node is a seed, in config order: the first one listed forms the cluster at a cold start.
-        .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(config.nodes().stream()
-            .map(n -> "pekko://" + config.clusterName() + "@" + n.address() + ":" + config.remotingPort()).toList()))
+        // No seed nodes: the JoinCoordinator joins a running cluster or forms one (never by timing).
+        .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(List.of()))
         .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(self.roles().stream().map(r -> r.name().toLowerCase()).toList()))
         .withValue("pekko.management.http.hostname", ConfigValueFactory.fromAnyRef(config.management().hostname()))
         .withValue("pekko.management.http.port", ConfigValueFactory.fromAnyRef(config.management().port()))

@@ -3,6 +3,7 @@ package io.hanfs.app;
 import io.hanfs.config.HanfsConfig;
 import io.hanfs.leader.Leader;
 import io.hanfs.membership.IslandGuard;
+import io.hanfs.membership.JoinCoordinator;
 import io.hanfs.node.LayerFactory;
 import io.hanfs.node.NodeAgent;
 import io.hanfs.persistence.EpochStore;
@@ -20,8 +21,8 @@ import org.apache.pekko.cluster.typed.SingletonActor;
 /**
  * The root of one node's actor tree: this node's LeaseVoter (every node votes), its NodeAgent
  * (data nodes run their resources there; the witness runs none), the proxy to the cluster
- * leader singleton, to which the NodeAgent reports, and the IslandGuard, which has the node leave
- * a cluster of its own.
+ * leader singleton, to which the NodeAgent reports, the JoinCoordinator, which makes the node a
+ * member, and the IslandGuard, which has the node leave a cluster of its own (the last resort).
  */
 public final class NodeGuardian {
   private NodeGuardian() {}
@@ -34,6 +35,9 @@ public final class NodeGuardian {
 
   /** How often a node whose cluster lacks a majority asks its peers whether it formed a cluster of its own. */
   static final java.time.Duration ISLAND_CHECK = java.time.Duration.ofSeconds(10);
+
+  /** How often a node in no cluster asks its peers whether they are in one. */
+  static final java.time.Duration JOIN_ROUND = java.time.Duration.ofSeconds(1);
 
   private record SchemaReady(java.util.Optional<Throwable> failure) implements Command {}
 
@@ -50,6 +54,7 @@ public final class NodeGuardian {
         singleton = singleton.withSettings(ClusterSingletonSettings.create(ctx.getSystem()).withRole("witness"));
       }
       ActorRef<Leader.Command> leader = ClusterSingleton.get(ctx.getSystem()).init(singleton);
+      ctx.spawn(JoinCoordinator.create(config, nodeName, JOIN_ROUND), JoinCoordinator.NAME);
       ctx.spawn(IslandGuard.create(config, nodeName, ISLAND_CHECK, why ->
           CoordinatedShutdown.get(ctx.getSystem()).run(IslandGuard.LeftIsland.INSTANCE)), IslandGuard.NAME);
       ActorRef<NodeAgent.Report> reports = ctx.spawn(Behaviors.<NodeAgent.Report>receiveMessage(r -> {

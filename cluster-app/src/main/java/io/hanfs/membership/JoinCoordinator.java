@@ -1,0 +1,165 @@
+package io.hanfs.membership;
+
+import io.hanfs.CborSerializable;
+import io.hanfs.config.HanfsConfig;
+import io.hanfs.sbr.membership.JoinDecision;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.cluster.typed.JoinSeedNodes;
+
+/**
+ * How this node becomes a member: it asks every other configured node to let it join (Pekko's
+ * join process, which never forms a cluster by itself) and, while it is in no cluster, asks the
+ * peers' coordinators every interval whether they are in one; it forms a new cluster only when
+ * {@link JoinDecision} says so two rounds in a row. It also answers the peers' questions, for
+ * as long as the node runs. One per node, at {@code /user/join-coordinator}.
+ */
+public final class JoinCoordinator {
+  private JoinCoordinator() {}
+
+  public static final String NAME = "join-coordinator";
+
+  public sealed interface Command extends CborSerializable {}
+
+  /** A peer's question: are you in a cluster? {@code heard} is what the asker heard lately. */
+  public record Probe(String node, ActorRef<ProbeAnswer> replyTo) implements Command {}
+
+  /** @param inCluster the answering node is joining or a member of a cluster */
+  public record ProbeAnswer(String node, boolean inCluster, Set<String> heard) implements CborSerializable {}
+
+  private record Tick() implements Command, NoSerializationVerificationNeeded {}
+
+  private record Answered(int round, String peer, Optional<ProbeAnswer> answer) implements Command, NoSerializationVerificationNeeded {}
+
+  public static Behavior<Command> create(HanfsConfig config, String self, Duration interval) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new State(ctx, timers, config, self, interval).start()));
+  }
+
+  static Address addressOf(HanfsConfig config, HanfsConfig.Node n) {
+    return new Address("pekko", config.clusterName(), n.address(), config.remotingPort());
+  }
+
+  private static final class State {
+    final ActorContext<Command> ctx;
+    final TimerScheduler<Command> timers;
+    final HanfsConfig config;
+    final String self;
+    final Duration interval;
+    final Cluster cluster;
+    final List<String> names;
+    /** When each peer last asked or answered as being in no cluster (monotonic nanos). */
+    final Map<String, Long> heardAt = new HashMap<>();
+    final List<JoinDecision.PeerAnswer> answers = new ArrayList<>();
+    int round;
+    int formRounds;
+    String lastWhy = "";
+    boolean formed;
+
+    State(ActorContext<Command> ctx, TimerScheduler<Command> timers, HanfsConfig config, String self, Duration interval) {
+      this.ctx = ctx;
+      this.timers = timers;
+      this.config = config;
+      this.self = self;
+      this.interval = interval;
+      this.cluster = Cluster.get(ctx.getSystem());
+      this.names = config.nodes().stream().map(HanfsConfig.Node::name).toList();
+    }
+
+    Behavior<Command> start() {
+      List<Address> peers = config.nodes().stream().filter(n -> !n.name().equals(self)).map(n -> addressOf(config, n)).toList();
+      // Self is not in the list: this process only ever joins a running cluster.
+      if (!peers.isEmpty()) cluster.manager().tell(new JoinSeedNodes(peers));
+      if (peers.isEmpty()) form("the only configured node");
+      timers.startTimerWithFixedDelay(new Tick(), interval);
+      return Behaviors.receive(Command.class)
+          .onMessage(Probe.class, this::onProbe)
+          .onMessage(Tick.class, t -> onTick())
+          .onMessage(Answered.class, this::onAnswered)
+          .build();
+    }
+
+    boolean inCluster() {
+      MemberStatus s = cluster.selfMember().status();
+      return formed || s == MemberStatus.joining() || s == MemberStatus.up() || s == MemberStatus.weaklyUp();
+    }
+
+    Set<String> heard() {
+      long since = System.nanoTime() - interval.multipliedBy(3).toNanos();
+      Set<String> s = heardAt.entrySet().stream().filter(e -> e.getValue() >= since).map(Map.Entry::getKey).collect(Collectors.toSet());
+      s.add(self);
+      return s;
+    }
+
+    Behavior<Command> onProbe(Probe p) {
+      Optional<HanfsConfig.Node> asker = config.node(p.node());
+      // Counted only from the node's configured address: a message naming another node counts nothing.
+      boolean fromItsAddress = asker.isPresent() && p.replyTo().path().address().getHost().orElse("").equals(asker.get().address());
+      boolean in = inCluster();
+      if (fromItsAddress && !in && !p.node().equals(self)) heardAt.put(p.node(), System.nanoTime());
+      p.replyTo().tell(new ProbeAnswer(self, in, heard()));
+      return Behaviors.same();
+    }
+
+    Behavior<Command> onTick() {
+      if (inCluster()) return Behaviors.same();
+      decide();
+      round++;
+      answers.clear();
+      ActorRefResolver resolver = ActorRefResolver.get(ctx.getSystem());
+      for (HanfsConfig.Node n : config.nodes()) {
+        if (n.name().equals(self)) continue;
+        ActorRef<Command> peer = resolver.resolveActorRef(addressOf(config, n) + "/user/" + NAME);
+        int r = round;
+        String name = n.name();
+        ctx.ask(ProbeAnswer.class, peer, interval, replyTo -> new Probe(self, replyTo), (a, err) -> new Answered(r, name, Optional.ofNullable(a)));
+      }
+      return Behaviors.same();
+    }
+
+    Behavior<Command> onAnswered(Answered a) {
+      if (a.round() != round || a.answer().isEmpty()) return Behaviors.same();
+      ProbeAnswer p = a.answer().get();
+      // The answer counts for the node that was asked at its configured address, whatever name it gives.
+      answers.add(p.inCluster() ? new JoinDecision.InCluster(a.peer()) : new JoinDecision.Unjoined(a.peer(), p.heard()));
+      if (!p.inCluster()) heardAt.put(a.peer(), System.nanoTime());
+      return Behaviors.same();
+    }
+
+    /** Judges the round that just ended. */
+    void decide() {
+      Set<String> probedBy = heard();
+      probedBy.remove(self);
+      JoinDecision.Decision d = JoinDecision.decide(names, self, List.copyOf(answers), probedBy);
+      formRounds = d instanceof JoinDecision.Form ? formRounds + 1 : 0;
+      if (!d.why().equals(lastWhy)) {
+        ctx.getLog().info("joining: {}", d.why());
+        lastWhy = d.why();
+      }
+      if (formRounds >= 2) form(d.why());
+    }
+
+    void form(String why) {
+      formed = true;
+      timers.cancelAll();
+      ctx.getLog().info("forming the cluster: {}", why);
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    }
+  }
+}

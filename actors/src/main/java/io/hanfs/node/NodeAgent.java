@@ -100,7 +100,8 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     if (!data) return;
     Executor blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(BLOCKING_DISPATCHER));
     ActorRef<ResourceStatus> listener = ctx.messageAdapter(ResourceStatus.class, StatusChanged::new);
-    ResourceAgent.LeaseSettings lease = new ResourceAgent.LeaseSettings(nodeName, config.voters().size(), config.lease());
+    ResourceAgent.LeaseSettings lease = new ResourceAgent.LeaseSettings(nodeName,
+        io.hanfs.voter.Voters.atConfiguredAddresses(config, ctx.getSystem()), config.lease(), io.hanfs.voter.LeaseContract.of(config));
     for (Resource r : config.resources()) {
       LeaseView view = new LeaseView(config.lease().margin());
       LayerFactory.Stack stack = stacks.apply(r, view);

@@ -16,8 +16,6 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
-import org.apache.pekko.actor.typed.receptionist.Receptionist;
-import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 
 /**
  * This node's vote on active-role leases (every data node and the witness run one). Grants are
@@ -28,17 +26,19 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
  */
 public final class LeaseVoter extends AbstractBehavior<LeaseVoter.Command> {
 
-  public static final ServiceKey<Command> KEY = ServiceKey.create(Command.class, "hanfs-lease-voter");
-
   public sealed interface Command extends CborSerializable {}
 
-  /** Grant or renew {@code holder}'s lease on {@code resource} under {@code epoch}; {@code round} is echoed. */
-  public record Request(String resource, String holder, long epoch, long round, ActorRef<Answer> replyTo) implements Command {}
+  /**
+   * Grant or renew {@code holder}'s lease on {@code resource} under {@code epoch}; {@code round} is
+   * echoed; {@code contract} is the holder's lease settings, refused when they differ from this voter's.
+   */
+  public record Request(String resource, String holder, long epoch, long round, LeaseContract contract, ActorRef<Answer> replyTo) implements Command {}
 
   public record Release(String resource, String holder, long epoch) implements Command {}
 
   /** A longer grant for a daemon restart. */
-  public record Extend(String resource, String holder, long epoch, long forMillis, long round, ActorRef<Answer> replyTo) implements Command {}
+  public record Extend(String resource, String holder, long epoch, long forMillis, long round, LeaseContract contract, ActorRef<Answer> replyTo)
+      implements Command {}
 
   /** What this voter holds for a resource, for the leader's decisions and for status. */
   public record Inspect(String resource, ActorRef<GrantInfo> replyTo) implements Command {}
@@ -63,18 +63,20 @@ public final class LeaseVoter extends AbstractBehavior<LeaseVoter.Command> {
 
   public record Granted(String voter, String resource, long epoch, long round) implements Answer {}
 
-  public record Denied(String voter, String resource, long round, String reason, long highestEpoch) implements Answer {}
+  /** @param settingsDiffer refused for the holder's lease settings: no retry with them can succeed */
+  public record Denied(String voter, String resource, long round, String reason, long highestEpoch, boolean settingsDiffer) implements Answer {
+    public Denied(String voter, String resource, long round, String reason, long highestEpoch) {
+      this(voter, resource, round, reason, highestEpoch, false);
+    }
+  }
 
   /**
    * @param markers where this voter notes that it extended a grant for a daemon restart: after a
    *     restart of its own it must then wait out restart-grace, not only a normal lease
+   * @param contract this voter's lease settings: a request under other settings is refused
    */
-  public static Behavior<Command> create(String nodeName, EpochStore store, java.nio.file.Path markers, Duration lease, Duration margin,
-      Duration restartGrace) {
-    return Behaviors.setup(ctx -> {
-      ctx.getSystem().receptionist().tell(Receptionist.register(KEY, ctx.getSelf()));
-      return new LeaseVoter(ctx, nodeName, store, markers, lease, margin, restartGrace);
-    });
+  public static Behavior<Command> create(String nodeName, EpochStore store, java.nio.file.Path markers, LeaseContract contract, Duration restartGrace) {
+    return Behaviors.setup(ctx -> new LeaseVoter(ctx, nodeName, store, markers, contract, restartGrace));
   }
 
   private final String nodeName;
@@ -88,16 +90,23 @@ public final class LeaseVoter extends AbstractBehavior<LeaseVoter.Command> {
   private final Map<String, Long> quietUntil = new HashMap<>();
   private final Map<String, Optional<String>> persistedHolder = new HashMap<>();
   private final FenceMarks fenceMarks;
+  private final LeaseContract contract;
+  /** The longest lease (plus margin) a grant this voter may have forgotten was made under. */
+  private final Duration forgottenLease;
+  private final java.util.Set<LeaseContract> refusedContracts = new java.util.HashSet<>();
+  private boolean forgottenLeasePassed;
 
-  private LeaseVoter(ActorContext<Command> ctx, String nodeName, EpochStore store, java.nio.file.Path markers, Duration lease, Duration margin,
+  private LeaseVoter(ActorContext<Command> ctx, String nodeName, EpochStore store, java.nio.file.Path markers, LeaseContract contract,
       Duration restartGrace) {
     super(ctx);
     this.nodeName = nodeName;
     this.store = store;
     this.markers = markers;
-    this.lease = lease;
-    this.margin = margin;
+    this.contract = contract;
+    this.lease = Duration.ofMillis(contract.durationMillis());
+    this.margin = Duration.ofMillis(contract.marginMillis());
     this.restartGrace = restartGrace;
+    this.forgottenLease = LeaseHistory.atStart(markers.resolveSibling("voter-lease-settings"), lease.plus(margin));
     this.grants = new LeaseGrants(lease.toNanos(), margin.toNanos());
     try {
       this.fenceMarks = new FenceMarks(markers.resolveSibling("voter-fence-marks"));
@@ -112,7 +121,8 @@ public final class LeaseVoter extends AbstractBehavior<LeaseVoter.Command> {
    */
   private long quietUntil(String resource) {
     return quietUntil.computeIfAbsent(resource, r -> {
-      Duration forgotten = lease;
+      // The lease settings may have changed since the last run: its grants ran under the longest.
+      Duration forgotten = forgottenLease.minus(margin);
       try {
         java.nio.file.Path m = markers.resolve(r + ".extended");
         if (java.nio.file.Files.exists(m)) {
@@ -162,8 +172,29 @@ public final class LeaseVoter extends AbstractBehavior<LeaseVoter.Command> {
     return grants.highestEpoch(resource);
   }
 
+  /** The holder's settings differ from this voter's: refused, said once per holder's settings in the log. */
+  private Optional<String> contractRefusal(String holder, LeaseContract theirs) {
+    Optional<String> why = contract.mismatch(theirs);
+    if (why.isPresent() && refusedContracts.add(theirs)) {
+      getContext().getLog().warn("voter {}: refusing {}'s lease requests: {}", nodeName, holder, why.get());
+    }
+    return why.map(w -> "voter " + nodeName + ": " + w);
+  }
+
+  private void noteForgottenLeasePassed(long now) {
+    if (forgottenLeasePassed || now < startedNanos + forgottenLease.toNanos()) return;
+    forgottenLeasePassed = true;
+    LeaseHistory.settle(markers.resolveSibling("voter-lease-settings"), lease.plus(margin));
+  }
+
   private Behavior<Command> onRequest(Request r) {
     long now = System.nanoTime();
+    Optional<String> refusal = contractRefusal(r.holder(), r.contract());
+    if (refusal.isPresent()) {
+      r.replyTo().tell(new Denied(nodeName, r.resource(), r.round(), refusal.get(), highest(r.resource()), true));
+      return this;
+    }
+    noteForgottenLeasePassed(now);
     long top = highest(r.resource());
     Optional<String> lastHolder = persistedHolder.get(r.resource());
     // Every grant this voter ever answered was for (highest epoch, its holder), and at most one is
@@ -196,6 +227,11 @@ public final class LeaseVoter extends AbstractBehavior<LeaseVoter.Command> {
   }
 
   private Behavior<Command> onExtend(Extend e) {
+    Optional<String> refusal = contractRefusal(e.holder(), e.contract());
+    if (refusal.isPresent()) {
+      e.replyTo().tell(new Denied(nodeName, e.resource(), e.round(), refusal.get(), highest(e.resource()), true));
+      return this;
+    }
     try {
       // Noted before granting: a restart of this voter must then respect the longer grant.
       java.nio.file.Files.createDirectories(markers);

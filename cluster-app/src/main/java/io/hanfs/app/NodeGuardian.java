@@ -45,7 +45,7 @@ public final class NodeGuardian {
       LayerFactory layers, java.util.function.Consumer<Handles> ready) {
     return Behaviors.setup(ctx -> {
       ctx.spawn(LeaseVoter.create(nodeName, voterEpochs, config.stateDir().resolve("voter-extensions"),
-          config.lease().duration(), config.lease().margin(), config.lease().restartGrace()), "voter");
+          io.hanfs.voter.LeaseContract.of(config), config.lease().restartGrace()), "voter");
       // With a witness, the leader runs there: whenever a data node fails, the majority that can act
       // includes the witness, and the leader is never lost together with the active data node.
       SingletonActor<Leader.Command> singleton = SingletonActor.of(

@@ -15,6 +15,7 @@ import io.hanfs.sbr.data.LedgerSummary;
 import io.hanfs.sbr.data.PromotionGate;
 import io.hanfs.sbr.data.SplitBrainVerdict;
 import io.hanfs.voter.LeaseVoter;
+import io.hanfs.voter.Voters;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,7 +34,6 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
@@ -109,9 +109,8 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
 
   private record MembershipChanged(ClusterEvent.ClusterDomainEvent event) implements Command, NoSerializationVerificationNeeded {}
 
-  private record VotersListed(Receptionist.Listing listing) implements Command, NoSerializationVerificationNeeded {}
-
-  private record VoterInfo(LeaseVoter.GrantInfo info) implements Command, NoSerializationVerificationNeeded {}
+  /** {@code voter} is the voter that was asked (its answers come to a child of this leader for it alone). */
+  private record VoterInfo(String voter, LeaseVoter.GrantInfo info) implements Command, NoSerializationVerificationNeeded {}
 
   private record StepDone(String resource, long sagaId, String node, String action, ResourceAgent.Reply reply, Throwable failure)
       implements Command, NoSerializationVerificationNeeded {}
@@ -134,7 +133,13 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
   private static final Duration COLD_START_TIMEOUT = Duration.ofSeconds(60);
 
   public static Behavior<Command> create(HanfsConfig config, String selfNode) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Leader(ctx, timers, config, selfNode)));
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        new Leader(ctx, timers, config, selfNode, Voters.atConfiguredAddresses(config, ctx.getSystem()))));
+  }
+
+  /** A leader that asks the given voters (tests that run all voters in one actor system). */
+  public static Behavior<Command> create(HanfsConfig config, String selfNode, Voters voters) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Leader(ctx, timers, config, selfNode, voters)));
   }
 
   private final HanfsConfig config;
@@ -152,20 +157,28 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
   private final Map<String, Long> retryAfter = new HashMap<>();
   private final Set<String> seenGrants = new HashSet<>();
   private final Map<String, Integer> promoteFailures = new HashMap<>();
-  private Set<ActorRef<LeaseVoter.Command>> voters = new HashSet<>();
+  private final Voters voters;
   private boolean coldStartDone;
   private long nextSaga = 1;
-  private final ActorRef<LeaseVoter.GrantInfo> grantAdapter;
+  private long nextFenceVote = 1;
+  /** Per voter, the address its Inspect answers go to: an answer counts for that voter only. */
+  private final Map<String, ActorRef<LeaseVoter.GrantInfo>> grantReplies = new LinkedHashMap<>();
 
-  private Leader(ActorContext<Command> ctx, TimerScheduler<Command> timers, HanfsConfig config, String selfNode) {
+  private Leader(ActorContext<Command> ctx, TimerScheduler<Command> timers, HanfsConfig config, String selfNode, Voters voters) {
     super(ctx);
     this.config = config;
     this.selfNode = selfNode;
+    this.voters = voters;
     ctx.getLog().info("hanfs leader started on {}", selfNode);
     Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(
         ctx.messageAdapter(ClusterEvent.ClusterDomainEvent.class, MembershipChanged::new), ClusterEvent.ClusterDomainEvent.class));
-    ctx.getSystem().receptionist().tell(Receptionist.subscribe(LeaseVoter.KEY, ctx.messageAdapter(Receptionist.Listing.class, VotersListed::new)));
-    grantAdapter = ctx.messageAdapter(LeaseVoter.GrantInfo.class, VoterInfo::new);
+    ActorRef<Command> self = ctx.getSelf();
+    for (String voter : voters.names()) {
+      grantReplies.put(voter, ctx.spawn(Behaviors.<LeaseVoter.GrantInfo>receiveMessage(info -> {
+        self.tell(new VoterInfo(voter, info));
+        return Behaviors.same();
+      }), "grants-from-" + voter));
+    }
     timers.startTimerWithFixedDelay("tick", new Tick(), TICK);
   }
 
@@ -184,12 +197,8 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
           return this;
         })
         .onMessage(MembershipChanged.class, m -> onMembership(m.event()))
-        .onMessage(VotersListed.class, v -> {
-          voters = new HashSet<>(v.listing().getServiceInstances(LeaseVoter.KEY));
-          return this;
-        })
         .onMessage(VoterInfo.class, v -> {
-          grants.computeIfAbsent(v.info().resource(), k -> new HashMap<>()).put(v.info().voter(), v.info());
+          grants.computeIfAbsent(v.info().resource(), k -> new HashMap<>()).put(v.voter(), v.info());
           maxEpoch.merge(v.info().resource(), v.info().highestEpoch(), Math::max);
           return this;
         })
@@ -252,8 +261,8 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
   }
 
   private Behavior<Command> onTick() {
-    for (ActorRef<LeaseVoter.Command> v : voters) {
-      for (Resource r : config.resources()) v.tell(new LeaseVoter.Inspect(r.name(), grantAdapter));
+    for (Map.Entry<String, ActorRef<LeaseVoter.Command>> v : voters.byName().entrySet()) {
+      for (Resource r : config.resources()) v.getValue().tell(new LeaseVoter.Inspect(r.name(), grantReplies.get(v.getKey())));
     }
     if (!coldStartDone) {
       long upVoters = config.voters().stream().filter(n -> reachable(n.name())).count();
@@ -373,35 +382,14 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
       return this;
     }
     Generation at = mine.get().current().next();
-    List<ActorRef<LeaseVoter.Command>> targets = List.copyOf(voters);
-    int majority = config.voters().size() / 2 + 1;
     String resource = f.resource();
     String requester = f.requester();
     String peerName = peer.get();
     ActorRef<FenceReply> replyTo = f.replyTo();
     ActorRef<Command> self = getContext().getSelf();
-    // A short-lived collector: asks every voter, answers as soon as a majority wrote the mark.
-    getContext().spawnAnonymous(Behaviors.<LeaseVoter.FenceRecorded>setup(ctx -> Behaviors.withTimers(timers -> {
-      for (ActorRef<LeaseVoter.Command> v : targets) v.tell(new LeaseVoter.RecordFence(resource, peerName, at, ctx.getSelf()));
-      timers.startSingleTimer(new LeaseVoter.FenceRecorded("", false, "timeout"), Duration.ofSeconds(5));
-      int[] acks = {0};
-      boolean[] answered = {false};
-      List<String> errors = new ArrayList<>();
-      return Behaviors.receiveMessage(m -> {
-        if (m.voter().isEmpty()) {
-          // The deadline: answer if not yet done; late acks end here too.
-          if (!answered[0]) self.tell(new FenceVotes(resource, requester, peerName, at, acks[0], List.copyOf(errors), replyTo));
-          return Behaviors.stopped();
-        }
-        if (m.ok()) acks[0]++;
-        else errors.add(m.voter() + ": " + m.error());
-        if (acks[0] >= majority && !answered[0]) {
-          answered[0] = true;
-          self.tell(new FenceVotes(resource, requester, peerName, at, acks[0], List.copyOf(errors), replyTo));
-        }
-        return Behaviors.same();
-      });
-    })));
+    getContext().spawn(FenceVoteCollector.create(voters, resource, peerName, at, Duration.ofSeconds(5),
+        o -> self.tell(new FenceVotes(resource, requester, peerName, at, o.recorded().size(), o.errors(), replyTo))),
+        "fence-votes-" + nextFenceVote++);
     getContext().getLog().info("resource {}: fence-peer from {}: marking {} outdated at generation {} with the voters", resource, requester, peerName, at);
     return this;
   }

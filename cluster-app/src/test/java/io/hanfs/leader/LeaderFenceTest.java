@@ -14,7 +14,10 @@ import io.hanfs.persistence.FenceMarks;
 import io.hanfs.persistence.ledger.LedgerEvent;
 import io.hanfs.sbr.data.Generation;
 import io.hanfs.sbr.data.LedgerSummary;
+import io.hanfs.voter.LeaseContract;
 import io.hanfs.voter.LeaseVoter;
+import io.hanfs.voter.Voters;
+import java.util.LinkedHashMap;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -45,6 +48,7 @@ public class LeaderFenceTest {
   static HanfsConfig config;
   @TempDir static Path dir;
   static ActorRef<Leader.Command> leader;
+  static Voters voters;
   static TestProbe<NodeAgent.Command> d1;
   static TestProbe<NodeAgent.Command> d2;
 
@@ -115,12 +119,14 @@ public class LeaderFenceTest {
     // d2 is a second actor system in this JVM on 127.0.0.2 (same port), so that it is a member too.
     kit2 = member("127.0.0.2", port);
     Cluster.get(kit2.system()).manager().tell(Join.create(cluster.selfMember().address()));
+    Map<String, ActorRef<LeaseVoter.Command>> voterRefs = new LinkedHashMap<>();
     for (String voter : List.of("d1", "d2", "w")) {
       Path v = dir.resolve(voter);
-      kit.spawn(LeaseVoter.create(voter, new EpochStore(v.resolve("voter-epochs")), v.resolve("voter-extensions"),
-          Duration.ofSeconds(2), Duration.ofMillis(400), Duration.ZERO), "voter-" + voter);
+      voterRefs.put(voter, kit.spawn(LeaseVoter.create(voter, new EpochStore(v.resolve("voter-epochs")), v.resolve("voter-extensions"),
+          LeaseContract.of(config), Duration.ZERO), "voter-" + voter));
     }
-    leader = kit.spawn(Leader.create(config, "w"), "leader");
+    voters = new Voters(voterRefs);
+    leader = kit.spawn(Leader.create(config, "w", voters), "leader");
     d1 = kit.createTestProbe(NodeAgent.Command.class);
     d2 = kit.createTestProbe(NodeAgent.Command.class);
   }
@@ -505,7 +511,7 @@ public class LeaderFenceTest {
     awaitMember();
     HanfsConfig coldConfig = loopbackCluster(dir.resolve("cold"), config.remotingPort(),
         resource("cold", 5, "").replaceFirst("name = cold", "name = cold, preferred-node = d1"));
-    ActorRef<Leader.Command> cold = kit.spawn(Leader.create(coldConfig, "w"), "leader-cold");
+    ActorRef<Leader.Command> cold = kit.spawn(Leader.create(coldConfig, "w", voters), "leader-cold");
     TestProbe<NodeAgent.Command> c1 = kit.createTestProbe(NodeAgent.Command.class);
     TestProbe<NodeAgent.Command> c2 = kit.createTestProbe(NodeAgent.Command.class);
     Generation g = new Generation(1, 0);

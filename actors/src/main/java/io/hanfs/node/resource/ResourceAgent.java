@@ -115,7 +115,8 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
   private enum Kind { PROBE, ACQUIRE, ADOPT, PROMOTE, ROLLBACK, DEMOTE, RESTART, FENCE, MOVE_AWAY }
 
   /** How this node takes part in the resource's majority lease. */
-  public record LeaseSettings(String nodeName, int voters, HanfsConfig.Lease lease) {}
+  /** @param contract the lease settings every voter must share (its duration and margin are {@code lease}'s) */
+  public record LeaseSettings(String nodeName, io.hanfs.voter.Voters voters, HanfsConfig.Lease lease, io.hanfs.voter.LeaseContract contract) {}
 
   private record Step(String layer, Op op) {}
 
@@ -192,7 +193,7 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
     this.statusListener = statusListener;
     this.leaseConfig = leaseSettings.lease();
     this.lease = ctx.spawn(ResourceLease.create(resource.name(), leaseSettings.nodeName(), leaseSettings.voters(),
-        leaseConfig.duration(), leaseConfig.margin(), leaseView, onLeaseRenewed, blocking,
+        leaseSettings.contract(), leaseView, onLeaseRenewed, blocking,
         ctx.messageAdapter(ResourceLease.Event.class, LeaseEvent::new)), "lease");
     ActorRef<LayerActor.Event> events = ctx.messageAdapter(LayerActor.Event.class, LayerEvent::new);
     for (String name : ORDER) {

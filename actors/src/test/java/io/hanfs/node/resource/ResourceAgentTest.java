@@ -8,7 +8,9 @@ import io.hanfs.config.ConfigLoader;
 import io.hanfs.config.HanfsConfig;
 import io.hanfs.config.HanfsConfig.Resource;
 import io.hanfs.node.resource.lease.LeaseView;
+import io.hanfs.voter.LeaseContract;
 import io.hanfs.voter.LeaseVoter;
+import io.hanfs.voter.Voters;
 import io.hanfs.persistence.EpochStore;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,14 +71,21 @@ class ResourceAgentTest {
   }
 
   static final HanfsConfig.Lease LEASE = new HanfsConfig.Lease(Duration.ofMillis(1500), Duration.ofMillis(300), Duration.ofSeconds(5));
+  static final LeaseContract CONTRACT = new LeaseContract(1500, 300, "one-node test");
 
   ActorRef<ResourceAgent.Command> spawn(int threshold) throws Exception {
+    return spawn(threshold, CONTRACT);
+  }
+
+  /** @param holderContract the lease settings this node's agent asks under (the voter keeps CONTRACT) */
+  ActorRef<ResourceAgent.Command> spawn(int threshold, LeaseContract holderContract) throws Exception {
     // A real voter (this test's single-node majority) answers the lease; its epochs go to the temp dir.
-    spawned.add(testKit.spawn(LeaseVoter.create("n1", new EpochStore(dir.resolve("voter")), dir.resolve("marks"), LEASE.duration(), LEASE.margin(), Duration.ZERO)));
+    ActorRef<LeaseVoter.Command> voter = testKit.spawn(LeaseVoter.create("n1", new EpochStore(dir.resolve("voter")), dir.resolve("marks"), CONTRACT, Duration.ZERO));
+    spawned.add(voter);
     Map<String, Layer> asLayers = Collections.unmodifiableMap(new LinkedHashMap<>(layers));
     TestProbe<ResourceStatus> statuses = testKit.createTestProbe();
     ActorRef<ResourceAgent.Command> agent = testKit.spawn(ResourceAgent.create(resource(threshold), asLayers, new LeaseView(LEASE.margin()), () -> { },
-        new ResourceAgent.LeaseSettings("n1", 1, LEASE), epochs, statuses.getRef(), Executors.newCachedThreadPool()));
+        new ResourceAgent.LeaseSettings("n1", new Voters(Map.of("n1", voter)), LEASE, holderContract), epochs, statuses.getRef(), Executors.newCachedThreadPool()));
     spawned.add(agent);
     return agent;
   }
@@ -311,13 +320,24 @@ class ResourceAgentTest {
     @SuppressWarnings("unchecked")
     ActorRef<LeaseVoter.Command> voter = (ActorRef<LeaseVoter.Command>) spawned.get(0);
     Thread.sleep(LEASE.duration().plus(LEASE.margin()).toMillis() + 100); // past the new voter's quiet period
-    voter.tell(new LeaseVoter.Request("home", "n2", 7, 1, p.getRef()));
+    voter.tell(new LeaseVoter.Request("home", "n2", 7, 1, CONTRACT, p.getRef()));
     assertInstanceOf(LeaseVoter.Granted.class, p.receiveMessage());
     ResourceAgent.Refused r = assertInstanceOf(ResourceAgent.Refused.class, promote(agent, 0));
     assertEquals("LEASE_NOT_GRANTED", r.reason());
     assertTrue(r.message().contains("epoch 1 is stale") || r.message().contains("held by n2"), r.message());
     assertEquals(List.of(), journal, "no layer was touched");
     assertEquals("secondary", status(agent).role());
+  }
+
+  @Test
+  void aHolderWithOtherLeaseSettingsIsRefusedWithTheReason() throws Exception {
+    var agent = spawn(3, new LeaseContract(10_000, 300, CONTRACT.nodes()));
+    awaitRole(agent, "secondary");
+    ResourceAgent.Refused r = assertInstanceOf(ResourceAgent.Refused.class, promote(agent, 0));
+    assertEquals("LEASE_NOT_GRANTED", r.reason());
+    assertTrue(r.message().contains("lease settings differ: hanfs.lease.duration is 10000 ms there, 1500 ms here"), r.message());
+    assertEquals(List.of(), journal, "no layer was touched");
+    assertTrue(status(agent).message().contains("lease settings differ"), status(agent).message());
   }
 
   @Test

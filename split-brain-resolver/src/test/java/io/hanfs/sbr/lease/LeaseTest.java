@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LeaseTest {
@@ -75,7 +76,7 @@ class LeaseTest {
 
   @Test
   void holderIsValidFromTheSendTimeOfAMajorityRound() {
-    LeaseTerm t = new LeaseTerm(3, L);
+    LeaseTerm t = new LeaseTerm(List.of("n1", "n2", "w"), L);
     assertEquals(2, t.majority());
     long r1 = t.roundSent(100 * MS);
     assertFalse(t.granted(r1, "n1"));
@@ -89,13 +90,13 @@ class LeaseTest {
 
   @Test
   void aMinorityNeverMakesALease() {
-    LeaseTerm t = new LeaseTerm(3, L);
+    LeaseTerm t = new LeaseTerm(List.of("n1", "n2", "w"), L);
     for (int i = 0; i < 10; i++) {
       long r = t.roundSent(i * 400 * MS);
       t.granted(r, "n1");
     }
     assertFalse(t.valid(3000 * MS));
-    LeaseTerm five = new LeaseTerm(5, L);
+    LeaseTerm five = new LeaseTerm(List.of("a", "b", "c", "d", "e"), L);
     long r = five.roundSent(0);
     five.granted(r, "a");
     five.granted(r, "b");
@@ -104,12 +105,52 @@ class LeaseTest {
     assertTrue(five.valid(1));
   }
 
+  @Test
+  void onlyConfiguredVotersCountAndEachOncePerRound() {
+    LeaseTerm t = new LeaseTerm(List.of("n1", "n2", "w"), L);
+    long r = t.roundSent(0);
+    assertTrue(!t.granted(r, "intruder") && !t.granted(r, "") && !t.granted(r, "N1"), "names outside the config count nothing");
+    assertFalse(t.granted(r, "n1"));
+    for (int i = 0; i < 5; i++) assertFalse(t.granted(r, "n1"), "a voter answering again adds nothing");
+    assertFalse(t.valid(1));
+    // The same voter in a later round does not complete the earlier one either.
+    long r2 = t.roundSent(10 * MS);
+    assertFalse(t.granted(r2, "n1"));
+    assertFalse(t.valid(11 * MS));
+    assertTrue(t.granted(r2, "w"));
+    assertTrue(t.valid(11 * MS));
+  }
+
+  @Test
+  void aTallyCountsEachConfiguredVoterOnceGrantOrRefusal() {
+    VoteTally v = new VoteTally(List.of("n1", "n2", "w"));
+    assertEquals(2, v.majority());
+    assertTrue(v.refuse("n2", "settings differ"));
+    assertFalse(v.grant("n2"), "a voter that refused cannot grant in the same round");
+    assertFalse(v.grant("x"));
+    assertFalse(v.grant("n1"));
+    assertFalse(v.grant("n1"));
+    assertFalse(v.hasMajority());
+    assertFalse(v.lost());
+    assertTrue(v.refuse("w", "no"));
+    assertTrue(v.lost(), "two of three refused: no majority is possible");
+    assertFalse(v.refuse("w", "again"));
+    assertEquals(java.util.Set.of("n1"), v.granted());
+    VoteTally five = new VoteTally(List.of("a", "b", "c", "d", "e"));
+    five.grant("a");
+    five.grant("b");
+    five.grant("b");
+    assertFalse(five.hasMajority());
+    assertTrue(five.grant("c"));
+    assertTrue(five.hasMajority());
+  }
+
   /** Safety across both sides: whatever the timing, the old holder's validity ends before a new grant. */
   @Test
   void oldHolderStopsBeforeAnyVoterGrantsANewOne() {
     for (long sendToReceive = 0; sendToReceive <= 300 * MS; sendToReceive += 50 * MS) {
       LeaseGrants voter = new LeaseGrants(L, M);
-      LeaseTerm holder = new LeaseTerm(1, L);
+      LeaseTerm holder = new LeaseTerm(List.of("v"), L);
       long sent = 1000 * MS;
       long round = holder.roundSent(sent);
       voter.request("home", "n1", 1, sent + sendToReceive);

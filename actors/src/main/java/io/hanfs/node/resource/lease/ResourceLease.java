@@ -1,10 +1,13 @@
 package io.hanfs.node.resource.lease;
 
 import io.hanfs.sbr.lease.LeaseTerm;
+import io.hanfs.sbr.lease.VoteTally;
+import io.hanfs.voter.LeaseContract;
 import io.hanfs.voter.LeaseVoter;
+import io.hanfs.voter.Voters;
 import java.time.Duration;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -14,13 +17,13 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.apache.pekko.actor.typed.receptionist.Receptionist;
 
 /**
  * The holder's side of one resource's majority lease on this node: acquires it under an epoch
  * before a promotion, renews it while the resource is active, and tells the ResourceAgent the
  * moment it is no longer valid, so the node stops serving without waiting for anyone (an
  * asymmetric partition included: what counts is a majority of answers, not what this node sees).
+ * Each configured voter is asked at its own address and its answer counts for it alone.
  */
 public final class ResourceLease extends AbstractBehavior<ResourceLease.Command> {
 
@@ -37,9 +40,8 @@ public final class ResourceLease extends AbstractBehavior<ResourceLease.Command>
 
   private record Tick() implements Command {}
 
-  private record VoterAnswer(LeaseVoter.Answer answer) implements Command {}
-
-  private record Voters(Receptionist.Listing listing) implements Command {}
+  /** {@code voter} is the voter that was asked; an empty answer: it did not answer in time. */
+  private record VoterAnswer(String voter, Optional<LeaseVoter.Answer> answer) implements Command {}
 
   /** What the lease tells its ResourceAgent. */
   public sealed interface Event extends NoSerializationVerificationNeeded {}
@@ -52,10 +54,10 @@ public final class ResourceLease extends AbstractBehavior<ResourceLease.Command>
 
   private enum State { IDLE, ACQUIRING, HOLDING, EXTENDING }
 
-  public static Behavior<Command> create(String resource, String nodeName, int voterCount, Duration lease, Duration margin,
+  public static Behavior<Command> create(String resource, String nodeName, Voters voters, LeaseContract contract,
       LeaseView view, Runnable onRenewed, Executor blocking, ActorRef<Event> parent) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new ResourceLease(ctx, timers, resource, nodeName, voterCount, lease, margin, view, onRenewed, blocking, parent)));
+        new ResourceLease(ctx, timers, resource, nodeName, voters, contract, view, onRenewed, blocking, parent)));
   }
 
   private static final Duration TICK = Duration.ofMillis(50);
@@ -79,9 +81,9 @@ public final class ResourceLease extends AbstractBehavior<ResourceLease.Command>
   private final Runnable onRenewed;
   private final Executor blocking;
   private final ActorRef<Event> parent;
-  private final ActorRef<LeaseVoter.Answer> answers;
   private final LeaseTerm term;
-  private Set<ActorRef<LeaseVoter.Command>> voters = new HashSet<>();
+  private final Voters voters;
+  private final LeaseContract contract;
   private State state = State.IDLE;
   private long epoch;
   private long deadline;
@@ -89,24 +91,26 @@ public final class ResourceLease extends AbstractBehavior<ResourceLease.Command>
   private String lastDenial = "no voter answered";
   private ActorRef<Boolean> extendReply;
   private long extendRound;
-  private final Set<String> extendGrants = new HashSet<>();
+  private VoteTally extendGrants;
+  /** Voters that refused this acquisition's lease settings. */
+  private VoteTally settingsRefusals;
 
-  private ResourceLease(ActorContext<Command> ctx, TimerScheduler<Command> timers, String resource, String nodeName, int voterCount,
-      Duration lease, Duration margin, LeaseView view, Runnable onRenewed, Executor blocking, ActorRef<Event> parent) {
+  private ResourceLease(ActorContext<Command> ctx, TimerScheduler<Command> timers, String resource, String nodeName, Voters voters,
+      LeaseContract contract, LeaseView view, Runnable onRenewed, Executor blocking, ActorRef<Event> parent) {
     super(ctx);
     this.timers = timers;
     this.resource = resource;
     this.nodeName = nodeName;
-    this.lease = lease;
-    this.margin = margin;
+    this.voters = voters;
+    this.contract = contract;
+    this.lease = Duration.ofMillis(contract.durationMillis());
+    this.margin = Duration.ofMillis(contract.marginMillis());
     this.view = view;
     this.onRenewed = onRenewed;
     this.blocking = blocking;
     this.parent = parent;
-    this.term = new LeaseTerm(voterCount, lease.toNanos());
-    this.answers = ctx.messageAdapter(LeaseVoter.Answer.class, VoterAnswer::new);
-    ActorRef<Receptionist.Listing> listings = ctx.messageAdapter(Receptionist.Listing.class, Voters::new);
-    ctx.getSystem().receptionist().tell(Receptionist.subscribe(LeaseVoter.KEY, listings));
+    this.term = new LeaseTerm(voters.names(), lease.toNanos());
+    this.extendGrants = new VoteTally(voters.names());
     timers.startTimerWithFixedDelay("tick", new Tick(), TICK);
   }
 
@@ -117,11 +121,7 @@ public final class ResourceLease extends AbstractBehavior<ResourceLease.Command>
         .onMessage(Release.class, this::onRelease)
         .onMessage(Extend.class, this::onExtend)
         .onMessage(Tick.class, t -> onTick())
-        .onMessage(VoterAnswer.class, a -> onAnswer(a.answer()))
-        .onMessage(Voters.class, v -> {
-          voters = new HashSet<>(v.listing().getServiceInstances(LeaseVoter.KEY));
-          return this;
-        })
+        .onMessage(VoterAnswer.class, a -> a.answer().isPresent() ? onAnswer(a.voter(), a.answer().get()) : this)
         .build();
   }
 
@@ -135,6 +135,7 @@ public final class ResourceLease extends AbstractBehavior<ResourceLease.Command>
     view.invalidate();
     state = State.ACQUIRING;
     lastDenial = "no voter answered";
+    settingsRefusals = new VoteTally(voters.names());
     deadline = System.nanoTime() + lease.multipliedBy(2).plus(margin).toNanos();
     sendRound(System.nanoTime());
     return this;
@@ -142,7 +143,7 @@ public final class ResourceLease extends AbstractBehavior<ResourceLease.Command>
 
   private Behavior<Command> onRelease(Release r) {
     if (state != State.IDLE) {
-      for (ActorRef<LeaseVoter.Command> v : voters) v.tell(new LeaseVoter.Release(resource, nodeName, epoch));
+      for (ActorRef<LeaseVoter.Command> v : voters.byName().values()) v.tell(new LeaseVoter.Release(resource, nodeName, epoch));
     }
     state = State.IDLE;
     term.reset();
@@ -158,10 +159,9 @@ public final class ResourceLease extends AbstractBehavior<ResourceLease.Command>
     state = State.EXTENDING;
     extendReply = e.replyTo();
     extendRound = System.nanoTime();
-    extendGrants.clear();
-    for (ActorRef<LeaseVoter.Command> v : voters) {
-      v.tell(new LeaseVoter.Extend(resource, nodeName, epoch, e.forHow().toMillis(), extendRound, answers));
-    }
+    extendGrants = new VoteTally(voters.names());
+    long round = extendRound;
+    ask(lease, replyTo -> new LeaseVoter.Extend(resource, nodeName, epoch, e.forHow().toMillis(), round, contract, replyTo));
     // The VIP lifetime follows once a majority agreed (see onAnswer).
     deadline = extendRound + e.forHow().toNanos();
     return this;
@@ -203,13 +203,23 @@ public final class ResourceLease extends AbstractBehavior<ResourceLease.Command>
   private void sendRound(long now) {
     long round = term.roundSent(now);
     nextRound = now + (state == State.ACQUIRING ? ACQUIRE_ROUND : lease.dividedBy(8)).toNanos();
-    for (ActorRef<LeaseVoter.Command> v : voters) v.tell(new LeaseVoter.Request(resource, nodeName, epoch, round, answers));
+    long e = epoch;
+    ask(lease, replyTo -> new LeaseVoter.Request(resource, nodeName, e, round, contract, replyTo));
   }
 
-  private Behavior<Command> onAnswer(LeaseVoter.Answer a) {
+  /** Asks every configured voter at its address; each answer comes back named by the voter asked. */
+  private void ask(Duration timeout, java.util.function.Function<ActorRef<LeaseVoter.Answer>, LeaseVoter.Command> request) {
+    for (Map.Entry<String, ActorRef<LeaseVoter.Command>> v : voters.byName().entrySet()) {
+      String voter = v.getKey();
+      getContext().ask(LeaseVoter.Answer.class, v.getValue(), timeout, request::apply,
+          (answer, failure) -> new VoterAnswer(voter, Optional.ofNullable(answer)));
+    }
+  }
+
+  private Behavior<Command> onAnswer(String voter, LeaseVoter.Answer a) {
     if (!a.resource().equals(resource)) return this;
     if (state == State.EXTENDING && a.round() == extendRound) {
-      if (a instanceof LeaseVoter.Granted g && extendGrants.add(g.voter()) && extendGrants.size() == term.majority()) {
+      if (a instanceof LeaseVoter.Granted && extendGrants.grant(voter)) {
         extendReply.tell(true);
         view.validUntil(deadline);
         blocking.execute(onRenewed);
@@ -217,16 +227,22 @@ public final class ResourceLease extends AbstractBehavior<ResourceLease.Command>
       return this;
     }
     if (a instanceof LeaseVoter.Denied d) {
-      lastDenial = d.voter() + ": " + d.reason();
+      lastDenial = voter + ": " + d.reason();
+      if (state == State.ACQUIRING && d.settingsDiffer() && settingsRefusals.refuse(voter, d.reason()) && settingsRefusals.lost()) {
+        // Asking again under the same settings cannot win: say why at once.
+        state = State.IDLE;
+        parent.tell(new NotAcquired(epoch, "no majority can grant epoch " + epoch + ": " + d.reason()));
+        return this;
+      }
       if (state == State.ACQUIRING && d.highestEpoch() > epoch) {
         state = State.IDLE;
-        parent.tell(new NotAcquired(epoch, "epoch " + epoch + " is stale: voter " + d.voter() + " has seen epoch " + d.highestEpoch()));
+        parent.tell(new NotAcquired(epoch, "epoch " + epoch + " is stale: voter " + voter + " has seen epoch " + d.highestEpoch()));
       }
       return this;
     }
     LeaseVoter.Granted g = (LeaseVoter.Granted) a;
     if (g.epoch() != epoch || (state != State.ACQUIRING && state != State.HOLDING)) return this;
-    if (term.granted(g.round(), g.voter())) {
+    if (term.granted(g.round(), voter)) {
       long now = System.nanoTime();
       view.validUntil(term.validUntil());
       if (state == State.HOLDING && now - g.round() <= refreshWindowNanos()) blocking.execute(onRenewed);

@@ -149,6 +149,18 @@ public final class ConfigLoader {
           "use only letters, digits, '.', '_', '-' and '/' (or ledger.store = postgresql)");
     }
 
+    HanfsConfig.Tls tls = HanfsConfig.Tls.DEFAULT;
+    Optional<ObjectReader> tlsReader = h.object("tls", false);
+    if (tlsReader.isPresent()) {
+      ObjectReader t = tlsReader.get();
+      boolean enabled = t.bool("enabled", true).orElse(true);
+      Path key = path(t, "key-file", false, "\"/etc/hanfs/tls/node.key\"").orElse(tls.keyFile());
+      Path cert = path(t, "cert-file", false, "\"/etc/hanfs/tls/node.crt\"").orElse(tls.certFile());
+      Path ca = path(t, "ca-file", false, "\"/etc/hanfs/tls/ca.crt\"").orElse(tls.caFile());
+      t.finish();
+      tls = new HanfsConfig.Tls(enabled, key, cert, ca);
+    }
+
     List<Node> nodes = new ArrayList<>();
     Map<String, String> nodePaths = new HashMap<>();
     Map<String, String> addressPaths = new HashMap<>();
@@ -202,7 +214,7 @@ public final class ConfigLoader {
     h.finish();
     crossResourceChecks(h, resources, errors);
     if (!errors.isEmpty()) throw new InvalidConfigException(errors);
-    return new HanfsConfig(clusterName, localNode, stateDir, List.copyOf(nodes), management, remotingPort, lease, ledger, List.copyOf(resources));
+    return new HanfsConfig(clusterName, localNode, stateDir, List.copyOf(nodes), management, remotingPort, lease, ledger, tls, List.copyOf(resources));
   }
 
   private static Optional<Resource> readResource(ObjectReader r, List<Node> nodes, Map<String, String> nodePaths) {

@@ -16,7 +16,18 @@ public record HanfsConfig(
     int remotingPort,
     Lease lease,
     Ledger ledger,
+    Tls tls,
     List<Resource> resources) {
+
+  /**
+   * Mutual TLS on the cluster transport (on by default): this node's private key and certificate,
+   * and the cluster's own CA, which signed every node's certificate ({@code hanfs certs}). A
+   * certificate names its node's configured address; peers are accepted only with such a one.
+   */
+  public record Tls(boolean enabled, Path keyFile, Path certFile, Path caFile) {
+    public static final Path DIR = Path.of("/etc/hanfs/tls");
+    public static final Tls DEFAULT = new Tls(true, DIR.resolve("node.key"), DIR.resolve("node.crt"), DIR.resolve("ca.crt"));
+  }
 
   /**
    * Where the data nodes' ledgers are journaled: an embedded H2 file under the state directory

@@ -42,7 +42,8 @@ public final class Daemon {
   }
 
   static Config systemConfig(HanfsConfig config, HanfsConfig.Node self, Config pekkoOverrides) {
-    return ConfigFactory.empty()
+    return transport(config)
+        .withFallback(ConfigFactory.empty())
         .withValue("pekko.remote.artery.canonical.hostname", ConfigValueFactory.fromAnyRef(self.address()))
         .withValue("pekko.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(config.remotingPort()))
         // No seed nodes: the JoinCoordinator joins a running cluster or forms one (never by timing).
@@ -53,6 +54,19 @@ public final class Daemon {
         .withFallback(pekkoOverrides)
         .withFallback(self.isData() ? LedgerStore.config(ledgerSettings(config)) : ConfigFactory.empty())
         .withFallback(ConfigFactory.load());
+  }
+
+  /** Mutual TLS on Artery (hanfs.tls): Pekko's rotating-keys provider behind hanfs's address checks. */
+  static Config transport(HanfsConfig config) {
+    HanfsConfig.Tls tls = config.tls();
+    if (!tls.enabled()) return ConfigFactory.empty();
+    return ConfigFactory.empty()
+        .withValue("pekko.remote.artery.transport", ConfigValueFactory.fromAnyRef("tls-tcp"))
+        .withValue("pekko.remote.artery.ssl.ssl-engine-provider", ConfigValueFactory.fromAnyRef(io.hanfs.app.tls.NodeTlsProvider.class.getName()))
+        .withValue("pekko.remote.artery.ssl.rotating-keys-engine.key-file", ConfigValueFactory.fromAnyRef(tls.keyFile().toString()))
+        .withValue("pekko.remote.artery.ssl.rotating-keys-engine.cert-file", ConfigValueFactory.fromAnyRef(tls.certFile().toString()))
+        .withValue("pekko.remote.artery.ssl.rotating-keys-engine.ca-cert-file", ConfigValueFactory.fromAnyRef(tls.caFile().toString()))
+        .withValue(io.hanfs.app.tls.NodeTlsProvider.ADDRESSES, ConfigValueFactory.fromIterable(config.nodes().stream().map(HanfsConfig.Node::address).toList()));
   }
 
   /** The ledger store from the config; a PostgreSQL password is read from its file here. */

@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
     subcommands = {Main.Run.class, Main.Validate.class, Main.Status.class, Main.Promote.class, Main.Demote.class,
         Main.Switchover.class, Main.StandbyCmd.class, Main.Unstandby.class, Main.MaintenanceCmd.class, Main.Fence.class,
         Main.FencePeer.class, Main.UnfencePeer.class, Main.SplitBrainHandler.class, Main.HastEvent.class, Main.ResolveCmd.class,
-        Main.Cds.class})
+        Main.Cds.class, io.hanfs.app.tls.CertsCommand.class})
 public final class Main {
   static final int EXIT_CONFIG = 2;
 
@@ -59,6 +59,14 @@ public final class Main {
             + cfg.nodes().stream().map(HanfsConfig.Node::name).toList());
         return EXIT_CONFIG;
       }
+      List<String> tlsProblems = io.hanfs.app.tls.TlsFiles.problems(cfg, cfg.node(name).get());
+      if (!tlsProblems.isEmpty()) {
+        tlsProblems.forEach(System.err::println);
+        System.err.println("hanfs run: refusing to start without sound TLS files for the cluster transport; nothing was changed.");
+        return EXIT_CONFIG;
+      }
+      if (!cfg.tls().enabled()) System.err.println("hanfs run: WARNING: hanfs.tls.enabled = false: any host that reaches port " + cfg.remotingPort()
+          + " can join this cluster and vote; use it only for a lab on one host");
       return Daemon.run(cfg, name, Daemon.pekkoSettings(file));
     }
   }

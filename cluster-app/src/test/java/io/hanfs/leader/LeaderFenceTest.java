@@ -93,7 +93,12 @@ public class LeaderFenceTest {
 
   /** An actor system that is a cluster member at {@code host:port}. */
   public static ActorTestKit member(String host, int port) {
-    return ActorTestKit.create("hanfs", ConfigFactory.parseString("""
+    return ActorTestKit.create("hanfs", memberConfig(host, port));
+  }
+
+  /** The settings of {@link #member}. */
+  public static com.typesafe.config.Config memberConfig(String host, int port) {
+    return ConfigFactory.parseString("""
         pekko.actor.provider = cluster
         pekko.remote.artery.canonical.hostname = "%s"
         pekko.remote.artery.canonical.port = %d
@@ -101,7 +106,7 @@ public class LeaderFenceTest {
         # Every message goes through its serializer, as between nodes (a Duration in a message,
         # which the configured Jackson modules cannot write, was dropped between real nodes).
         pekko.actor.serialize-messages = on
-        """.formatted(host, port)).withFallback(ConfigFactory.load()));
+        """.formatted(host, port)).withFallback(ConfigFactory.load());
   }
 
   @BeforeAll

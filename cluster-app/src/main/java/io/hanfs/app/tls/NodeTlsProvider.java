@@ -41,7 +41,8 @@ public final class NodeTlsProvider implements SSLEngineProvider {
 
   @Override
   public SSLEngine createServerSSLEngine(String hostname, int port) {
-    return delegate.createServerSSLEngine(hostname, port);
+    return new LoggedServerEngine(delegate.createServerSSLEngine(hostname, port),
+        e -> note("a connection to the cluster port failed its TLS handshake and was closed: " + e.getMessage()));
   }
 
   @Override
@@ -76,9 +77,13 @@ public final class NodeTlsProvider implements SSLEngineProvider {
   }
 
   private Option<Throwable> refused(String who, Throwable why) {
-    String line = "TLS peer refused (" + who + "): " + why.getMessage();
-    if (logged.size() < 1000 && logged.add(line)) log.warning(line);
+    note("TLS peer refused (" + who + "): " + why.getMessage());
     return Option.apply(why);
+  }
+
+  /** Each kind of refusal once (bounded: a flood of distinct ones does not fill the log or the heap). */
+  private void note(String line) {
+    if (logged.size() < 1000 && logged.add(line)) log.warning(line);
   }
 
   /** The IP and DNS subject alternative names of the peer's certificate. */

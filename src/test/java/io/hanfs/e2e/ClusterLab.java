@@ -42,11 +42,44 @@ final class ClusterLab implements AutoCloseable {
   }
 
   void up() {
-    lab.nslab(SHORT, "down");
-    check(lab.nslab(Duration.ofSeconds(60), "up"));
     // The witness first: it hosts the leader.
-    for (String n : List.of("w", "n1", "n2")) check(lab.nslab(Duration.ofSeconds(60), "start", n));
+    up(List.of("w", "n1", "n2"));
     awaitActive(Duration.ofSeconds(60));
+  }
+
+  /** Creates the lab and starts the given daemons in that order (each until its management port answers). */
+  void up(List<String> nodes) {
+    lab.nslab(SHORT, "down");
+    check(lab.nslab(Duration.ofSeconds(90), "up"));
+    for (String n : nodes) check(lab.nslab(Duration.ofSeconds(60), "start", n));
+  }
+
+  /** The pid of a node's daemon as its supervisor recorded it (0 if none). */
+  long pid(String node) {
+    try {
+      return Long.parseLong(Files.readString(lab.dir().resolve(node + ".pid")).strip());
+    } catch (IOException | NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  /** Lines of a node's log that contain {@code text}. */
+  long logLines(String node, String text) {
+    try (var lines = Files.lines(lab.dir().resolve(node + ".log"))) {
+      return lines.filter(l -> l.contains(text)).count();
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return 0;
+    }
+  }
+
+  /** True when the leader shows {@code node} as an up, reachable member. */
+  boolean memberUp(String node) {
+    Optional<JsonNode> c = cluster();
+    if (c.isEmpty()) return false;
+    for (JsonNode m : c.get().path("members")) {
+      if (m.path("node").asText().equals(node) && m.path("status").asText().equals("up") && m.path("reachable").asBoolean()) return true;
+    }
+    return false;
   }
 
   @Override

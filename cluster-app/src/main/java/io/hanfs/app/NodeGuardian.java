@@ -55,6 +55,7 @@ public final class NodeGuardian {
       }
       ActorRef<Leader.Command> leader = ClusterSingleton.get(ctx.getSystem()).init(singleton);
       ctx.spawn(JoinCoordinator.create(config, nodeName, JOIN_ROUND), JoinCoordinator.NAME);
+      ctx.spawn(io.hanfs.membership.ForeignMemberGuard.create(config), "foreign-member-guard");
       ctx.spawn(IslandGuard.create(config, nodeName, ISLAND_CHECK, why ->
           CoordinatedShutdown.get(ctx.getSystem()).run(IslandGuard.LeftIsland.INSTANCE)), IslandGuard.NAME);
       ActorRef<NodeAgent.Report> reports = ctx.spawn(Behaviors.<NodeAgent.Report>receiveMessage(r -> {

@@ -1,6 +1,7 @@
 package io.hanfs.membership;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hanfs.config.HanfsConfig;
 import io.hanfs.leader.LeaderFenceTest;
@@ -62,6 +63,27 @@ class JoinCoordinatorTest {
     HanfsConfig config = LeaderFenceTest.loopbackCluster(dir, "");
     for (int i = 0; i < 3; i++) start(config, i);
     for (int i = 0; i < 3; i++) awaitMembers(kits[i], Set.of("127.0.0.1", "127.0.0.2", "127.0.0.3"));
+  }
+
+  /** Without TLS (a lab on one host) nothing stops a stranger's Join: the guard downs it at once. */
+  @Test
+  void aMemberWhoseAddressIsNotConfiguredIsDowned() throws Exception {
+    HanfsConfig config = LeaderFenceTest.loopbackCluster(dir, "");
+    start(config, 1).spawn(ForeignMemberGuard.create(config), "foreign-member-guard");
+    start(config, 2);
+    awaitMembers(kits[1], Set.of("127.0.0.2", "127.0.0.3"));
+    ActorTestKit stranger = LeaderFenceTest.member("127.0.0.4", config.remotingPort());
+    try {
+      Cluster.get(stranger.system()).manager().tell(new org.apache.pekko.cluster.typed.Join(Cluster.get(kits[1].system()).selfMember().address()));
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (System.nanoTime() < deadline && !stranger.system().whenTerminated().isCompleted()
+          && Cluster.get(stranger.system()).selfMember().status() != MemberStatus.down()) Thread.sleep(100);
+      assertTrue(stranger.system().whenTerminated().isCompleted() || Cluster.get(stranger.system()).selfMember().status() == MemberStatus.down(),
+          "the stranger was downed: " + Cluster.get(stranger.system()).selfMember());
+      awaitMembers(kits[1], Set.of("127.0.0.2", "127.0.0.3"));
+    } finally {
+      stranger.shutdownTestKit();
+    }
   }
 
   @Test

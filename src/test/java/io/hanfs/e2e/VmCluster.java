@@ -146,7 +146,34 @@ final class VmCluster {
     g(node).agent.writeFile("/etc/drbd.conf", drbdConfig());
     g(node).check("drbdadm", "up", "r0");
     g(node).agent.writeFile("/etc/hanfs/hanfs.conf", hanfsConfig(node));
+    writeTls(node);
     startDaemon(node);
+  }
+
+  private java.nio.file.Path tls;
+
+  /**
+   * The node's TLS files at the config's default paths (/etc/hanfs/tls), made once per lab by
+   * hanfs certs' code with a CA of this lab's own, kept on the host.
+   */
+  void writeTls(String node) throws IOException {
+    try {
+      if (tls == null) {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory(java.nio.file.Path.of("/var/tmp"), "hanfs-vm-tls-");
+        io.hanfs.config.HanfsConfig c = io.hanfs.config.ConfigLoader.parse(hanfsConfig("d1"));
+        io.hanfs.app.tls.Certs.issue(c, dir.resolve("ca"), c.nodes(), dir.resolve("nodes"), false, false, Duration.ofDays(2));
+        tls = dir;
+      }
+      g(node).check("mkdir", "-p", "/etc/hanfs/tls");
+      g(node).check("chmod", "700", "/etc/hanfs/tls");
+      for (String f : List.of("node.key", "node.crt", "ca.crt")) {
+        g(node).check("touch", "/etc/hanfs/tls/" + f);
+        g(node).check("chmod", "600", "/etc/hanfs/tls/" + f);
+        g(node).agent.writeFile("/etc/hanfs/tls/" + f, java.nio.file.Files.readString(tls.resolve("nodes").resolve(node).resolve(f)));
+      }
+    } catch (java.security.GeneralSecurityException | io.hanfs.config.InvalidConfigException e) {
+      throw new IOException("cannot make the lab's TLS files: " + e.getMessage(), e);
+    }
   }
 
   /** Writes every node's config and starts its daemon (as a service manager would, detached, logging to /var/log/hanfs.log). */
@@ -154,6 +181,7 @@ final class VmCluster {
     for (VmLab.Guest guest : lab.guests.values()) {
       guest.check("mkdir", "-p", "/etc/hanfs");
       guest.agent.writeFile("/etc/hanfs/hanfs.conf", hanfsConfig(guest.name));
+      writeTls(guest.name);
       startDaemon(guest.name);
     }
   }

@@ -54,6 +54,8 @@ final class CdsTraining {
           state-dir = "%s"
           remoting-port = %d
           management { hostname = "127.0.0.1", port = %d }
+          # Loopback only, torn down at once: no TLS (its classes load normally in a daemon).
+          tls { enabled = false }
           nodes = [
             { name = train, address = "127.0.0.1", roles = [data] },
             { name = witness, address = "127.0.0.2", roles = [witness] },

@@ -72,6 +72,51 @@ final class ClusterLab implements AutoCloseable {
     }
   }
 
+  /** The up members of the cluster {@code node} is in, as that node's own Pekko sees them. */
+  Set<String> membersSeenBy(String node) {
+    Map<String, String> names = Map.of(lab.net + ".11", "n1", lab.net + ".12", "n2", lab.net + ".13", "w");
+    Lab.Result r = lab.nslab(SHORT, "http", node, "GET", "/cluster/members");
+    Set<String> up = new java.util.TreeSet<>();
+    String out = r.out().strip();
+    if (!r.ok() || !out.endsWith("200")) return up;
+    try {
+      JsonNode j = JSON.readTree(out.substring(0, out.lastIndexOf('\n')));
+      for (JsonNode m : j.path("members")) {
+        String host = m.path("node").asText().replaceAll("^.*@", "").replaceAll(":\\d+$", "");
+        if (m.path("status").asText().equals("Up")) up.add(names.getOrDefault(host, host));
+      }
+    } catch (IOException e) {
+      // not an answer yet
+    }
+    return up;
+  }
+
+  /** Waits until {@code node} is in the cluster of all three and the leader sees it up; returns the wait (ms). */
+  long awaitMemberOfAll(String node, Duration max) {
+    long t0 = System.nanoTime();
+    long deadline = t0 + max.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (membersSeenBy(node).equals(Set.of("n1", "n2", "w")) && memberUp(node)) return (System.nanoTime() - t0) / 1_000_000;
+      sleep(200);
+    }
+    throw new AssertionError(node + " is not a member of the cluster after " + max.toSeconds() + " s: it sees " + membersSeenBy(node)
+        + "\n" + node + ":\n" + log(node));
+  }
+
+  /**
+   * kill -9 of {@code node}'s daemon; its supervisor runs the fence step and starts it again.
+   * Returns the time from the kill until it is a member of the whole cluster again (ms).
+   */
+  long killAndAwaitRejoin(String node) {
+    long before = pid(node);
+    long t0 = System.nanoTime();
+    check(lab.nslab(SHORT, "kill", node, "KILL"));
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while ((pid(node) == before || pid(node) == 0) && System.nanoTime() < deadline) sleep(100);
+    awaitMemberOfAll(node, Duration.ofSeconds(120));
+    return (System.nanoTime() - t0) / 1_000_000;
+  }
+
   /** True when the leader shows {@code node} as an up, reachable member. */
   boolean memberUp(String node) {
     Optional<JsonNode> c = cluster();

@@ -9,8 +9,9 @@ import java.util.function.Supplier;
 
 /**
  * deploy/lab/bench-failover: runs the planned switchover, the link-down failover and the kill -9
- * failover N times each on the three-node namespace lab and prints, per scenario, the client
- * outage (min/median/max), VIP-owner violations, lost records, and each daemon's RSS.
+ * failover N times each on the three-node namespace lab (with mutual TLS, as always) and prints,
+ * per scenario, the client outage (min/median/max), VIP-owner violations, lost records, the cold
+ * start's time to serving, the rejoin time of a killed node (min/median/max) and each daemon's RSS.
  */
 public final class FailoverBench {
   private FailoverBench() {}
@@ -19,8 +20,15 @@ public final class FailoverBench {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
     Map<String, List<Scenarios.Result>> results = new LinkedHashMap<>();
     Map<String, Long> rss;
+    long coldStartMs;
+    List<Long> rejoins = new ArrayList<>();
     try (ClusterLab lab = new ClusterLab("hfbench", "10.213.12")) {
-      lab.up();
+      // Cold start: from the first daemon's start until a node serves (every data node probed).
+      long t0 = System.nanoTime();
+      lab.up(List.of("w", "n1", "n2"));
+      lab.awaitActive(java.time.Duration.ofSeconds(120));
+      coldStartMs = (System.nanoTime() - t0) / 1_000_000;
+      System.out.println("cold start to serving: " + coldStartMs + " ms");
       lab.startClient();
       Scenarios s = new Scenarios(lab);
       Map<String, Supplier<Scenarios.Result>> plan = new LinkedHashMap<>();
@@ -33,6 +41,14 @@ public final class FailoverBench {
           System.out.println("run " + i + ": " + r);
           results.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(r);
         }
+      }
+      lab.settle(java.time.Duration.ofSeconds(90));
+      // Rejoin: kill -9 of the standby (the first listed node whenever it is), until it is a member again.
+      for (int i = 1; i <= runs; i++) {
+        String standby = Scenarios.other(lab.settle(java.time.Duration.ofSeconds(90)));
+        long ms = lab.killAndAwaitRejoin(standby);
+        System.out.println("run " + i + ": kill -9 of " + standby + ", a member again after " + ms + " ms");
+        rejoins.add(ms);
       }
       lab.settle(java.time.Duration.ofSeconds(90));
       rss = lab.rssMiB();
@@ -53,6 +69,10 @@ public final class FailoverBench {
       System.out.printf("%-20s %5d %8d %8d %8d %11d %5d%n", e.getKey(), outages.size(), outages.get(0),
           outages.get(outages.size() / 2), outages.get(outages.size() - 1), violations, lost);
     }
+    Collections.sort(rejoins);
+    System.out.printf("%-20s %5d %8d %8d %8d%n", "rejoin after kill -9", rejoins.size(), rejoins.get(0), rejoins.get(rejoins.size() / 2),
+        rejoins.get(rejoins.size() - 1));
+    System.out.println("cold start to serving (ms): " + coldStartMs);
     System.out.println("daemon RSS (MiB): " + rss);
   }
 }

@@ -3,13 +3,11 @@ package io.hanfs.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,7 +28,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MembershipLabTest {
-  static final Map<String, String> ADDRESS = Map.of("10.213.11.11", "n1", "10.213.11.12", "n2", "10.213.11.13", "w");
   ClusterLab lab;
 
   @BeforeAll
@@ -44,42 +41,13 @@ class MembershipLabTest {
     if (lab != null) lab.close();
   }
 
-  /** The up members of the cluster {@code node} is in, as that node's own Pekko sees them. */
-  Set<String> membersSeenBy(String node) {
-    Lab.Result r = lab.lab.nslab(ClusterLab.SHORT, "http", node, "GET", "/cluster/members");
-    Set<String> up = new TreeSet<>();
-    String out = r.out().strip();
-    if (!r.ok() || !out.endsWith("200")) return up;
-    try {
-      JsonNode j = ClusterLab.JSON.readTree(out.substring(0, out.lastIndexOf('\n')));
-      for (JsonNode m : j.path("members")) {
-        String host = m.path("node").asText().replaceAll("^.*@", "").replaceAll(":\\d+$", "");
-        if (m.path("status").asText().equals("Up")) up.add(ADDRESS.getOrDefault(host, host));
-      }
-    } catch (IOException e) {
-      // not an answer yet
-    }
-    return up;
-  }
-
-  long awaitMemberOfAll(String node, Duration max) {
-    long t0 = System.nanoTime();
-    long deadline = t0 + max.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (membersSeenBy(node).equals(Set.of("n1", "n2", "w")) && lab.memberUp(node)) return (System.nanoTime() - t0) / 1_000_000;
-      ClusterLab.sleep(200);
-    }
-    throw new AssertionError(node + " is not a member of the cluster after " + max.toSeconds() + " s: it sees " + membersSeenBy(node)
-        + "\n" + node + ":\n" + lab.log(node));
-  }
-
   @Test
   @Order(1)
   void coldStartWithoutTheFirstListedNodeServesFromTheOther() {
     lab.up(List.of("w", "n2"));
     assertEquals("n2", lab.awaitActive(Duration.ofSeconds(90)), "n1 is down: n2 serves");
     ClusterLab.check(lab.lab.nslab(Duration.ofSeconds(60), "start", "n1"));
-    awaitMemberOfAll("n1", Duration.ofSeconds(90));
+    lab.awaitMemberOfAll("n1", Duration.ofSeconds(90));
     lab.startClient();
   }
 
@@ -88,13 +56,7 @@ class MembershipLabTest {
   void theFirstListedNodeRejoinsOnEveryFirstStart() {
     for (int i = 1; i <= 5; i++) {
       long exitsBefore = lab.logLines("n1", "nslab: n1 daemon pid");
-      long before = lab.pid("n1");
-      long t0 = System.nanoTime();
-      ClusterLab.check(lab.lab.nslab(ClusterLab.SHORT, "kill", "n1", "KILL"));
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while ((lab.pid("n1") == before || lab.pid("n1") == 0) && System.nanoTime() < deadline) ClusterLab.sleep(100);
-      awaitMemberOfAll("n1", Duration.ofSeconds(120));
-      long rejoinMs = (System.nanoTime() - t0) / 1_000_000;
+      long rejoinMs = lab.killAndAwaitRejoin("n1");
       assertEquals(exitsBefore + 1, lab.logLines("n1", "nslab: n1 daemon pid"), "one exit per kill: no restart for an island");
       assertEquals(0, lab.logLines("n1", "cluster of its own"), "n1 never formed a cluster of its own");
       System.out.println("kill -9 of n1 #" + i + ": a member again after " + rejoinMs + " ms");
@@ -112,7 +74,7 @@ class MembershipLabTest {
     for (String kind : List.of("rogue-ca", "outsider")) {
       ClusterLab.check(lab.lab.nslab(Duration.ofSeconds(90), "stranger", "start", kind));
       ClusterLab.sleep(8000); // what is asserted is that nothing happens while the stranger runs
-      assertEquals(Set.of("n1", "n2", "w"), membersSeenBy("w"), "the stranger (" + kind + ") is no member");
+      assertEquals(Set.of("n1", "n2", "w"), lab.membersSeenBy("w"), "the stranger (" + kind + ") is no member");
       ClusterLab.check(lab.lab.nslab(ClusterLab.SHORT, "stranger", "stop"));
     }
     assertTrue(lab.logLines("w", "TLS") > 0, "w logged the strangers' refused connections:\n" + lab.log("w"));
@@ -138,7 +100,7 @@ class MembershipLabTest {
     int violationsBefore = lab.violations.size();
     ClusterLab.check(lab.lab.nslab(ClusterLab.SHORT, "stop", other));
     ClusterLab.check(lab.lab.nslabWith(Map.of("HANFS_LAB_LEASE", "10s"), Duration.ofSeconds(60), "start", other));
-    awaitMemberOfAll(other, Duration.ofSeconds(90));
+    lab.awaitMemberOfAll(other, Duration.ofSeconds(90));
     // The restarted node's voter refuses the active node's renewals, with the reason in its log.
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     String refusal = "refusing " + active + "'s lease requests: lease settings differ: hanfs.lease.duration is 2000 ms there, 10000 ms here";

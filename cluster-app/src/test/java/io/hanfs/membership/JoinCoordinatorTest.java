@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * JoinCoordinator and no seed nodes: a majority forms one cluster whichever node is missing, and
  * a restarted first node joins it on every start, never forming one of its own.
  */
-class JoinCoordinatorTest {
+public class JoinCoordinatorTest {
   static final Duration ROUND = Duration.ofMillis(300);
   @TempDir Path dir;
   final ActorTestKit[] kits = new ActorTestKit[3];
@@ -94,13 +94,14 @@ class JoinCoordinatorTest {
     assertEquals(MemberStatus.removed(), Cluster.get(d1.system()).selfMember().status());
   }
 
-  static Set<String> up(ActorTestKit k) {
+  /** The hosts of the members that are up, as {@code k}'s node sees them. */
+  public static Set<String> up(ActorTestKit k) {
     Set<String> s = new TreeSet<>();
     for (Member m : Cluster.get(k.system()).state().getMembers()) if (m.status() == MemberStatus.up()) s.add(m.address().getHost().orElse("?"));
     return s;
   }
 
-  static void awaitMembers(ActorTestKit k, Set<String> hosts) throws InterruptedException {
+  public static void awaitMembers(ActorTestKit k, Set<String> hosts) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
     while (System.nanoTime() < deadline && !up(k).equals(new TreeSet<>(hosts))) Thread.sleep(100);
     assertEquals(new TreeSet<>(hosts), up(k), "members up as " + Cluster.get(k.system()).selfMember().address() + " sees them");

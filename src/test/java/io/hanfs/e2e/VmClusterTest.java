@@ -174,10 +174,12 @@ class VmClusterTest {
       cluster.rejoin(active);
       cluster.awaitDrbd(survivor, "ds:UpToDate/UpToDate", Duration.ofMinutes(4));
       System.out.printf("vm rejoin: %s booted and resynced in %d ms%n", active, (System.nanoTime() - t2) / 1_000_000);
-      // A rebooted first seed whose peers answer late forms a cluster of its own; its island guard
-      // then restarts it (a service restart and two JVM starts on an emulated CPU).
+      // The rebooted node (the first listed, d1, in most runs) joins the running cluster on its
+      // daemon's first start: no island, no restart by the island guard.
       cluster.awaitWholeCluster(Duration.ofMinutes(5));
       System.out.printf("vm rejoin: %s is a cluster member again %d ms after its boot%n", active, (System.nanoTime() - t2) / 1_000_000);
+      String islands = lab.guest(active).agent.exec(List.of("grep", "-c", "cluster of its own", "/var/log/hanfs.log"), Duration.ofSeconds(30)).out().strip();
+      assertEquals("0", islands, active + " joined on its daemon's first start (no island guard restart)");
       System.out.println(cluster.timeline(since));
       Thread.sleep(5000);
       assertEquals(survivor, cluster.awaitActive("w", Optional.empty(), Duration.ofMinutes(1)), "no failback");

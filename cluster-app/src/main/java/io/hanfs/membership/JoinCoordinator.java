@@ -28,13 +28,18 @@ import org.apache.pekko.cluster.typed.JoinSeedNodes;
  * How this node becomes a member: it asks every other configured node to let it join (Pekko's
  * join process, which never forms a cluster by itself) and, while it is in no cluster, asks the
  * peers' coordinators every interval whether they are in one; it forms a new cluster only when
- * {@link JoinDecision} says so two rounds in a row. It also answers the peers' questions, for
- * as long as the node runs. One per node, at {@code /user/join-coordinator}.
+ * {@link JoinDecision} says so two rounds in a row. An answer counts for {@link #FRESH} rounds
+ * (a slow machine, an emulated CPU, a first TLS handshake answer later than one interval). It
+ * also answers the peers' questions, for as long as the node runs. One per node, at
+ * {@code /user/join-coordinator}.
  */
 public final class JoinCoordinator {
   private JoinCoordinator() {}
 
   public static final String NAME = "join-coordinator";
+
+  /** How many intervals an answer or a peer's question stays fresh. */
+  static final int FRESH = 5;
 
   public sealed interface Command extends CborSerializable {}
 
@@ -46,7 +51,7 @@ public final class JoinCoordinator {
 
   private record Tick() implements Command, NoSerializationVerificationNeeded {}
 
-  private record Answered(int round, String peer, Optional<ProbeAnswer> answer) implements Command, NoSerializationVerificationNeeded {}
+  private record Answered(String peer, Optional<ProbeAnswer> answer) implements Command, NoSerializationVerificationNeeded {}
 
   public static Behavior<Command> create(HanfsConfig config, String self, Duration interval) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new State(ctx, timers, config, self, interval).start()));
@@ -66,8 +71,9 @@ public final class JoinCoordinator {
     final List<String> names;
     /** When each peer last asked or answered as being in no cluster (monotonic nanos). */
     final Map<String, Long> heardAt = new HashMap<>();
-    final List<JoinDecision.PeerAnswer> answers = new ArrayList<>();
-    int round;
+    /** Each peer's latest answer and when it came (monotonic nanos). */
+    final Map<String, JoinDecision.PeerAnswer> answers = new HashMap<>();
+    final Map<String, Long> answeredAt = new HashMap<>();
     int formRounds;
     String lastWhy = "";
     boolean formed;
@@ -100,8 +106,12 @@ public final class JoinCoordinator {
       return formed || s == MemberStatus.joining() || s == MemberStatus.up() || s == MemberStatus.weaklyUp();
     }
 
+    long freshSince() {
+      return System.nanoTime() - interval.multipliedBy(FRESH).toNanos();
+    }
+
     Set<String> heard() {
-      long since = System.nanoTime() - interval.multipliedBy(3).toNanos();
+      long since = freshSince();
       Set<String> s = heardAt.entrySet().stream().filter(e -> e.getValue() >= since).map(Map.Entry::getKey).collect(Collectors.toSet());
       s.add(self);
       return s;
@@ -120,24 +130,23 @@ public final class JoinCoordinator {
     Behavior<Command> onTick() {
       if (inCluster()) return Behaviors.same();
       decide();
-      round++;
-      answers.clear();
       ActorRefResolver resolver = ActorRefResolver.get(ctx.getSystem());
       for (HanfsConfig.Node n : config.nodes()) {
         if (n.name().equals(self)) continue;
         ActorRef<Command> peer = resolver.resolveActorRef(addressOf(config, n) + "/user/" + NAME);
-        int r = round;
         String name = n.name();
-        ctx.ask(ProbeAnswer.class, peer, interval, replyTo -> new Probe(self, replyTo), (a, err) -> new Answered(r, name, Optional.ofNullable(a)));
+        ctx.ask(ProbeAnswer.class, peer, interval.multipliedBy(FRESH), replyTo -> new Probe(self, replyTo),
+            (a, err) -> new Answered(name, Optional.ofNullable(a)));
       }
       return Behaviors.same();
     }
 
     Behavior<Command> onAnswered(Answered a) {
-      if (a.round() != round || a.answer().isEmpty()) return Behaviors.same();
+      if (a.answer().isEmpty()) return Behaviors.same();
       ProbeAnswer p = a.answer().get();
       // The answer counts for the node that was asked at its configured address, whatever name it gives.
-      answers.add(p.inCluster() ? new JoinDecision.InCluster(a.peer()) : new JoinDecision.Unjoined(a.peer(), p.heard()));
+      answers.put(a.peer(), p.inCluster() ? new JoinDecision.InCluster(a.peer()) : new JoinDecision.Unjoined(a.peer(), p.heard()));
+      answeredAt.put(a.peer(), System.nanoTime());
       if (!p.inCluster()) heardAt.put(a.peer(), System.nanoTime());
       return Behaviors.same();
     }
@@ -146,7 +155,10 @@ public final class JoinCoordinator {
     void decide() {
       Set<String> probedBy = heard();
       probedBy.remove(self);
-      JoinDecision.Decision d = JoinDecision.decide(names, self, List.copyOf(answers), probedBy);
+      long since = freshSince();
+      List<JoinDecision.PeerAnswer> fresh = new ArrayList<>();
+      for (Map.Entry<String, JoinDecision.PeerAnswer> e : answers.entrySet()) if (answeredAt.get(e.getKey()) >= since) fresh.add(e.getValue());
+      JoinDecision.Decision d = JoinDecision.decide(names, self, fresh, probedBy);
       formRounds = d instanceof JoinDecision.Form ? formRounds + 1 : 0;
       if (!d.why().equals(lastWhy)) {
         ctx.getLog().info("joining: {}", d.why());

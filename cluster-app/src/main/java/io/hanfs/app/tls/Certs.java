@@ -51,7 +51,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 public final class Certs {
   private Certs() {}
 
-  static final int KEY_BITS = 3072;
+  /** RSA 2048, as kubeadm and cert-manager issue by default: every Artery connection's handshake signs twice (mutual). */
+  static final int KEY_BITS = 2048;
   static final Duration CA_VALIDITY = Duration.ofDays(3650);
 
   /** The name every node's certificate carries besides its address. */

@@ -75,6 +75,7 @@ public final class JoinCoordinator {
     final Map<String, JoinDecision.PeerAnswer> answers = new HashMap<>();
     final Map<String, Long> answeredAt = new HashMap<>();
     int formRounds;
+    long lastJoinRequest = System.nanoTime();
     String lastWhy = "";
     boolean formed;
 
@@ -165,6 +166,14 @@ public final class JoinCoordinator {
         lastWhy = d.why();
       }
       if (formRounds >= 2) form(d.why());
+      // A cluster runs: ask its members again now rather than at the join process's next retry
+      // (a first request can be lost to a connection still being set up); not more often than
+      // FRESH rounds, which would cut short a join under way.
+      if (d instanceof JoinDecision.JoinRunning j && System.nanoTime() - lastJoinRequest >= interval.multipliedBy(FRESH).toNanos()) {
+        lastJoinRequest = System.nanoTime();
+        List<Address> via = j.via().stream().map(n -> addressOf(config, config.node(n).orElseThrow())).toList();
+        cluster.manager().tell(new JoinSeedNodes(via));
+      }
     }
 
     void form(String why) {

@@ -164,13 +164,12 @@ final class VmCluster {
         io.hanfs.app.tls.Certs.issue(c, dir.resolve("ca"), c.nodes(), dir.resolve("nodes"), false, false, Duration.ofDays(2));
         tls = dir;
       }
-      g(node).check("mkdir", "-p", "/etc/hanfs/tls");
-      g(node).check("chmod", "700", "/etc/hanfs/tls");
+      // Few guest calls: each costs about a second on an emulated CPU.
+      g(node).check("install", "-d", "-m", "700", "/etc/hanfs/tls");
       for (String f : List.of("node.key", "node.crt", "ca.crt")) {
-        g(node).check("touch", "/etc/hanfs/tls/" + f);
-        g(node).check("chmod", "600", "/etc/hanfs/tls/" + f);
         g(node).agent.writeFile("/etc/hanfs/tls/" + f, java.nio.file.Files.readString(tls.resolve("nodes").resolve(node).resolve(f)));
       }
+      g(node).check("chmod", "600", "/etc/hanfs/tls/node.key", "/etc/hanfs/tls/node.crt", "/etc/hanfs/tls/ca.crt");
     } catch (java.security.GeneralSecurityException | io.hanfs.config.InvalidConfigException e) {
       throw new IOException("cannot make the lab's TLS files: " + e.getMessage(), e);
     }
@@ -321,7 +320,7 @@ final class VmCluster {
     for (VmLab.Guest guest : lab.guests.values()) {
       if (guest.agent == null) continue;
       try {
-        String out = guest.agent.exec(List.of("grep", "-E", "Leader .* resource home|ResourceAgent|LayerActor|DrbdLayer|hanfs-daemon|fence-local|exec \\[drbdadm, (primary|secondary|connect|disconnect)"
+        String out = guest.agent.exec(List.of("grep", "-E", "Leader .* resource home|cold start|join-coordinator|Welcome from|Remoting started|ResourceAgent|LayerActor|DrbdLayer|hanfs-daemon|fence-local|exec \\[drbdadm, (primary|secondary|connect|disconnect)"
             + (commands ? "|exec \\[" : ""), "/var/log/hanfs.log"), Duration.ofSeconds(20)).out();
         out.lines().filter(l -> l.length() > 8 && l.substring(0, 8).compareTo(since) >= 0)
             .map(l -> guest.name + " " + l.replaceAll(" pekko://\\S+", "").replaceAll("i\\.h\\.\\S+ +", ""))

@@ -54,6 +54,7 @@ class VmClusterTest {
       // time; on emulated CPUs either node may win, and the scenarios start from whichever serves.
       String active = cluster.awaitActive("w", Optional.empty(), Duration.ofMinutes(4));
       long t4 = System.nanoTime();
+      System.out.println(cluster.timeline("00:00:00"));
       cluster.mountClient();
       System.out.printf("vm lab: prepared %.1f s, 3 guests up %.1f s, DRBD ready %.1f s, hanfs serving on %s %.1f s, client mounted %.1f s%n",
           (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9, active, (t4 - t3) / 1e9, (System.nanoTime() - t4) / 1e9);

@@ -67,10 +67,7 @@ class ClusterTlsTest {
 
   @Test
   void onlyNodesWithTheClustersCertificateForTheirAddressJoin() throws Exception {
-    int port;
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = freePort();
     HanfsConfig plain = config(port, dir, "");
     Certs.issue(plain, dir.resolve("ca"), plain.nodes(), dir.resolve("nodes"), false, false, Duration.ofDays(2));
     // Another CA (self-made by an intruder) with a certificate for d1's address.
@@ -110,10 +107,7 @@ class ClusterTlsTest {
    */
   @Test
   void renewedCertificatesAreUsedWithoutARestart() throws Exception {
-    int port;
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = freePort();
     HanfsConfig plain = config(port, dir, "");
     Certs.issue(plain, dir.resolve("ca"), plain.nodes(), dir.resolve("nodes"), false, false, Duration.ofDays(2));
     ActorTestKit k2 = start(config(port, dir.resolve("nodes/d2"), ""), "d2", true);
@@ -136,6 +130,12 @@ class ClusterTlsTest {
     assertTrue(open.size() == 1 && open.get(0).startsWith("hanfs.tls.key-file:") && open.get(0).contains("chmod 600"), open.toString());
     Files.delete(dir.resolve("nodes/d1/ca.crt"));
     assertTrue(TlsFiles.problems(c, c.node("d1").get()).stream().anyMatch(p -> p.startsWith("hanfs.tls.ca-file:") && p.contains("is missing")));
+  }
+
+  static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
+    }
   }
 
   static Set<String> hosts(ActorTestKit k) {

@@ -95,6 +95,47 @@ class FilesystemLoopDeviceTest {
     assertTrue(driver.mountAt(mnt).isEmpty(), "nothing mounted");
   }
 
+  /**
+   * Another holder's mount (here a private mount namespace, as a frozen lab node has) is not a
+   * corrupt filesystem: fsck's refusal is reported as data held elsewhere, and once the holder
+   * lets go the same layer starts.
+   */
+  @Test
+  void aDeviceMountedByAnotherHolderIsHeldNotBroken() throws Exception {
+    Path dev = loopWith("ext4", 32);
+    Path other = dir.resolve("other");
+    Files.createDirectories(other);
+    Path release = dir.resolve("release");
+    // The holder: mounts the device in its own mount namespace and keeps it until told to go.
+    Process holder = new ProcessBuilder("unshare", "-m", "--propagation", "private", "sh", "-c",
+        "mount \"$0\" \"$1\" && echo mounted && while [ ! -e \"$2\" ]; do sleep 0.05; done", dev.toString(), other.toString(), release.toString())
+        .redirectErrorStream(true).start();
+    try {
+      assertEquals("mounted", new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream())).readLine());
+      FilesystemLayer layer = new FilesystemLayer(new Filesystem(dev, mnt, "ext4", Fsck.AUTO, List.of(), false), driver);
+      LayerException e = assertThrows(io.hanfs.node.resource.DataHeldException.class, layer::start);
+      assertTrue(e.getMessage().contains("in use elsewhere") && !e.getMessage().contains("manual repair"), e.getMessage());
+      assertTrue(driver.mountAt(mnt).isEmpty(), "nothing mounted");
+      Files.createFile(release);
+      assertTrue(holder.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the holder exits");
+      // The kernel tears the namespace's mount down after the process is gone, not with it.
+      long deadline = System.nanoTime() + T.toNanos();
+      while (true) {
+        try {
+          layer.start();
+          break;
+        } catch (io.hanfs.node.resource.DataHeldException stillHeld) {
+          if (System.nanoTime() > deadline) throw stillHeld;
+          Thread.sleep(50);
+        }
+      }
+      assertTrue(layer.probe().active(), layer.probe().detail());
+      layer.stop();
+    } finally {
+      holder.destroyForcibly();
+    }
+  }
+
   @Test
   void refusesToMountOverAnotherFilesystem() throws Exception {
     Path dev = loopWith("ext4", 32);

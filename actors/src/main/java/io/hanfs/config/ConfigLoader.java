@@ -68,6 +68,28 @@ public final class ConfigLoader {
     return fromConfig(parsed);
   }
 
+  private static Optional<HanfsConfig.Watchdog> watchdog(ObjectReader h, HanfsConfig.Lease lease) {
+    Optional<ObjectReader> reader = h.object("watchdog", false);
+    if (reader.isEmpty()) return Optional.empty();
+    ObjectReader w = reader.get();
+    Optional<Path> device = path(w, "device", true, "\"/dev/watchdog\"");
+    Optional<Duration> timeout = w.duration("timeout", Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofSeconds(5));
+    w.finish();
+    if (device.isEmpty() || timeout.isEmpty()) return Optional.empty();
+    if (timeout.get().toMillis() % 1000 != 0) {
+      w.error("timeout", timeout.get().toMillis() + " ms is not whole seconds (watchdog drivers count seconds)", "use e.g. timeout = 5s");
+      return Optional.empty();
+    }
+    Duration longest = HanfsConfig.Watchdog.longestFor(lease);
+    if (timeout.get().compareTo(longest) > 0) {
+      w.error("timeout", timeout.get().toSeconds() + " s is longer than the lease allows (" + longest.toMillis()
+          + " ms: lease.duration less two renewals, plus lease.margin, less " + HanfsConfig.Watchdog.FEED_SLACK.toMillis()
+          + " ms): a frozen node would still run when another node may mount", "shorten timeout, or lengthen lease.duration or lease.margin");
+      return Optional.empty();
+    }
+    return Optional.of(new HanfsConfig.Watchdog(device.get(), timeout.get()));
+  }
+
   static HanfsConfig fromConfig(Config root) throws InvalidConfigException {
     List<ConfigError> errors = new ArrayList<>();
     ConfigObject top = root.root();
@@ -161,6 +183,8 @@ public final class ConfigLoader {
       tls = new HanfsConfig.Tls(enabled, key, cert, ca);
     }
 
+    Optional<HanfsConfig.Watchdog> watchdog = watchdog(h, lease);
+
     List<Node> nodes = new ArrayList<>();
     Map<String, String> nodePaths = new HashMap<>();
     Map<String, String> addressPaths = new HashMap<>();
@@ -214,7 +238,7 @@ public final class ConfigLoader {
     h.finish();
     crossResourceChecks(h, resources, errors);
     if (!errors.isEmpty()) throw new InvalidConfigException(errors);
-    return new HanfsConfig(clusterName, localNode, stateDir, List.copyOf(nodes), management, remotingPort, lease, ledger, tls, List.copyOf(resources));
+    return new HanfsConfig(clusterName, localNode, stateDir, List.copyOf(nodes), management, remotingPort, lease, ledger, tls, watchdog, List.copyOf(resources));
   }
 
   private static Optional<Resource> readResource(ObjectReader r, List<Node> nodes, Map<String, String> nodePaths) {

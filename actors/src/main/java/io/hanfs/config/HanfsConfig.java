@@ -17,7 +17,41 @@ public record HanfsConfig(
     Lease lease,
     Ledger ledger,
     Tls tls,
+    Optional<Watchdog> watchdog,
     List<Resource> resources) {
+
+  /**
+   * Self-fencing, the SBD way: a watchdog device ({@code /dev/watchdog}: softdog or hardware)
+   * that the daemon arms while this node holds a shared-disk resource and feeds only while every
+   * active resource's lease leaves more than {@code timeout}: a frozen or hung node resets before
+   * the voters may grant the lease to another node. {@code timeout} is whole seconds.
+   */
+  public record Watchdog(Path device, Duration timeout) {
+    /** What feeding may be late by (a GC pause between the check and the write), taken from the lease margin. */
+    public static final Duration FEED_SLACK = Duration.ofMillis(200);
+
+    /** The longest timeout the lease allows: a steady renewal leaves at least duration - 2 renew intervals. */
+    public static Duration longestFor(Lease lease) {
+      return lease.duration().minus(lease.renewInterval().multipliedBy(2)).plus(lease.margin()).minus(FEED_SLACK);
+    }
+  }
+
+  /**
+   * What is legal but dangerous in this config, for {@code hanfs validate} and the daemon's log.
+   */
+  public List<String> warnings() {
+    List<String> out = new java.util.ArrayList<>();
+    if (watchdog.isEmpty()) {
+      for (Resource r : resources) {
+        if (r.replication().shared()) {
+          out.add("resource " + r.name() + " is on a shared disk without hanfs.watchdog: another node mounts it only after the old holder "
+              + "confirmed its demotion, so a frozen or vanished holder stalls the failover until it comes back; configure "
+              + "watchdog { device = \"/dev/watchdog\", timeout = 5s } (softdog or a hardware watchdog) or a hardware fence");
+        }
+      }
+    }
+    return out;
+  }
 
   /**
    * Mutual TLS on the cluster transport (on by default): this node's private key and certificate,

@@ -23,17 +23,29 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import io.hanfs.node.resource.lease.LeaseView;
+import io.hanfs.node.watchdog.WatchdogDevice;
 
 /** Builds the four real layers of a resource from its config. */
 public final class LayerFactory {
   private final CommandRunner runner;
   private final Path stateDir;
   private final Path ganeshaBinary;
+  private final Optional<WatchdogDevice> watchdog;
 
   public LayerFactory(CommandRunner runner, Path stateDir, Path ganeshaBinary) {
+    this(runner, stateDir, ganeshaBinary, Optional.empty());
+  }
+
+  public LayerFactory(CommandRunner runner, Path stateDir, Path ganeshaBinary, Optional<WatchdogDevice> watchdog) {
     this.runner = runner;
     this.stateDir = stateDir;
     this.ganeshaBinary = ganeshaBinary;
+    this.watchdog = watchdog;
+  }
+
+  /** The node's watchdog, one device for every shared-disk layer and the feeder. */
+  public Optional<WatchdogDevice> watchdog() {
+    return watchdog;
   }
 
   /** Per-node files of a resource (generated configs, pid files, logs): never on the replicated disk. */
@@ -70,7 +82,7 @@ public final class LayerFactory {
     Duration cmd = r.operationTimeout().dividedBy(2);
     FilesystemDriver fs = new FilesystemDriver(runner, cmd);
     Layer replication = switch (r.replication().type()) {
-      case SHARED -> new SharedDiskLayer(r.filesystem().device(), fs);
+      case SHARED -> new SharedDiskLayer(r.filesystem().device(), fs, watchdog);
       case DRBD -> new DrbdLayer(r.replication().replicatedResource().orElseThrow(), new DrbdDriver(runner, cmd), Duration.ofMillis(500));
       case HAST -> new HastLayer(r.replication().replicatedResource().orElseThrow(), new HastDriver(runner, cmd));
     };
@@ -86,6 +98,7 @@ public final class LayerFactory {
   }
 
   public static LayerFactory forConfig(HanfsConfig config, CommandRunner runner) {
-    return new LayerFactory(runner, config.stateDir(), Path.of("/usr/bin/ganesha.nfsd"));
+    return new LayerFactory(runner, config.stateDir(), Path.of("/usr/bin/ganesha.nfsd"),
+        config.watchdog().map(w -> new WatchdogDevice(w, runner)));
   }
 }

@@ -13,6 +13,9 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.function.BiFunction;
 import io.hanfs.node.resource.lease.LeaseView;
+import io.hanfs.node.resource.replication.SharedDiskLayer;
+import io.hanfs.node.watchdog.WatchdogDevice;
+import io.hanfs.node.watchdog.WatchdogFeeder;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -30,6 +33,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
 
   /** The dispatcher for actors that run blocking drivers (see reference.conf). */
   public static final String BLOCKING_DISPATCHER = "hanfs.blocking-dispatcher";
+  public static final String WATCHDOG_DISPATCHER = "hanfs.watchdog-dispatcher";
 
   public sealed interface Command extends CborSerializable {}
 
@@ -56,6 +60,9 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   /** Maintenance: hanfs keeps monitoring but neither the leader nor the node acts (persisted). */
   public record SetMaintenance(boolean on, ActorRef<NodeStatus> replyTo) implements Command {}
 
+  /** An operator cleared failures (hanfs clear): every resource's, or only {@code resource}'s. */
+  public record ClearFailures(java.util.Optional<String> resource) implements Command {}
+
   private record ReportTick() implements Command, NoSerializationVerificationNeeded {}
 
   /** What every node tells the cluster leader, twice a second and on every change. */
@@ -76,9 +83,16 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
    */
   public static Behavior<Command> create(HanfsConfig config, String nodeName, EpochStore epochs,
       BiFunction<Resource, LeaseView, LayerFactory.Stack> stacks, ActorRef<Report> reportTo, boolean ledgers) {
+    return create(config, nodeName, epochs, stacks, reportTo, ledgers, java.util.Optional.empty());
+  }
+
+  /** @param watchdog the node's watchdog device (hanfs.watchdog), fed by a child while shared disks are held here */
+  public static Behavior<Command> create(HanfsConfig config, String nodeName, EpochStore epochs,
+      BiFunction<Resource, LeaseView, LayerFactory.Stack> stacks, ActorRef<Report> reportTo, boolean ledgers,
+      java.util.Optional<WatchdogDevice> watchdog) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay("report", new ReportTick(), java.time.Duration.ofMillis(500));
-      return new NodeAgent(ctx, config, nodeName, epochs, stacks, reportTo, ledgers);
+      return new NodeAgent(ctx, config, nodeName, epochs, stacks, reportTo, ledgers, watchdog);
     }));
   }
 
@@ -88,9 +102,11 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   private final Map<String, ResourceStatus> statuses = new LinkedHashMap<>();
   private final ActorRef<Report> reportTo;
   private final NodeFlags flags;
+  private ActorRef<WatchdogFeeder.Command> feeder;
 
   private NodeAgent(ActorContext<Command> ctx, HanfsConfig config, String nodeName, EpochStore epochs,
-      BiFunction<Resource, LeaseView, LayerFactory.Stack> stacks, ActorRef<Report> reportTo, boolean ledgers) {
+      BiFunction<Resource, LeaseView, LayerFactory.Stack> stacks, ActorRef<Report> reportTo, boolean ledgers,
+      java.util.Optional<WatchdogDevice> watchdog) {
     super(ctx);
     this.config = config;
     this.nodeName = nodeName;
@@ -102,15 +118,21 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     ActorRef<ResourceStatus> listener = ctx.messageAdapter(ResourceStatus.class, StatusChanged::new);
     ResourceAgent.LeaseSettings lease = new ResourceAgent.LeaseSettings(nodeName,
         io.hanfs.voter.Voters.atConfiguredAddresses(config, ctx.getSystem()), config.lease(), io.hanfs.voter.LeaseContract.of(config));
+    List<WatchdogFeeder.Watched> watched = new ArrayList<>();
     for (Resource r : config.resources()) {
       LeaseView view = new LeaseView(config.lease().margin());
       LayerFactory.Stack stack = stacks.apply(r, view);
+      watched.add(new WatchdogFeeder.Watched(r.name(), view,
+          stack.layers().get("replication") instanceof SharedDiskLayer shared ? shared::inUse : null));
       java.util.Optional<Behavior<io.hanfs.persistence.ledger.ResourceLedger.Command>> ledger = ledgers
           ? java.util.Optional.of(io.hanfs.persistence.ledger.ResourceLedger.create(r.name(), nodeName)) : java.util.Optional.empty();
       agents.put(r.name(), ctx.spawn(ResourceAgent.create(r, stack.layers(), view, stack.onLeaseRenewed(), lease, epochs, listener, blocking, ledger, stack.splitBrain()),
           "resource-" + r.name(), DispatcherSelector.fromConfig(BLOCKING_DISPATCHER)));
     }
     if (flags.get("maintenance")) agents.values().forEach(a -> a.tell(new ResourceAgent.SetMaintenance(true)));
+    // Its own thread: a busy blocking pool (fsck, mounts) must not delay a feed the lease allows.
+    watchdog.ifPresent(w -> feeder = ctx.spawn(WatchdogFeeder.create(w, watched, config.lease().margin()), "watchdog",
+        DispatcherSelector.fromConfig(WATCHDOG_DISPATCHER)));
   }
 
   @Override
@@ -138,6 +160,12 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
           m.replyTo().tell(nodeStatus());
           return this;
         })
+        .onMessage(ClearFailures.class, c -> {
+          agents.forEach((name, a) -> {
+            if (c.resource().isEmpty() || c.resource().get().equals(name)) a.tell(new ResourceAgent.ClearFailures());
+          });
+          return this;
+        })
         .onMessage(ReportTick.class, t -> {
           report();
           return this;
@@ -148,6 +176,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
         })
         .onMessage(StatusChanged.class, s -> {
           ResourceStatus old = statuses.put(s.status().name(), s.status());
+          if (feeder != null) feeder.tell(new WatchdogFeeder.Roles(Map.of(s.status().name(), s.status().role())));
           if (old == null || !old.role().equals(s.status().role()) || old.epoch() != s.status().epoch()
               || !old.ledger().equals(s.status().ledger()) || !old.disk().equals(s.status().disk())
               || !old.layers().equals(s.status().layers())) report();

@@ -332,6 +332,29 @@ class ConfigLoaderTest {
     return VALID.replace("hanfs {\n", "hanfs {\n" + settings + "\n");
   }
 
+  /** A watchdog must reset a node before the lease can go elsewhere; a shared disk without one is a warning. */
+  @Test
+  void watchdogTimeoutMustFitTheLeaseAndSharedDisksWithoutOneWarn() throws Exception {
+    HanfsConfig plain = ConfigLoader.parse(VALID);
+    assertTrue(plain.watchdog().isEmpty());
+    assertEquals(1, plain.warnings().size(), plain.warnings().toString());
+    assertTrue(plain.warnings().get(0).contains("resource data") && plain.warnings().get(0).contains("watchdog"), plain.warnings().toString());
+    HanfsConfig wd = ConfigLoader.parse(top("watchdog { device = \"/dev/watchdog\", timeout = 1s }"));
+    assertEquals(Duration.ofSeconds(1), wd.watchdog().orElseThrow().timeout());
+    assertEquals(List.of(), wd.warnings());
+    // The default lease (2 s, margin 400 ms) allows 1.7 s: 2 s is too long.
+    ConfigError tooLong = onlyError(top("watchdog { device = \"/dev/watchdog\", timeout = 2s }"));
+    assertEquals("hanfs.watchdog.timeout", tooLong.path());
+    assertTrue(tooLong.problem().contains("longer than the lease allows") && tooLong.fix().contains("lease.margin"), tooLong.toString());
+    assertTrue(ConfigLoader.parse(top("lease { duration = 10s, margin = 2s }\nwatchdog { device = \"/dev/watchdog\", timeout = 5s }")).watchdog().isPresent());
+    ConfigError fraction = onlyError(top("watchdog { device = \"/dev/watchdog\", timeout = 1500ms }"));
+    assertTrue(fraction.path().equals("hanfs.watchdog.timeout") && fraction.problem().contains("whole seconds"), fraction.toString());
+    ConfigError noDevice = onlyError(top("watchdog { timeout = 1s }"));
+    assertEquals("hanfs.watchdog.device", noDevice.path(), noDevice.toString());
+    ConfigError relative = onlyError(top("watchdog { device = \"dev/watchdog\" }"));
+    assertEquals("hanfs.watchdog.device", relative.path(), relative.toString());
+  }
+
   @Test
   void ledgerDefaultsToTheEmbeddedStoreAndReplicationToNoFencingAndManualSplitBrain() throws Exception {
     HanfsConfig c = ConfigLoader.parse(VALID);

@@ -89,6 +89,10 @@ public final class ControlApi {
     return askLeader(r -> new Leader.Standby(node, on, r), Duration.ofSeconds(10));
   }
 
+  public CompletionStage<Leader.ControlReply> clear(String target) {
+    return askLeader(r -> new Leader.Clear(target, r), Duration.ofSeconds(10));
+  }
+
   public CompletionStage<Leader.ControlReply> maintenance(boolean on) {
     return askLeader(r -> new Leader.Maintenance(on, r), Duration.ofSeconds(10));
   }

@@ -105,7 +105,10 @@ public final class Daemon {
       // the voters extend this node's leases for restart-grace. Anything else (downing) does not.
       boolean deliberate = shutdown.getShutdownReason().map(r -> r == CoordinatedShutdown.jvmExitReason()).orElse(false);
       if (!deliberate) return CompletableFuture.completedFuture(Done.getInstance());
-      return prepareRestart(system, h.agent(), config).thenApply(x -> Done.getInstance());
+      return prepareRestart(system, h.agent(), config).thenApply(x -> {
+        layers.watchdog().ifPresent(io.hanfs.node.watchdog.WatchdogDevice::retire);
+        return Done.getInstance();
+      });
     });
     io.hanfs.app.jmx.Jmx.register(config, nodeName, new ControlApi(system));
     PekkoManagement.get(system).start().toCompletableFuture().join();

@@ -51,6 +51,9 @@ public final class HanfsRoutes extends AllDirectives implements ManagementRouteP
             path(PathMatchers.segment(), action -> concat(
                 post(() -> readOnly ? complete(readOnlyError()) : standby(node, action)),
                 complete(error(StatusCodes.METHOD_NOT_ALLOWED, "use POST /hanfs/nodes/{node}/standby or /unstandby")))))),
+        path(PathMatchers.segment("clear").slash(PathMatchers.segment()), target -> concat(
+            post(() -> readOnly ? complete(readOnlyError()) : clear(target)),
+            complete(error(StatusCodes.METHOD_NOT_ALLOWED, "use POST /hanfs/clear/{node or resource}")))),
         path(PathMatchers.segment("maintenance").slash(PathMatchers.segment()), state -> concat(
             post(() -> readOnly ? complete(readOnlyError()) : maintenance(state)),
             complete(error(StatusCodes.METHOD_NOT_ALLOWED, "use POST /hanfs/maintenance/on or /off")))),
@@ -78,7 +81,7 @@ public final class HanfsRoutes extends AllDirectives implements ManagementRouteP
             + "POST /hanfs/resources/{name}/promote|demote|switchover[?to=NODE], "
             + "POST /hanfs/resources/{name}/force-promote?to=NODE&by=WHO&reason=TEXT, POST /hanfs/resources/{name}/resolve?discard=NODE[&force=true], POST /hanfs/drbd/{resource}/fence-peer|unfence-peer|split-brain[?peer=NODE], "
             + "POST /hanfs/nodes/{node}/standby|unstandby, "
-            + "POST /hanfs/maintenance/on|off"))));
+            + "POST /hanfs/maintenance/on|off, POST /hanfs/clear/{node or resource}"))));
   }
 
   private Route control(String name, String action, Optional<String> epochParam) {
@@ -177,6 +180,11 @@ public final class HanfsRoutes extends AllDirectives implements ManagementRouteP
       return complete(error(StatusCodes.NOT_FOUND, "unknown action \"" + safe(action) + "\"; use standby or unstandby"));
     }
     return completeWithFuture(askLeader(api.standby(node, action.equals("standby"))));
+  }
+
+  private Route clear(String target) {
+    if (!Syntax.isName(target)) return complete(error(StatusCodes.BAD_REQUEST, "\"" + safe(target) + "\" is not a plain node or resource name"));
+    return completeWithFuture(askLeader(api.clear(target)));
   }
 
   private Route maintenance(String state) {

@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "hanfs", mixinStandardHelpOptions = true, version = "hanfs 0.1.0",
     description = "High-availability NFS server on Apache Pekko.",
     subcommands = {Main.Run.class, Main.Validate.class, Main.Status.class, Main.Promote.class, Main.Demote.class,
-        Main.Switchover.class, Main.StandbyCmd.class, Main.Unstandby.class, Main.MaintenanceCmd.class, Main.Fence.class,
+        Main.Switchover.class, Main.StandbyCmd.class, Main.Unstandby.class, Main.MaintenanceCmd.class, Main.Clear.class, Main.Fence.class,
         Main.FencePeer.class, Main.UnfencePeer.class, Main.SplitBrainHandler.class, Main.HastEvent.class, Main.ResolveCmd.class,
         Main.Cds.class, io.hanfs.app.tls.CertsCommand.class})
 public final class Main {
@@ -67,6 +67,22 @@ public final class Main {
       }
       if (!cfg.tls().enabled()) System.err.println("hanfs run: WARNING: hanfs.tls.enabled = false: any host that reaches port " + cfg.remotingPort()
           + " can join this cluster and vote; use it only for a lab on one host");
+      if (cfg.watchdog().isPresent() && cfg.node(name).get().isData()) {
+        List<String> problems = io.hanfs.node.watchdog.WatchdogDevice.problems(cfg.watchdog().get());
+        if (!problems.isEmpty()) {
+          problems.forEach(System.err::println);
+          System.err.println("hanfs run: refusing to start without the configured watchdog; nothing was changed.");
+          return EXIT_CONFIG;
+        }
+        try {
+          new io.hanfs.node.watchdog.WatchdogDevice(cfg.watchdog().get(), new io.hanfs.exec.CommandRunner()).configure();
+        } catch (IllegalStateException e) {
+          System.err.println("hanfs.watchdog: " + e.getMessage());
+          System.err.println("hanfs run: refusing to start without the configured watchdog; nothing was changed.");
+          return EXIT_CONFIG;
+        }
+      }
+      cfg.warnings().forEach(w -> System.err.println("hanfs run: WARNING: " + w));
       return Daemon.run(cfg, name, Daemon.pekkoSettings(file));
     }
   }
@@ -81,6 +97,7 @@ public final class Main {
       try {
         HanfsConfig cfg = ConfigLoader.load(file);
         System.out.println(file + ": valid (" + cfg.nodes().size() + " nodes, " + cfg.resources().size() + " resources)");
+        cfg.warnings().forEach(w -> System.out.println("warning: " + w));
         return 0;
       } catch (InvalidConfigException e) {
         System.err.println(file + ": " + e.getMessage());
@@ -292,6 +309,17 @@ public final class Main {
     @Override
     String action() {
       return "unstandby";
+    }
+  }
+
+  @Command(name = "clear", description = "Lift the bans after failed promotions and reset the failure counts of a data node (every resource) or of a resource (every node).")
+  static final class Clear implements Callable<Integer> {
+    @Parameters(index = "0", description = "a data node or a resource") String target;
+    @CommandLine.Mixin ClientOptions options = new ClientOptions();
+
+    @Override
+    public Integer call() {
+      return options.client().post("/hanfs/clear/" + ManagementClient.encode(target), "clear " + target, options.json);
     }
   }
 

@@ -64,7 +64,7 @@ public final class NodeGuardian {
       }), "reports");
       boolean data = config.node(nodeName).map(HanfsConfig.Node::isData).orElse(false);
       Runnable startAgent = () -> {
-        ActorRef<NodeAgent.Command> agent = ctx.spawn(NodeAgent.create(config, nodeName, epochs, layers::stack, reports, data), "node");
+        ActorRef<NodeAgent.Command> agent = ctx.spawn(NodeAgent.create(config, nodeName, epochs, layers::stack, reports, data, layers.watchdog()), "node");
         ready.accept(new Handles(agent, leader));
       };
       if (!data) {

@@ -51,6 +51,10 @@ final class StatusTable {
           r.path("transition").isNull() || r.path("transition").isMissingNode() ? "" : ", " + r.path("transition").asText()));
       r.path("dataByNode").fields().forEachRemaining(e ->
           b.append(String.format("    data %-10s %s%n", e.getKey(), e.getValue().asText())));
+      for (JsonNode ban : r.path("bans")) {
+        String text = ban.asText();
+        b.append("    banned ").append(text).append(" (hanfs clear ").append(text, 0, Math.max(0, text.indexOf(' '))).append(" lifts it)\n");
+      }
       String decision = r.path("lastDecision").asText();
       if (decision.startsWith("Wait[")) b.append("    waiting: ").append(decision, 9, decision.length() - 1).append('\n');
     }

@@ -90,6 +90,9 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
 
   public record Maintenance(boolean on, ActorRef<ControlReply> replyTo) implements Command {}
 
+  /** hanfs clear: lift the bans and failure counts of a data node (every resource) or of a resource (every node). */
+  public record Clear(String target, ActorRef<ControlReply> replyTo) implements Command {}
+
   public record GetClusterStatus(ActorRef<ClusterStatus> replyTo) implements Command {}
 
   /** The answer to an operator command: accepted (and what will happen) or refused (and why). */
@@ -100,7 +103,7 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
 
   public record ResourceView(String name, Optional<String> activeNode, long epoch, Map<String, String> roleByNode,
       Optional<String> transition, String lastDecision, Optional<String> leaseHolder, long leaseRemainingMillis,
-      Map<String, String> dataByNode) implements CborSerializable {}
+      Map<String, String> dataByNode, List<String> bans) implements CborSerializable {}
 
   public record ClusterStatus(String leaderNode, boolean maintenance, boolean coldStartDone, List<MemberView> members,
       List<ResourceView> resources) implements CborSerializable {}
@@ -152,11 +155,12 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
   private final Map<String, Saga> sagas = new HashMap<>();
   private final Map<String, String> lastDecision = new HashMap<>();
   private final Map<String, Long> maxEpoch = new HashMap<>();
-  private final Map<String, Map<String, Long>> bannedUntil = new HashMap<>();
+  private final io.hanfs.sbr.PromotionBans bans = new io.hanfs.sbr.PromotionBans();
+  /** Per resource: the last promotion found the data held by another holder (why); cleared by a success. */
+  private final Map<String, String> heldElsewhere = new HashMap<>();
   private final Map<String, Map<String, LeaseVoter.GrantInfo>> grants = new HashMap<>();
   private final Map<String, Long> retryAfter = new HashMap<>();
   private final Set<String> seenGrants = new HashSet<>();
-  private final Map<String, Integer> promoteFailures = new HashMap<>();
   private final Voters voters;
   private boolean coldStartDone;
   private long nextSaga = 1;
@@ -213,6 +217,7 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
         .onMessage(ReplicaSplitBrain.class, this::onReplicaSplitBrain)
         .onMessage(FenceVotes.class, this::onFenceVotes)
         .onMessage(Maintenance.class, this::onMaintenance)
+        .onMessage(Clear.class, this::onClear)
         .onMessage(GetClusterStatus.class, g -> {
           g.replyTo().tell(status());
           return this;
@@ -323,7 +328,7 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
       if (!n.isData()) continue;
       NodeAgent.Report rep = reports.get(n.name());
       Optional<ResourceStatus> st = statusOf(r, n.name());
-      boolean banned = bannedUntil.getOrDefault(r.name(), Map.of()).getOrDefault(n.name(), 0L) > now;
+      boolean banned = bans.banned(r.name(), n.name(), now);
       boolean reach = reachable(n.name()) && !leaseLapsed(r, n.name(), st);
       out.add(new Placement.NodeView(n.name(), reach, rep != null && rep.standby(), banned,
           st.map(ResourceStatus::role).orElse("unknown"), st.map(ResourceStatus::epoch).orElse(0L),
@@ -787,8 +792,22 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
   }
 
   private void decideAndAct(Resource r) {
-    Placement.Decision d = Placement.decide(new Placement.Input(views(r), r.preferredNode(), r.failback(), maintenance(), coldStartDone));
-    String text = d.toString();
+    List<Placement.NodeView> views = views(r);
+    Placement.Decision d = Placement.decide(new Placement.Input(views, r.preferredNode(), r.failback(), maintenance(), coldStartDone,
+        r.replication().shared() && config.watchdog().isEmpty()));
+    String extra = "";
+    if (d instanceof Placement.Wait) {
+      // A ban that leaves no candidate is said, with how to lift it.
+      for (io.hanfs.sbr.PromotionBans.Ban b : bans.active(System.nanoTime())) {
+        if (b.resource().equals(r.name()) && views.stream().anyMatch(v -> v.name().equals(b.node()) && v.reachable() && !v.standby())) {
+          extra += "; " + b.node() + " is banned until " + java.time.Instant.ofEpochMilli(b.untilEpochMillis()) + " (" + b.reason()
+              + "): hanfs clear " + b.node() + " lifts it";
+        }
+      }
+    }
+    if (d instanceof Placement.Stay) heldElsewhere.remove(r.name());
+    else if (heldElsewhere.containsKey(r.name())) extra += "; last try: " + heldElsewhere.get(r.name());
+    String text = d instanceof Placement.Wait w ? new Placement.Wait(w.why() + extra).toString() : d + extra;
     if (!text.equals(lastDecision.get(r.name())) && !(d instanceof Placement.Stay)) {
       getContext().getLog().info("resource {}: {}", r.name(), text);
     }
@@ -875,16 +894,23 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
       startPromote(r, saga.to().get(), Optional.empty(), saga.replyTo());
       return this;
     }
-    if (!ok && d.action().equals("promote") && d.reply() instanceof ResourceAgent.Failed) {
-      // A failure can be the old holder still releasing the data (a busy umount, a frozen node):
-      // retry once; a second failure in a row bans the node for failure-timeout.
-      int n = promoteFailures.merge(d.resource() + "/" + d.node(), 1, Integer::sum);
-      if (n >= 2) {
-        bannedUntil.computeIfAbsent(d.resource(), k -> new HashMap<>()).put(d.node(), System.nanoTime() + r.failureTimeout().toNanos());
-        promoteFailures.remove(d.resource() + "/" + d.node());
+    if (!ok && d.action().equals("promote") && d.reply() instanceof ResourceAgent.Failed f) {
+      if (f.heldElsewhere()) {
+        // Another holder still has the data (a frozen node's mount, DRBD's Primary peer): not
+        // this node's failure. No ban; the next decision retries.
+        String holder = views(r).stream().filter(v -> !v.name().equals(d.node())).max(java.util.Comparator.comparingLong(Placement.NodeView::epoch))
+            .map(Placement.NodeView::name).orElse("another node");
+        heldElsewhere.put(d.resource(), "held by " + holder + ", waiting for its lease to lapse / its fence step (" + d.node() + ": " + f.message() + ")");
+        getContext().getLog().warn("resource {}: promotion on {} found the data {}", d.resource(), d.node(), heldElsewhere.get(d.resource()));
+      } else {
+        // A failure can be a passing fault: retry once; a second failure in a row bans the node.
+        bans.promoteFailed(d.resource(), d.node(), f.message(), System.nanoTime(), System.currentTimeMillis(), r.failureTimeout())
+            .ifPresent(b -> getContext().getLog().warn("resource {}: {} is banned until {}: {}; hanfs clear {} lifts it",
+                d.resource(), d.node(), java.time.Instant.ofEpochMilli(b.untilEpochMillis()), b.reason(), d.node()));
       }
     } else if (ok && d.action().equals("promote")) {
-      promoteFailures.remove(d.resource() + "/" + d.node());
+      bans.promoted(d.resource(), d.node());
+      heldElsewhere.remove(d.resource());
     }
     if (!ok) {
       getContext().getLog().warn("resource {}: {} on {} failed: {}", d.resource(), d.action(), d.node(), why);
@@ -1016,6 +1042,33 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
     return this;
   }
 
+  private Behavior<Command> onClear(Clear c) {
+    boolean node = config.node(c.target()).map(HanfsConfig.Node::isData).orElse(false);
+    boolean resource = config.resource(c.target()).isPresent();
+    if (node == resource) {
+      c.replyTo().tell(new ControlReply(false, node ? 400 : 404, node
+          ? "\"" + c.target() + "\" names both a data node and a resource; rename one of them"
+          : "\"" + c.target() + "\" is neither a data node nor a resource; use one of "
+              + config.nodes().stream().filter(HanfsConfig.Node::isData).map(HanfsConfig.Node::name).toList() + " or "
+              + config.resources().stream().map(Resource::name).toList()));
+      return this;
+    }
+    List<io.hanfs.sbr.PromotionBans.Ban> cleared = bans.clear(c.target(), System.nanoTime());
+    List<String> told = new ArrayList<>();
+    for (HanfsConfig.Node n : config.nodes()) {
+      NodeAgent.Report rep = reports.get(n.name());
+      if (!n.isData() || rep == null || !reachable(n.name()) || node && !n.name().equals(c.target())) continue;
+      rep.agent().tell(new NodeAgent.ClearFailures(resource ? Optional.of(c.target()) : Optional.empty()));
+      told.add(n.name());
+    }
+    retryAfter.clear();
+    getContext().getLog().warn("operator cleared {}: bans {}, failure counts reset on {}", c.target(), cleared, told);
+    c.replyTo().tell(new ControlReply(true, 200, (cleared.isEmpty() ? "no ban on " + c.target() + " to lift"
+        : "lifted " + cleared.stream().map(b -> b.resource() + " on " + b.node()).toList())
+        + "; failure counts reset on " + (told.isEmpty() ? "no reachable node" : told)));
+    return this;
+  }
+
   private Behavior<Command> onMaintenance(Maintenance m) {
     List<String> unreached = new ArrayList<>();
     for (HanfsConfig.Node n : config.nodes()) {
@@ -1062,7 +1115,8 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
       rv.add(new ResourceView(r.name(), active, epoch, roles,
           saga == null ? Optional.empty() : Optional.of(saga.kind() + saga.from().map(f -> " from " + f).orElse("") + saga.to().map(t -> " to " + t).orElse("")),
           lastDecision.getOrDefault(r.name(), "none yet"), mine == null ? Optional.empty() : mine.holder(), mine == null ? 0 : mine.remainingMillis(),
-          data));
+          data, bans.active(System.nanoTime()).stream().filter(b -> b.resource().equals(r.name()))
+              .map(b -> b.node() + " until " + java.time.Instant.ofEpochMilli(b.untilEpochMillis()) + ": " + b.reason()).toList()));
     }
     return new ClusterStatus(selfNode, maintenance(), coldStartDone, mv, rv);
   }

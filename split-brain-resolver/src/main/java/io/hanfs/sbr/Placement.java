@@ -42,7 +42,20 @@ public final class Placement {
     }
   }
 
-  public record Input(List<NodeView> dataNodes, Optional<String> preferred, boolean failback, boolean maintenance, boolean coldStartDone) {}
+  /**
+   * @param releaseMustBeConfirmed the data is on a shared disk with no watchdog: a lapsed lease does
+   *     not prove that the old holder stopped writing (it may be frozen), so another node is
+   *     promoted only once every other data node reported that it does not hold the resource
+   */
+  public record Input(List<NodeView> dataNodes, Optional<String> preferred, boolean failback, boolean maintenance, boolean coldStartDone,
+      boolean releaseMustBeConfirmed) {
+    public Input(List<NodeView> dataNodes, Optional<String> preferred, boolean failback, boolean maintenance, boolean coldStartDone) {
+      this(dataNodes, preferred, failback, maintenance, coldStartDone, false);
+    }
+  }
+
+  /** Roles a reachable node reports when it certainly does not hold the data. */
+  static final Set<String> RELEASED = Set.of("secondary", "start-failed", "needs-move");
 
   public sealed interface Decision {}
 
@@ -73,6 +86,15 @@ public final class Placement {
       return new Wait(fenced.get().name() + " failed to stop the resource and may still hold its data; demote it cleanly or take it out of the cluster");
     }
     Optional<NodeView> best = best(in);
+    if (reachableHolders.isEmpty() && in.releaseMustBeConfirmed()) {
+      Optional<NodeView> unconfirmed = nodes.stream().filter(n -> !(n.reachable() && RELEASED.contains(n.role())))
+          .filter(n -> best.isEmpty() || !n.name().equals(best.get().name())).findFirst();
+      if (unconfirmed.isPresent() && best.isPresent()) {
+        NodeView u = unconfirmed.get();
+        return new Wait("held by " + u.name() + " (" + (u.reachable() ? u.role() : "unreachable, last seen " + u.role())
+            + "): a shared disk without a watchdog moves only after " + u.name() + " confirms its demotion (its daemon back) or its fence step ran");
+      }
+    }
     if (reachableHolders.isEmpty() && !unreachableHolders.isEmpty()) {
       NodeView h = unreachableHolders.stream().max(Comparator.comparingLong(NodeView::epoch)).orElseThrow();
       List<String> refusals = nodes.stream().filter(n -> n.reachable() && !n.dataRefusal().isEmpty()).map(NodeView::dataRefusal).toList();

@@ -15,6 +15,7 @@ import io.hanfs.sbr.Placement.Wait;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class PlacementTest {
@@ -119,6 +120,46 @@ class PlacementTest {
       }
     }
     assertEquals(64 * 64 * 2, cases);
+  }
+
+  /**
+   * A shared disk without a watchdog, over every combination of three nodes' facts: another
+   * node is promoted only while every other data node is reachable and reports that it does not
+   * hold the resource; otherwise the decision waits and names the holder.
+   */
+  @Test
+  void aSharedDiskWithoutAWatchdogMovesOnlyAfterTheHolderConfirmed() {
+    String[] roles = {"unknown", "secondary", "primary", "promoting", "demoting", "start-failed", "needs-move", "stop-failed"};
+    List<NodeView> views = new ArrayList<>();
+    for (String role : roles) {
+      for (int bits = 0; bits < 4; bits++) views.add(new NodeView("x", (bits & 1) != 0, false, (bits & 2) != 0, role, 1));
+    }
+    int waits = 0;
+    for (NodeView a0 : views) {
+      for (NodeView b0 : views) {
+        for (NodeView c0 : views) {
+          NodeView a = new NodeView("n1", a0.reachable(), false, a0.banned(), a0.role(), 1);
+          NodeView b = new NodeView("n2", b0.reachable(), false, b0.banned(), b0.role(), 2);
+          NodeView c = new NodeView("n3", c0.reachable(), false, c0.banned(), c0.role(), 3);
+          Decision d = Placement.decide(new Input(List.of(a, b, c), Optional.of("n1"), false, false, true, true));
+          String target = d instanceof Promote p ? p.node() : d instanceof Move m && !m.fromReachable() ? m.to() : null;
+          if (target == null) {
+            if (d instanceof Wait w && w.why().startsWith("held by")) waits++;
+            continue;
+          }
+          for (NodeView o : List.of(a, b, c)) {
+            if (o.name().equals(target)) continue;
+            assertTrue(o.reachable() && Set.of("secondary", "start-failed", "needs-move").contains(o.role()),
+                "promoted " + target + " while " + o + " has not confirmed: " + a + b + c);
+          }
+        }
+      }
+    }
+    assertTrue(waits > 0);
+    // The reason names the node it waits for.
+    Decision d = Placement.decide(new Input(List.of(new NodeView("n1", false, false, false, "primary", 4),
+        new NodeView("n2", true, false, false, "secondary", 4)), Optional.of("n1"), false, false, true, true));
+    assertTrue(d instanceof Wait w && w.why().contains("held by n1") && w.why().contains("confirms its demotion"), d.toString());
   }
 
   /** A copy the data gate refuses is never promoted, and the refusal is the reason to wait. */

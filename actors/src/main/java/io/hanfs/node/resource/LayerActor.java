@@ -35,7 +35,7 @@ public final class LayerActor extends AbstractBehavior<LayerActor.Command> {
   /** Turn the periodic monitor on or off. */
   public record SetMonitoring(boolean on) implements Command {}
 
-  private record OpDone(Op op, Layer.Probe probe, String error) implements Command {}
+  private record OpDone(Op op, Layer.Probe probe, String error, boolean heldElsewhere) implements Command {}
 
   private record MonitorTick() implements Command {}
 
@@ -46,8 +46,15 @@ public final class LayerActor extends AbstractBehavior<LayerActor.Command> {
     String layer();
   }
 
-  /** An operation finished; {@code error} is null on success, {@code probe} is the state after it. */
-  public record Completed(String layer, Op op, Layer.Probe probe, String error) implements Event {
+  /**
+   * An operation finished; {@code error} is null on success, {@code probe} is the state after it.
+   * {@code heldElsewhere}: a start failed because another holder still has the data.
+   */
+  public record Completed(String layer, Op op, Layer.Probe probe, String error, boolean heldElsewhere) implements Event {
+    public Completed(String layer, Op op, Layer.Probe probe, String error) {
+      this(layer, op, probe, error, false);
+    }
+
     public boolean ok() {
       return error == null;
     }
@@ -117,8 +124,8 @@ public final class LayerActor extends AbstractBehavior<LayerActor.Command> {
       return layer.probe();
     }, blocking).orTimeout(opTimeout.toMillis(), TimeUnit.MILLISECONDS);
     getContext().pipeToSelf(work, (probe, failure) -> failure == null
-        ? new OpDone(run.op(), probe, null)
-        : new OpDone(run.op(), null, describe(failure)));
+        ? new OpDone(run.op(), probe, null, false)
+        : new OpDone(run.op(), null, describe(failure), cause(failure) instanceof DataHeldException));
     return this;
   }
 
@@ -134,7 +141,7 @@ public final class LayerActor extends AbstractBehavior<LayerActor.Command> {
     if (error != null) getContext().getLog().warn("{} {} failed: {}", layer.name(), done.op(), error);
     else getContext().getLog().info("{} {} ok: {}", layer.name(), done.op(), done.probe().detail());
     if (done.probe() != null) lastDetail = done.probe().detail();
-    parent.tell(new Completed(layer.name(), done.op(), done.probe(), error));
+    parent.tell(new Completed(layer.name(), done.op(), done.probe(), error, done.heldElsewhere()));
     return stash.unstashAll(this);
   }
 
@@ -166,8 +173,12 @@ public final class LayerActor extends AbstractBehavior<LayerActor.Command> {
     return stash.unstashAll(this);
   }
 
+  private static Throwable cause(Throwable t) {
+    return t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+  }
+
   private static String describe(Throwable t) {
-    Throwable c = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+    Throwable c = cause(t);
     if (c instanceof TimeoutException) return "timed out";
     return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
   }

@@ -96,6 +96,9 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
   /** Maintenance: monitors keep reporting, but failures are not acted on (a lost lease still is). */
   public record SetMaintenance(boolean on) implements Command, NoSerializationVerificationNeeded {}
 
+  /** An operator cleared this resource's failures here (hanfs clear): the count, and start-failed or needs-move. */
+  public record ClearFailures() implements Command {}
+
   /** Before a deliberate daemon restart: ask the voters to keep the lease for restart-grace. */
   public record PrepareRestart(ActorRef<Boolean> replyTo) implements Command, NoSerializationVerificationNeeded {}
 
@@ -107,8 +110,16 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
   /** The request was refused before anything changed. */
   public record Refused(String reason, String message) implements Reply {}
 
-  /** The request was accepted but failed; the status tells where the resource stands now. */
-  public record Failed(String message, ResourceStatus status) implements Reply {}
+  /**
+   * The request was accepted but failed; the status tells where the resource stands now.
+   * {@code heldElsewhere}: a promotion failed only because another holder still has the data
+   * (not this node's failure: the leader retries without banning it).
+   */
+  public record Failed(String message, ResourceStatus status, boolean heldElsewhere) implements Reply {
+    public Failed(String message, ResourceStatus status) {
+      this(message, status, false);
+    }
+  }
 
   public enum Role { PROBING, SECONDARY, PROMOTING, PRIMARY, DEMOTING, RESTARTING, FENCING, STOP_FAILED, START_FAILED, NEEDS_MOVE }
 
@@ -176,6 +187,8 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
   private long currentSinceMillis;
   private final Optional<SplitBrainRecovery> splitBrain;
   /** Whether the promotion in progress made the replicated device writable here (then its generation may hold writes). */
+  /** The failed promotion step only found the data held by another holder. */
+  private boolean failureHeldElsewhere;
   private boolean replicationStartedInPromotion;
   private final Executor blocking;
   private boolean resolving;
@@ -357,6 +370,12 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
           publish();
           return this;
         })
+        .onMessage(ClearFailures.class, c -> {
+          failureTimes.clear();
+          if (!busy() && (role == Role.START_FAILED || role == Role.NEEDS_MOVE)) setRole(Role.SECONDARY, "failures cleared by the operator");
+          publish();
+          return this;
+        })
         .onMessage(PrepareRestart.class, p -> {
           if (role == Role.PRIMARY && !busy()) lease.tell(new ResourceLease.Extend(leaseConfig.restartGrace(), p.replyTo()));
           else p.replyTo().tell(true);
@@ -523,6 +542,7 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
       }
       case PROMOTE -> {
         failure = why;
+        failureHeldElsewhere = c.heldElsewhere();
         int failedAt = ORDER.indexOf(c.layer());
         setRole(Role.PROMOTING, "rolling back: " + why);
         begin(Kind.ROLLBACK, reversed(ORDER.subList(0, failedAt + 1)).stream().map(l -> new Step(l, Op.STOP)).toList());
@@ -622,8 +642,11 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
         lease.tell(new ResourceLease.Release());
         // Only while the device never became writable here does the new generation hold nothing.
         if (!replicationStartedInPromotion) record(new LedgerEvent.PromotionAborted(epoch, "rolled back: " + failure), "aborted");
-        setRole(Role.START_FAILED, "promotion failed and was rolled back: " + failure);
-        answer(new Failed(failure, status()));
+        boolean held = failureHeldElsewhere;
+        failureHeldElsewhere = false;
+        if (held) setRole(Role.SECONDARY, "promotion rolled back, the data is held elsewhere: " + failure);
+        else setRole(Role.START_FAILED, "promotion failed and was rolled back: " + failure);
+        answer(new Failed(failure, status(), held));
       }
       case MOVE_AWAY -> {
         lease.tell(new ResourceLease.Release());

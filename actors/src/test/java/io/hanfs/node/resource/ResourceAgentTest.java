@@ -190,6 +190,24 @@ class ResourceAgentTest {
     assertInstanceOf(ResourceAgent.Done.class, promote(agent, 0), "a later promote may succeed");
   }
 
+  /** Another holder's hold on the data is not this node's failure: rolled back, secondary, said so. */
+  @Test
+  void aStartRefusedBecauseTheDataIsHeldElsewhereIsNotAFailureHere() throws Exception {
+    layers.get("filesystem").heldStarts.set(1);
+    var agent = spawn(3);
+    awaitRole(agent, "secondary");
+    ResourceAgent.Failed f = assertInstanceOf(ResourceAgent.Failed.class, promote(agent, 0));
+    assertTrue(f.heldElsewhere(), f.toString());
+    assertTrue(f.message().contains("in use elsewhere"), f.message());
+    assertEquals("secondary", f.status().role(), "eligible again at once");
+    assertTrue(f.status().message().contains("held elsewhere"), f.status().message());
+    assertEquals(List.of("start replication", "start filesystem", "stop filesystem", "stop replication"), journal);
+    ResourceAgent.Failed plain = null;
+    layers.get("filesystem").failStarts.set(1);
+    plain = assertInstanceOf(ResourceAgent.Failed.class, promote(agent, 0));
+    assertTrue(!plain.heldElsewhere() && plain.status().role().equals("start-failed"), plain.toString());
+  }
+
   @Test
   void failedStopFencesTheNodeAndRefusesPromotion() throws Exception {
     var agent = spawn(3);

@@ -18,6 +18,8 @@ final class ScriptedLayer implements Layer {
   final AtomicBoolean healthy = new AtomicBoolean(true);
   final AtomicInteger failStarts = new AtomicInteger();
   final AtomicInteger failStops = new AtomicInteger();
+  /** Starts that fail because "another holder has the data" (DataHeldException). */
+  final AtomicInteger heldStarts = new AtomicInteger();
   volatile CountDownLatch startGate;
   /** What a healthy monitor reports (a DRBD link that connects, say); null: "NAME up". */
   volatile String monitorDetail;
@@ -49,6 +51,7 @@ final class ScriptedLayer implements Layer {
       }
     }
     if (failStarts.getAndUpdate(n -> Math.max(0, n - 1)) > 0) throw new LayerException(name + " refuses to start");
+    if (heldStarts.getAndUpdate(n -> Math.max(0, n - 1)) > 0) throw new DataHeldException(name + ": the device is in use elsewhere");
     active.set(true);
     healthy.set(true);
   }

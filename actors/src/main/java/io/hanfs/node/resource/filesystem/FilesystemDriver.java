@@ -2,6 +2,7 @@ package io.hanfs.node.resource.filesystem;
 
 import io.hanfs.exec.CommandResult;
 import io.hanfs.exec.CommandRunner;
+import io.hanfs.node.resource.DataHeldException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,7 +72,9 @@ public class FilesystemDriver {
 
   /**
    * fsck for the filesystem type: ext4 gets {@code e2fsck -p} (exit 0-2 mean clean or repaired);
-   * xfs replays its log at mount, so there is nothing to run before mounting.
+   * xfs replays its log at mount, so there is nothing to run before mounting. A device that
+   * another holder still has open or mounted is refused with {@link DataHeldException}: that
+   * needs the holder to let go, not a repair.
    */
   public CommandResult fsck(Path device, String fstype) {
     if (!fstype.startsWith("ext")) return new CommandResult(List.of("true"), 0, "", "", false, Duration.ZERO);
@@ -79,7 +82,24 @@ public class FilesystemDriver {
     if (!r.timedOut() && r.exitCode() >= 0 && r.exitCode() <= 2) {
       return r;
     }
+    if (inUse(r)) {
+      throw new DataHeldException("fsck of " + device + " refused: the device is in use elsewhere (another node or program "
+          + "has it open or mounted); waiting for the holder to release it: " + r.describe());
+    }
     throw new IllegalStateException("fsck of " + device + " failed, it needs a manual repair: " + r.describe());
+  }
+
+  /** e2fsck's words for a device opened exclusively or mounted by someone else (exit 8). */
+  static boolean inUse(CommandResult r) {
+    String out = r.stdout() + "\n" + r.stderr();
+    return r.exitCode() == 8 && (out.contains(" is in use.") || out.contains(" is mounted.")
+        || out.contains("Device or resource busy") || out.contains("opened exclusively by another program"));
+  }
+
+  /** mount(8)'s words for a device that is busy (exit 32). */
+  public static boolean mountBusy(CommandResult r) {
+    String out = r.stdout() + "\n" + r.stderr();
+    return !r.ok() && (out.contains("already mounted") || out.contains("Device or resource busy"));
   }
 
   public CommandResult xfsRepair(Path device) {

@@ -3,6 +3,7 @@ package io.hanfs.node.resource.filesystem;
 import io.hanfs.config.HanfsConfig.Filesystem;
 import io.hanfs.config.HanfsConfig.Fsck;
 import io.hanfs.exec.CommandResult;
+import io.hanfs.node.resource.DataHeldException;
 import io.hanfs.node.resource.Layer;
 import io.hanfs.node.resource.LayerException;
 import java.io.IOException;
@@ -68,6 +69,7 @@ public class FilesystemLayer implements Layer {
       } catch (IllegalStateException e) {
         throw new LayerException(e.getMessage(), e);
       }
+      // DataHeldException (the device is in use elsewhere) passes through as it is.
     }
     CommandResult r = driver.mount(fs.device(), fs.mountpoint(), fs.fstype(), fs.mountOptions());
     if (!r.ok() && fs.fstype().equals("xfs") && fs.xfsRepair()) {
@@ -76,6 +78,7 @@ public class FilesystemLayer implements Layer {
       if (!repair.ok()) throw new LayerException("xfs_repair failed: " + repair.describe());
       r = driver.mount(fs.device(), fs.mountpoint(), fs.fstype(), fs.mountOptions());
     }
+    if (FilesystemDriver.mountBusy(r)) throw new DataHeldException("mount of " + fs.device() + " refused, the device is busy (held elsewhere): " + r.describe());
     if (!r.ok()) throw new LayerException("mount failed: " + r.describe());
   }
 

@@ -26,6 +26,11 @@ public final class LeaseView {
     validUntilNanos = nanos;
   }
 
+  /** The lease's end (monotonic nanos), {@link Long#MIN_VALUE} when this node holds none. */
+  public long validUntil() {
+    return validUntilNanos;
+  }
+
   void invalidate() {
     validUntilNanos = Long.MIN_VALUE;
   }

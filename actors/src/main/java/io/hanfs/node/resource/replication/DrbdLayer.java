@@ -87,6 +87,12 @@ public class DrbdLayer implements Layer {
     if (!stalePrimaryPeer()) {
       last = drbd.primary(resource);
       if (last.ok()) return;
+      // Held open here (a process still has the device) or the peer came back as Primary: the
+      // data is held, this node did not fail.
+      String out = last.stdout() + " " + last.stderr();
+      if (out.contains("held open") || out.contains("Multiple primaries") || out.contains("peer") && out.contains("Primary")) {
+        throw new io.hanfs.node.resource.DataHeldException("drbdadm primary " + resource + " refused while the data is held elsewhere: " + last.describe());
+      }
       throw new LayerException("drbdadm primary " + resource + " failed: " + last.describe());
     }
     LOG.warn("drbd {}: the peer is still Primary {} ms after this node took the lease: cutting the replication link to a stale primary",

@@ -3,22 +3,37 @@ package io.hanfs.node.resource.replication;
 import io.hanfs.node.resource.Layer;
 import io.hanfs.node.resource.LayerException;
 import io.hanfs.node.resource.filesystem.FilesystemDriver;
+import io.hanfs.node.watchdog.WatchdogDevice;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * A shared disk (one LUN seen by every data node, mounted only by the active one): there is no
  * replication role to switch, so this layer checks that the device is there and reports it as
  * active from its start until its stop, or while this node has it mounted (so a restarted daemon
- * adopts it). Exclusivity comes from the leader and the lease, not from the disk.
+ * adopts it). Exclusivity comes from the leader and the lease, not from the disk; with a
+ * watchdog configured, the layer arms it before it claims the disk (a frozen holder then resets
+ * before another node may mount).
  */
 public class SharedDiskLayer implements Layer {
   private final Path device;
   private final FilesystemDriver fs;
+  private final Optional<WatchdogDevice> watchdog;
   private volatile boolean claimed;
 
   public SharedDiskLayer(Path device, FilesystemDriver fs) {
+    this(device, fs, Optional.empty());
+  }
+
+  public SharedDiskLayer(Path device, FilesystemDriver fs, Optional<WatchdogDevice> watchdog) {
     this.device = device;
     this.fs = fs;
+    this.watchdog = watchdog;
+  }
+
+  /** Claimed by a start, or mounted here (a restarted daemon's adoption), until a stop. */
+  public boolean inUse() {
+    return claimed;
   }
 
   @Override
@@ -29,6 +44,7 @@ public class SharedDiskLayer implements Layer {
   @Override
   public Probe probe() {
     if (FilesystemDriver.deviceNumber(device).isEmpty()) return Probe.failed("shared device " + device + " is missing");
+    if (!fs.mountsOf(device).isEmpty()) claimed = true;
     return !claimed && fs.mountsOf(device).isEmpty()
         ? Probe.down("shared device " + device + " (not in use here)")
         : Probe.up("shared device " + device + " (in use here)");
@@ -38,6 +54,14 @@ public class SharedDiskLayer implements Layer {
   public void start() {
     if (FilesystemDriver.deviceNumber(device).isEmpty()) {
       throw new LayerException("shared device " + device + " is missing or not a block device");
+    }
+    // start() runs only under a lease just granted: the first feed has the whole lease ahead.
+    if (watchdog.isPresent()) {
+      try {
+        if (!watchdog.get().armAndFeed()) throw new LayerException("the daemon is stopping: no shared disk is claimed now");
+      } catch (java.io.IOException e) {
+        throw new LayerException("cannot arm the watchdog " + watchdog.get().config().device() + ": " + e.getMessage(), e);
+      }
     }
     claimed = true;
   }

@@ -195,6 +195,17 @@ final class ClusterLab implements AutoCloseable {
     throw new IllegalStateException("the cluster did not settle within " + max.toSeconds() + " s: " + cluster().map(JsonNode::toString).orElse("no answer"));
   }
 
+  /** Waits until the cluster status shows the resource in {@code role} on {@code node}. */
+  void awaitRole(String node, String role, Duration max) {
+    long deadline = System.nanoTime() + max.toNanos();
+    while (System.nanoTime() < deadline) {
+      Optional<JsonNode> c = cluster();
+      if (c.isPresent() && c.get().path("resources").get(0).path("roleByNode").path(node).asText().equals(role)) return;
+      sleep(200);
+    }
+    throw new IllegalStateException(node + " is not " + role + " within " + max.toSeconds() + " s: " + cluster().map(JsonNode::toString).orElse("no answer"));
+  }
+
   /** Data nodes whose interface carries the VIP right now (the kernels' own view). */
   List<String> vipOwners() {
     List<String> owners = new ArrayList<>();

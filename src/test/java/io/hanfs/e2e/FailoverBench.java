@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * deploy/lab/bench-failover: runs the planned switchover, the link-down failover and the kill -9
- * failover N times each on the three-node namespace lab (with mutual TLS, as always) and prints,
+ * deploy/lab/bench-failover: runs the planned switchover, the link-down failover, the kill -9
+ * failover, a 5 s SIGSTOP and a kill -9 right after it N times each on the three-node namespace lab (with mutual TLS, as always) and prints,
  * per scenario, the client outage (min/median/max), VIP-owner violations, lost records, the cold
  * start's time to serving, the rejoin time of a killed node (min/median/max) and each daemon's RSS.
  */
@@ -35,6 +35,12 @@ public final class FailoverBench {
       plan.put("planned switchover", s::switchover);
       plan.put("link down", s::linkDown);
       plan.put("kill -9", s::kill9);
+      // A 5 s freeze (the lab's watchdog resets the node), then once it is back a kill -9.
+      plan.put("5 s SIGSTOP", s::sigstop);
+      plan.put("kill -9 after freeze", () -> {
+        lab.awaitRole(Scenarios.other(lab.settle(java.time.Duration.ofSeconds(90))), "secondary", java.time.Duration.ofSeconds(90));
+        return s.kill9();
+      });
       for (int i = 1; i <= runs; i++) {
         for (var e : plan.entrySet()) {
           Scenarios.Result r = e.getValue().get();

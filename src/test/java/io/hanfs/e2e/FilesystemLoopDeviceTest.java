@@ -145,6 +145,10 @@ class FilesystemLoopDeviceTest {
     LayerException e = assertThrows(LayerException.class, layer::start);
     assertTrue(e.getMessage().contains("refusing to mount over it"), e.getMessage());
     assertFalse(layer.probe().healthy(), "the probe names the foreign mount");
+    // The rollback's stop leaves the foreign filesystem alone (a retry must fail the same way).
+    layer.stop();
+    assertEquals("tmpfs", driver.mountAt(mnt).orElseThrow().fstype(), "the foreign mount is still there");
+    assertThrows(LayerException.class, layer::start);
   }
 
   @Test

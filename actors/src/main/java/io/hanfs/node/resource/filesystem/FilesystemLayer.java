@@ -85,7 +85,15 @@ public class FilesystemLayer implements Layer {
   @Override
   public void stop() {
     for (int attempt = 1; attempt <= UMOUNT_ATTEMPTS; attempt++) {
-      if (driver.mountAt(fs.mountpoint()).isEmpty()) return;
+      Optional<MountInfo> at = driver.mountAt(fs.mountpoint());
+      if (at.isEmpty()) return;
+      // Someone else's filesystem on the mountpoint is not ours to unmount (or to fuser -k).
+      if (!isOurDevice(at.get())) {
+        boolean oursBelow = driver.mountsOf(fs.device()).stream().anyMatch(m -> m.mountPoint().equals(fs.mountpoint().toString()));
+        if (oursBelow) throw new LayerException(fs.device() + " is mounted on " + fs.mountpoint() + " below " + at.get().source() + "; unmount that first");
+        log.warn("{} has {} mounted, not {}: left alone", fs.mountpoint(), at.get().source(), fs.device());
+        return;
+      }
       CommandResult r = driver.umount(fs.mountpoint());
       if (r.ok()) return;
       log.warn("umount {} failed (attempt {}): {}", fs.mountpoint(), attempt, r.describe());
@@ -94,7 +102,7 @@ public class FilesystemLayer implements Layer {
         log.warn("killed the processes holding {} with fuser -k: {}", fs.mountpoint(), (killed.stdout() + " " + killed.stderr()).strip());
       }
     }
-    if (driver.mountAt(fs.mountpoint()).isPresent()) {
+    if (driver.mountAt(fs.mountpoint()).filter(this::isOurDevice).isPresent()) {
       throw new LayerException("cannot unmount " + fs.mountpoint() + " after " + UMOUNT_ATTEMPTS + " attempts (holders killed)");
     }
   }

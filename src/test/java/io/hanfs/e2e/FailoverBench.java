@@ -8,10 +8,11 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * deploy/lab/bench-failover: runs the planned switchover, the link-down failover and the kill -9
- * failover N times each on the three-node namespace lab (with mutual TLS, as always) and prints,
- * per scenario, the client outage (min/median/max), VIP-owner violations, lost records, the cold
- * start's time to serving, the rejoin time of a killed node (min/median/max) and each daemon's RSS.
+ * deploy/lab/bench-failover: runs the planned switchover, the link-down failover, the kill -9
+ * failover and a flapping link (down 1 s / up 1 s for 10 s, ridden out on the same node) N times
+ * each on the three-node namespace lab (with mutual TLS, as always) and prints, per scenario,
+ * the client outage (min/median/max), VIP-owner violations, lost records, the cold start's time
+ * to serving, the rejoin time of a killed node (min/median/max) and each daemon's RSS.
  */
 public final class FailoverBench {
   private FailoverBench() {}
@@ -35,6 +36,7 @@ public final class FailoverBench {
       plan.put("planned switchover", s::switchover);
       plan.put("link down", s::linkDown);
       plan.put("kill -9", s::kill9);
+      plan.put("flapping link", s::flap); // stays on its node: the outage is the longest client gap
       for (int i = 1; i <= runs; i++) {
         for (var e : plan.entrySet()) {
           Scenarios.Result r = e.getValue().get();

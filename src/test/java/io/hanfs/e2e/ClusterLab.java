@@ -330,6 +330,24 @@ final class ClusterLab implements AutoCloseable {
     return out;
   }
 
+  /** Sleeps until System.nanoTime() reaches {@code deadlineNanos} (at once if it has). */
+  static void sleepUntil(long deadlineNanos) {
+    long left = deadlineNanos - System.nanoTime();
+    if (left > 0) sleep((left + 999_999) / 1_000_000);
+  }
+
+  /** The first resource of {@code node}'s own status (GET /hanfs/status through curl, cheap enough to poll). */
+  Optional<JsonNode> resourceOn(String node) {
+    Lab.Result r = lab.nslab(Duration.ofSeconds(15), "http", node, "GET", "/hanfs/status");
+    String out = r.out().strip();
+    if (!r.ok() || !out.endsWith("200")) return Optional.empty();
+    try {
+      return Optional.ofNullable(JSON.readTree(out.substring(0, out.lastIndexOf('\n'))).path("resources").get(0));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
   static void sleep(long ms) {
     try {
       Thread.sleep(ms);

@@ -239,5 +239,46 @@ class ClusterLabTest {
     lab.awaitRole(other, "secondary", Duration.ofSeconds(60));
     assertSafe(scenarios.switchover(), true);
     assertEquals(List.of(), lab.lostRecords());
+
+  /**
+   * A flapping link on the active node (issue 12): hanfs must not turn it into a move. A second
+   * without renewals lets the VIP's kernel lifetime run out; the first renewal that gets through
+   * raises it again, so the client waits at most about one down period each time, no layer
+   * failure is counted and the resource never asks to move.
+   */
+  @Test
+  @Order(10)
+  void aFlappingLinkIsRiddenOutOnTheSameNode() throws Exception {
+    String active = lab.settle(Duration.ofSeconds(90));
+    long monitorFailuresBefore = lab.logLines(active, " monitor failed (");
+    int recentFailuresBefore = lab.resourceOn(active).orElseThrow().path("recentFailures").asInt();
+    // The active node's own view of the resource, polled through the whole scenario.
+    java.util.Set<String> roles = java.util.Collections.synchronizedSet(new java.util.TreeSet<>());
+    java.util.concurrent.atomic.AtomicBoolean watching = new java.util.concurrent.atomic.AtomicBoolean(true);
+    Thread watch = new Thread(() -> {
+      while (watching.get()) {
+        lab.resourceOn(active).ifPresent(res -> roles.add(res.path("role").asText()));
+        ClusterLab.sleep(200);
+      }
+    }, "role-watch");
+    watch.start();
+    Scenarios.Result r;
+    try {
+      r = scenarios.flap();
+    } finally {
+      watching.set(false);
+      watch.join(30_000);
+    }
+    assertSafe(r, false);
+    System.out.println("flap: VIP raised again after a lapse " + lab.logLines(active, "lapsed under the held lease") + " times; roles seen " + roles);
+    assertEquals(active, r.activeBefore(), r.toString());
+    assertEquals(active, r.activeAfter(), "the resource stayed on its node: " + r);
+    JsonNode res = ClusterLab.JSON.readTree(ClusterLab.check(lab.lab.nslab(ClusterLab.SHORT, "hanfs", active, "status", "--json")).out())
+        .path("resources").get(0);
+    assertEquals("primary", res.path("role").asText(), res.toString());
+    assertEquals(recentFailuresBefore, res.path("recentFailures").asInt(), "no layer failure counted: " + res);
+    assertEquals(monitorFailuresBefore, lab.logLines(active, " monitor failed ("), "no monitor failure logged:\n" + lab.log(active));
+    assertEquals(java.util.Set.of("primary"), roles, "the role stayed primary (never restarting or needs-move)");
+    assertTrue(r.outageMillis() <= 2000, "longest client gap over 2 s: " + r);
   }
 }

@@ -9,9 +9,11 @@ import java.util.function.Supplier;
 
 /**
  * deploy/lab/bench-failover: runs the planned switchover, the link-down failover, the kill -9
- * failover, a 5 s SIGSTOP and a kill -9 right after it N times each on the three-node namespace lab (with mutual TLS, as always) and prints,
- * per scenario, the client outage (min/median/max), VIP-owner violations, lost records, the cold
- * start's time to serving, the rejoin time of a killed node (min/median/max) and each daemon's RSS.
+ * failover, a 5 s SIGSTOP, a kill -9 right after it and a flapping link (down 1 s / up 1 s for
+ * 10 s, ridden out on the same node) N times each on the three-node namespace lab (with mutual
+ * TLS, as always) and prints, per scenario, the client outage (min/median/max), VIP-owner
+ * violations, lost records, the cold start's time to serving, the rejoin time of a killed node
+ * (min/median/max) and each daemon's RSS.
  */
 public final class FailoverBench {
   private FailoverBench() {}
@@ -41,6 +43,7 @@ public final class FailoverBench {
         lab.awaitRole(Scenarios.other(lab.settle(java.time.Duration.ofSeconds(90))), "secondary", java.time.Duration.ofSeconds(90));
         return s.kill9();
       });
+      plan.put("flapping link", s::flap); // stays on its node: the outage is the longest client gap
       for (int i = 1; i <= runs; i++) {
         for (var e : plan.entrySet()) {
           Scenarios.Result r = e.getValue().get();

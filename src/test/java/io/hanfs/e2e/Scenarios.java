@@ -103,6 +103,28 @@ final class Scenarios {
     }, Duration.ofSeconds(40), false);
   }
 
+  /**
+   * A flapping link on the active node: down 1 s, up 1 s, five times (10 s). Each step waits for
+   * its own deadline counted from one start time, so slow nslab calls do not stretch the pattern.
+   * hanfs must ride it out on the same node (issue 12); the outage is the longest client gap.
+   */
+  Result flap() {
+    return run("flapping link: down 1 s / up 1 s for 10 s on the active node", active -> {
+      long start = System.nanoTime();
+      try {
+        for (int step = 0; step < 10; step++) {
+          ClusterLab.sleepUntil(start + step * 1_000_000_000L);
+          ClusterLab.check(lab.lab.nslab(ClusterLab.SHORT, "net", active, step % 2 == 0 ? "link-down" : "link-up"));
+        }
+        ClusterLab.sleepUntil(start + 10_000_000_000L);
+      } catch (RuntimeException e) {
+        lab.lab.nslab(ClusterLab.SHORT, "net", active, "link-up");
+        throw e;
+      }
+      return () -> { };
+    }, Duration.ofSeconds(40), false);
+  }
+
   Result restart() {
     return run("restart of the active daemon (SIGTERM, restarted by the supervisor)", active -> {
       ClusterLab.check(lab.lab.nslab(ClusterLab.SHORT, "kill", active, "TERM"));

@@ -1,15 +1,18 @@
 package io.hanfs.node.resource.floatingip;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hanfs.Captured;
 import io.hanfs.config.HanfsConfig.FloatingIp;
 import io.hanfs.exec.RecordingCommandRunner;
+import io.hanfs.node.resource.Layer;
 import io.hanfs.node.resource.lease.LeaseView;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,13 +51,15 @@ class FloatingIpLayerTest {
       return RecordingCommandRunner.ok(argv, "");
     });
     LeaseView view = new LeaseView(Duration.ofMillis(400));
-    view.validUntil(System.nanoTime() + Duration.ofSeconds(2).toNanos());
+    long now = System.nanoTime(); // a clock that stands still: the lease leaves a lifetime however slow the machine
+    view.validUntil(now + Duration.ofSeconds(2).toNanos());
     layer[0] = new FloatingIpLayer(new FloatingIp("10.213.7.100", 24, "eth1", 0), new IpDriver(new io.hanfs.exec.CommandRunner() {
       @Override
       public io.hanfs.exec.CommandResult run(List<String> argv, Duration timeout) {
         return runner.script(argv);
       }
-    }, Duration.ofSeconds(5)), Optional.of(view));
+    }, Duration.ofSeconds(5)), Optional.of(view), () -> now);
+    assertTrue(layer[0].probe().active(), "adopted: the address is there");
     Thread renewal = new Thread(layer[0]::renewLifetime, "renewal");
     renewal.start();
     renewal.join(5000);
@@ -83,5 +88,134 @@ class FloatingIpLayerTest {
     assertTrue(!layer.probe().active(), "the VIP stays down after a stop");
     List<String> changes = runner.commandNames().stream().filter(c -> c.startsWith("ip addr change")).toList();
     assertEquals(List.of(), changes);
+  }
+
+  /**
+   * A node's `ip` and kernel on a moving clock: the address, its lifetime as the layer set it,
+   * and every gratuitous ARP announcement. {@link #lapse()} is the kernel ending the lifetime.
+   */
+  static final class Kernel {
+    static final long SECOND = 1_000_000_000L;
+    final String withVip = Captured.read("ip-j-addr-show-eth1-with-vip.json");
+    final String withoutVip = withVip.replace("10.213.7.100", "10.213.7.199");
+    final AtomicLong now = new AtomicLong(1_000 * SECOND);
+    boolean present;
+    final List<String> announced = new java.util.ArrayList<>();
+    final RecordingCommandRunner runner = new RecordingCommandRunner(argv -> {
+      String cmd = String.join(" ", argv);
+      if (cmd.startsWith("ip -j addr show")) return RecordingCommandRunner.ok(argv, present ? withVip : withoutVip);
+      if (cmd.startsWith("arping -D")) return new io.hanfs.exec.CommandResult(argv, 0, "", "", true, Duration.ZERO); // nobody answered
+      if (cmd.startsWith("ip addr add")) {
+        if (present) return RecordingCommandRunner.fail(argv, 2, "RTNETLINK answers: File exists");
+        present = true;
+      }
+      if (cmd.startsWith("ip addr del")) present = false;
+      if (cmd.startsWith("ip addr change")) present = true;
+      return RecordingCommandRunner.ok(argv, "");
+    });
+    final LeaseView lease = new LeaseView(Duration.ofMillis(400));
+    final FloatingIpLayer layer = new FloatingIpLayer(new FloatingIp("10.213.7.100", 24, "eth1", 2), new IpDriver(runner, Duration.ofSeconds(5)) {
+      @Override
+      public io.hanfs.exec.CommandRunner.Background announce(String iface, String address, int count) {
+        announced.add(iface + " " + address + " x" + count);
+        return null;
+      }
+    }, Optional.of(lease), now::get);
+
+    /** A lease round a majority granted just now (2 s lease: the VIP gets a 1 s lifetime). */
+    void renewed() {
+      lease.validUntil(now.get() + 2 * SECOND);
+      layer.renewLifetime();
+    }
+
+    void advanceMillis(long ms) {
+      now.addAndGet(ms * 1_000_000L);
+    }
+
+    void lapse() {
+      present = false;
+    }
+
+    List<String> adds() {
+      return runner.commandNames().stream().filter(c -> c.startsWith("ip addr add")).toList();
+    }
+  }
+
+  @Test
+  void theFirstRenewalAfterALapseRaisesTheAddressAgainAndAnnouncesIt() {
+    Kernel k = new Kernel();
+    k.lease.validUntil(k.now.get() + 2 * Kernel.SECOND);
+    k.layer.start();
+    assertEquals(List.of("ip addr add 10.213.7.100/24 dev eth1 valid_lft 1 preferred_lft 1"), k.adds());
+    assertEquals(1, k.announced.size());
+    // Renewals stop getting through (the link is down); the 1 s lifetime runs out, the lease holds.
+    k.advanceMillis(1300);
+    k.lapse();
+    k.advanceMillis(400);
+    k.renewed();
+    assertTrue(k.present, "the first renewal raised the address again");
+    assertEquals(2, k.adds().size(), "re-added with the lifetime the lease allows: " + k.adds());
+    assertEquals("ip addr add 10.213.7.100/24 dev eth1 valid_lft 1 preferred_lft 1", k.adds().get(1));
+    assertEquals(List.of("eth1 10.213.7.100 x2", "eth1 10.213.7.100 x2"), k.announced, "announced as on start");
+    assertFalse(k.runner.commandNames().stream().filter(c -> c.startsWith("arping -D")).count() > 1,
+        "no duplicate check under the held lease: " + k.runner.commandNames());
+    k.renewed();
+    assertEquals(2, k.adds().size(), "a present address is only extended");
+    assertTrue(k.runner.commandNames().get(k.runner.calls.size() - 1).startsWith("ip addr change 10.213.7.100/24 dev eth1 valid_lft 1"),
+        k.runner.commandNames().toString());
+  }
+
+  @Test
+  void noRenewalRaisesTheAddressAfterAStopOrBeforeAStart() {
+    Kernel k = new Kernel();
+    k.renewed(); // the lease is held while the layers below start: the VIP must wait for its own start
+    assertEquals(List.of(), k.adds());
+    k.layer.start();
+    k.layer.stop();
+    k.advanceMillis(1500);
+    k.renewed(); // a renewal already on its way when the demote began
+    assertFalse(k.present, "the VIP stays down after a stop");
+    assertEquals(1, k.adds().size(), k.adds().toString());
+    assertEquals(1, k.announced.size());
+  }
+
+  @Test
+  void aLapsedAddressIsHealthyButOneRemovedBeforeItsDeadlineIsAFailure() {
+    Kernel k = new Kernel();
+    k.lease.validUntil(k.now.get() + 2 * Kernel.SECOND);
+    k.layer.start();
+    // Somebody deletes the address while its lifetime still runs: that stays a layer failure.
+    k.advanceMillis(300);
+    k.lapse();
+    Layer.Probe removed = k.layer.monitor();
+    assertFalse(removed.healthy(), removed.toString());
+    assertTrue(removed.detail().contains("disappeared"), removed.detail());
+    assertEquals(1, k.adds().size(), "a removed address is not raised by the monitor");
+
+    Kernel l = new Kernel();
+    l.lease.validUntil(l.now.get() + 2 * Kernel.SECOND);
+    l.layer.start();
+    // The lifetime ran out and no renewal came since: the lease has too little left for a lifetime.
+    l.advanceMillis(1200);
+    l.lapse();
+    Layer.Probe lapsed = l.layer.monitor();
+    assertTrue(lapsed.active() && lapsed.healthy(), lapsed.toString());
+    assertTrue(lapsed.detail().contains("lapsed") && lapsed.detail().contains("waiting for the next lease renewal"), lapsed.detail());
+    assertFalse(l.present);
+    // A renewal reached the lease but not the layer yet: the monitor raises the address itself.
+    l.lease.validUntil(l.now.get() + 2 * Kernel.SECOND);
+    Layer.Probe raised = l.layer.monitor();
+    assertTrue(raised.active() && raised.healthy() && l.present, raised.toString());
+    assertEquals(2, l.adds().size(), l.adds().toString());
+    assertEquals(2, l.announced.size());
+  }
+
+  @Test
+  void anAbsenceIsALapseOnlyFromTheDeadlineOn() {
+    long deadline = 50 * Kernel.SECOND;
+    assertEquals(FloatingIpLayer.Absence.REMOVED, FloatingIpLayer.absence(deadline - 500_000_000L, deadline));
+    assertEquals(FloatingIpLayer.Absence.LAPSED, FloatingIpLayer.absence(deadline - 20_000_000L, deadline), "the kernel's 20 ms early");
+    assertEquals(FloatingIpLayer.Absence.LAPSED, FloatingIpLayer.absence(deadline + Kernel.SECOND, deadline));
+    assertEquals(FloatingIpLayer.Absence.REMOVED, FloatingIpLayer.absence(deadline, FloatingIpLayer.NO_DEADLINE), "no lifetime set");
   }
 }

@@ -239,6 +239,7 @@ class ClusterLabTest {
     lab.awaitRole(other, "secondary", Duration.ofSeconds(60));
     assertSafe(scenarios.switchover(), true);
     assertEquals(List.of(), lab.lostRecords());
+  }
 
   /**
    * A flapping link on the active node (issue 12): hanfs must not turn it into a move. A second

@@ -55,15 +55,18 @@ public class SharedDiskLayer implements Layer {
     if (FilesystemDriver.deviceNumber(device).isEmpty()) {
       throw new LayerException("shared device " + device + " is missing or not a block device");
     }
-    // start() runs only under a lease just granted: the first feed has the whole lease ahead.
+    // Claimed first, so that the feeder never disarms between this arming and the mount; start()
+    // runs only under a lease just granted: the first feed has the whole lease ahead.
+    claimed = true;
     if (watchdog.isPresent()) {
       try {
         if (!watchdog.get().armAndFeed()) throw new LayerException("the daemon is stopping: no shared disk is claimed now");
-      } catch (java.io.IOException e) {
-        throw new LayerException("cannot arm the watchdog " + watchdog.get().config().device() + ": " + e.getMessage(), e);
+      } catch (java.io.IOException | LayerException e) {
+        claimed = false;
+        throw e instanceof LayerException l ? l
+            : new LayerException("cannot arm the watchdog " + watchdog.get().config().device() + ": " + e.getMessage(), e);
       }
     }
-    claimed = true;
   }
 
   @Override

@@ -195,6 +195,18 @@ final class ClusterLab implements AutoCloseable {
     throw new IllegalStateException("the cluster did not settle within " + max.toSeconds() + " s: " + cluster().map(JsonNode::toString).orElse("no answer"));
   }
 
+  /** Runs the hanfs CLI on {@code node} until its daemon answers (exit 3: not reachable yet); the answer must be a success. */
+  Lab.Result awaitAnswer(String node, Duration max, String... args) {
+    List<String> argv = new ArrayList<>(List.of("hanfs", node));
+    argv.addAll(List.of(args));
+    long deadline = System.nanoTime() + max.toNanos();
+    while (true) {
+      Lab.Result r = lab.nslab(SHORT, argv.toArray(String[]::new));
+      if (r.code() != 3 || System.nanoTime() > deadline) return check(r);
+      sleep(200);
+    }
+  }
+
   /** Waits until the cluster status shows the resource in {@code role} on {@code node}. */
   void awaitRole(String node, String role, Duration max) {
     long deadline = System.nanoTime() + max.toNanos();

@@ -164,7 +164,8 @@ class ClusterLabTest {
     assertTrue(r.outageMillis() < 3000, "no failover outage: " + r);
     // The restarted daemon recovered its ledger from the embedded journal: the generation it
     // serves is the one its last promotion recorded, and the cluster status shows it.
-    JsonNode status = ClusterLab.JSON.readTree(ClusterLab.check(lab.lab.nslab(ClusterLab.SHORT, "hanfs", r.activeAfter(), "status", "--json")).out());
+    // The new daemon is a cluster member a moment before its management endpoint listens.
+    JsonNode status = ClusterLab.JSON.readTree(lab.awaitAnswer(r.activeAfter(), Duration.ofSeconds(60), "status", "--json").out());
     JsonNode res = status.path("resources").get(0);
     long epoch = res.path("epoch").asLong();
     assertEquals(epoch, res.path("ledger").path("lastEpoch").asLong(), status.toString());

@@ -3,14 +3,11 @@ package io.hanfs.membership;
 import io.hanfs.CborSerializable;
 import io.hanfs.config.HanfsConfig;
 import io.hanfs.sbr.membership.JoinDecision;
+import io.hanfs.sbr.membership.JoinProtocol;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -27,31 +24,30 @@ import org.apache.pekko.cluster.typed.JoinSeedNodes;
 /**
  * How this node becomes a member: it asks every other configured node to let it join (Pekko's
  * join process, which never forms a cluster by itself) and, while it is in no cluster, asks the
- * peers' coordinators every interval whether they are in one; it forms a new cluster only when
- * {@link JoinDecision} says so two rounds in a row. An answer counts for {@link #FRESH} rounds
- * (a slow machine, an emulated CPU, a first TLS handshake answer later than one interval). It
- * also answers the peers' questions, for as long as the node runs. One per node, at
- * {@code /user/join-coordinator}.
+ * peers' coordinators every interval whether they are in one and whom they back; it forms a new
+ * cluster only when {@link JoinProtocol} says so. It also answers the peers' questions, for as
+ * long as the node runs. One per node, at {@code /user/join-coordinator}; the protocol's state
+ * and decisions are the pure {@link JoinProtocol}, this actor only sends, times and joins.
  */
 public final class JoinCoordinator {
   private JoinCoordinator() {}
 
   public static final String NAME = "join-coordinator";
 
-  /** How many intervals an answer or a peer's question stays fresh. */
-  static final int FRESH = 5;
-
   public sealed interface Command extends CborSerializable {}
 
-  /** A peer's question: are you in a cluster? {@code heard} is what the asker heard lately. */
+  /** A peer's question: are you in a cluster, and whom do you back? */
   public record Probe(String node, ActorRef<ProbeAnswer> replyTo) implements Command {}
 
-  /** @param inCluster the answering node is joining or a member of a cluster */
-  public record ProbeAnswer(String node, boolean inCluster, Set<String> heard) implements CborSerializable {}
+  /**
+   * @param inCluster the answering node is joining or a member of a cluster
+   * @param backs the candidate the answering node backs, held for {@code heldMillis} more
+   */
+  public record ProbeAnswer(String node, boolean inCluster, Set<String> heard, Optional<String> backs, long heldMillis) implements CborSerializable {}
 
   private record Tick() implements Command, NoSerializationVerificationNeeded {}
 
-  private record Answered(String peer, Optional<ProbeAnswer> answer) implements Command, NoSerializationVerificationNeeded {}
+  private record Answered(String peer, long sentAt, Optional<ProbeAnswer> answer) implements Command, NoSerializationVerificationNeeded {}
 
   public static Behavior<Command> create(HanfsConfig config, String self, Duration interval) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new State(ctx, timers, config, self, interval).start()));
@@ -68,13 +64,7 @@ public final class JoinCoordinator {
     final String self;
     final Duration interval;
     final Cluster cluster;
-    final List<String> names;
-    /** When each peer last asked or answered as being in no cluster (monotonic nanos). */
-    final Map<String, Long> heardAt = new HashMap<>();
-    /** Each peer's latest answer and when it came (monotonic nanos). */
-    final Map<String, JoinDecision.PeerAnswer> answers = new HashMap<>();
-    final Map<String, Long> answeredAt = new HashMap<>();
-    int formRounds;
+    final JoinProtocol protocol;
     long lastJoinRequest = System.nanoTime();
     String lastWhy = "";
     boolean formed;
@@ -86,7 +76,7 @@ public final class JoinCoordinator {
       this.self = self;
       this.interval = interval;
       this.cluster = Cluster.get(ctx.getSystem());
-      this.names = config.nodes().stream().map(HanfsConfig.Node::name).toList();
+      this.protocol = new JoinProtocol(config.nodes().stream().map(HanfsConfig.Node::name).toList(), self, interval, System.nanoTime());
     }
 
     Behavior<Command> start() {
@@ -107,24 +97,12 @@ public final class JoinCoordinator {
       return formed || s == MemberStatus.joining() || s == MemberStatus.up() || s == MemberStatus.weaklyUp();
     }
 
-    long freshSince() {
-      return System.nanoTime() - interval.multipliedBy(FRESH).toNanos();
-    }
-
-    Set<String> heard() {
-      long since = freshSince();
-      Set<String> s = heardAt.entrySet().stream().filter(e -> e.getValue() >= since).map(Map.Entry::getKey).collect(Collectors.toSet());
-      s.add(self);
-      return s;
-    }
-
     Behavior<Command> onProbe(Probe p) {
       Optional<HanfsConfig.Node> asker = config.node(p.node());
       // Counted only from the node's configured address: a message naming another node counts nothing.
       boolean fromItsAddress = asker.isPresent() && p.replyTo().path().address().getHost().orElse("").equals(asker.get().address());
-      boolean in = inCluster();
-      if (fromItsAddress && !in && !p.node().equals(self)) heardAt.put(p.node(), System.nanoTime());
-      p.replyTo().tell(new ProbeAnswer(self, in, heard()));
+      JoinProtocol.Answer a = protocol.onProbe(p.node(), fromItsAddress, inCluster(), System.nanoTime());
+      p.replyTo().tell(new ProbeAnswer(self, a.inCluster(), a.heard(), a.backs(), Duration.ofNanos(a.heldNanos()).toMillis()));
       return Behaviors.same();
     }
 
@@ -136,8 +114,9 @@ public final class JoinCoordinator {
         if (n.name().equals(self)) continue;
         ActorRef<Command> peer = resolver.resolveActorRef(addressOf(config, n) + "/user/" + NAME);
         String name = n.name();
-        ctx.ask(ProbeAnswer.class, peer, interval.multipliedBy(FRESH), replyTo -> new Probe(self, replyTo),
-            (a, err) -> new Answered(name, Optional.ofNullable(a)));
+        long sentAt = System.nanoTime();
+        ctx.ask(ProbeAnswer.class, peer, interval.multipliedBy(JoinProtocol.FRESH_ROUNDS), replyTo -> new Probe(self, replyTo),
+            (a, err) -> new Answered(name, sentAt, Optional.ofNullable(a)));
       }
       return Behaviors.same();
     }
@@ -145,31 +124,25 @@ public final class JoinCoordinator {
     Behavior<Command> onAnswered(Answered a) {
       if (a.answer().isEmpty()) return Behaviors.same();
       ProbeAnswer p = a.answer().get();
-      // The answer counts for the node that was asked at its configured address, whatever name it gives.
-      answers.put(a.peer(), p.inCluster() ? new JoinDecision.InCluster(a.peer()) : new JoinDecision.Unjoined(a.peer(), p.heard()));
-      answeredAt.put(a.peer(), System.nanoTime());
-      if (!p.inCluster()) heardAt.put(a.peer(), System.nanoTime());
+      Set<String> heard = p.heard() == null ? Set.of() : p.heard();
+      Optional<String> backs = p.backs() == null ? Optional.empty() : p.backs();
+      protocol.onAnswer(a.peer(), new JoinProtocol.Answer(p.node(), p.inCluster(), heard, backs, Duration.ofMillis(Math.max(0, p.heldMillis())).toNanos()),
+          a.sentAt(), System.nanoTime());
       return Behaviors.same();
     }
 
     /** Judges the round that just ended. */
     void decide() {
-      Set<String> probedBy = heard();
-      probedBy.remove(self);
-      long since = freshSince();
-      List<JoinDecision.PeerAnswer> fresh = new ArrayList<>();
-      for (Map.Entry<String, JoinDecision.PeerAnswer> e : answers.entrySet()) if (answeredAt.get(e.getKey()) >= since) fresh.add(e.getValue());
-      JoinDecision.Decision d = JoinDecision.decide(names, self, fresh, probedBy);
-      formRounds = d instanceof JoinDecision.Form ? formRounds + 1 : 0;
+      JoinDecision.Decision d = protocol.onRound(System.nanoTime());
       if (!d.why().equals(lastWhy)) {
         ctx.getLog().info("joining: {}", d.why());
         lastWhy = d.why();
       }
-      if (formRounds >= 2) form(d.why());
+      if (d instanceof JoinDecision.Form) form(d.why());
       // A cluster runs: ask its members again now rather than at the join process's next retry
       // (a first request can be lost to a connection still being set up); not more often than
       // FRESH rounds, which would cut short a join under way.
-      if (d instanceof JoinDecision.JoinRunning j && System.nanoTime() - lastJoinRequest >= interval.multipliedBy(FRESH).toNanos()) {
+      if (d instanceof JoinDecision.JoinRunning j && System.nanoTime() - lastJoinRequest >= interval.multipliedBy(JoinProtocol.FRESH_ROUNDS).toNanos()) {
         lastJoinRequest = System.nanoTime();
         List<Address> via = j.via().stream().map(n -> addressOf(config, config.node(n).orElseThrow())).toList();
         cluster.manager().tell(new JoinSeedNodes(via));

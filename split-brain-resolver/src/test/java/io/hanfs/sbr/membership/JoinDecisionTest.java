@@ -14,53 +14,66 @@ import io.hanfs.sbr.membership.JoinDecision.Wait;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class JoinDecisionTest {
   static final List<String> THREE = List.of("d1", "d2", "w");
 
+  static Unjoined backing(String peer, String candidate) {
+    return new Unjoined(peer, new HashSet<>(List.of(peer, candidate)), Optional.of(candidate));
+  }
+
   @Test
   void aRestartedFirstNodeJoinsTheRunningClusterAndNeverFormsOne() {
-    Decision d = JoinDecision.decide(THREE, "d1", List.of(new InCluster("d2"), new InCluster("w")), Set.of());
+    Decision d = JoinDecision.decide(THREE, "d1", List.of(new InCluster("d2"), new InCluster("w")), Set.of("d1"), Optional.of("d1"));
     assertEquals(new JoinRunning(List.of("d2", "w"), "[d2, w] run a cluster: joining it"), d);
-    // One running peer is enough, whatever the others say.
-    assertInstanceOf(JoinRunning.class, JoinDecision.decide(THREE, "d1", List.of(new Unjoined("w", Set.of("w")), new InCluster("d2")), Set.of()));
+    // One running peer is enough, whatever the others say and back.
+    assertInstanceOf(JoinRunning.class, JoinDecision.decide(THREE, "d1", List.of(backing("w", "d1"), new InCluster("d2")), Set.of("d1", "w"), Optional.of("d1")));
   }
 
   @Test
   void aNodeThatHearsNobodyWaitsHoweverLong() {
-    Decision d = JoinDecision.decide(THREE, "d1", List.of(), Set.of());
+    Decision d = JoinDecision.decide(THREE, "d1", List.of(), Set.of("d1"), Optional.of("d1"));
     assertInstanceOf(Wait.class, d);
     assertTrue(d.why().contains("1 of 3"), d.why());
   }
 
   @Test
-  void coldStartWithTheFirstNodeDownFormsAtTheNextOne() {
-    assertInstanceOf(Form.class, JoinDecision.decide(THREE, "d2", List.of(new Unjoined("w", Set.of("w", "d2"))), Set.of()));
-    Decision atW = JoinDecision.decide(THREE, "w", List.of(new Unjoined("d2", Set.of("w", "d2"))), Set.of());
-    assertEquals("d2 forms the cluster (first configured node of [d2, w])", atW.why());
+  void aMajorityOfBallotsFormsAndNothingLessDoes() {
+    assertEquals(new Form("no cluster runs and [d2, w] back this node (a majority of 3)"),
+        JoinDecision.decide(THREE, "d2", List.of(backing("w", "d2")), Set.of("d2", "w"), Optional.of("d2")));
+    // Heard, in no cluster, but w's ballot is for d1 (or has run out): d2 waits and says who backs whom.
+    Decision d = JoinDecision.decide(THREE, "d2", List.of(backing("w", "d1")), Set.of("d2", "w"), Optional.of("d2"));
+    assertEquals(new Wait("no cluster runs; d1 backed by [w], d2 backed by [d2]; the node a majority (2) backs forms it"), d);
+    assertInstanceOf(Wait.class, JoinDecision.decide(THREE, "d2", List.of(new Unjoined("w", Set.of("w", "d2"), Optional.empty())), Set.of("d2", "w"), Optional.of("d2")));
+    // Its own ballot for another node: two peers' ballots would be needed.
+    assertInstanceOf(Wait.class, JoinDecision.decide(THREE, "d2", List.of(backing("w", "d2")), Set.of("d2", "w"), Optional.of("d1")));
   }
 
   @Test
-  void aNodeKnownOnlyThroughAPeerStillOutranks() {
-    // d2 hears only w; w heard d1 as well: d1 forms, not d2.
-    Decision d = JoinDecision.decide(THREE, "d2", List.of(new Unjoined("w", Set.of("w", "d1", "d2"))), Set.of());
-    assertEquals(new Wait("d1 forms the cluster (first configured node of [d1, d2, w])"), d);
-  }
-
-  @Test
-  void probesCountAsHeardButNamesOutsideTheConfigDoNot() {
-    assertInstanceOf(Form.class, JoinDecision.decide(THREE, "d1", List.of(), Set.of("w")));
-    assertInstanceOf(Wait.class, JoinDecision.decide(THREE, "d1", List.of(new Unjoined("intruder", Set.of("intruder"))), Set.of("x")));
+  void namesOutsideTheConfigAndItsOwnNameCountNothing() {
+    assertInstanceOf(Wait.class, JoinDecision.decide(THREE, "d1", List.of(backing("intruder", "d1")), Set.of("d1", "x"), Optional.of("d1")));
     // A peer that claims this node's own name counts nothing.
-    assertInstanceOf(Wait.class, JoinDecision.decide(THREE, "d1", List.of(new Unjoined("d1", Set.of("d1"))), Set.of("d1")));
+    assertInstanceOf(Wait.class, JoinDecision.decide(THREE, "d1", List.of(backing("d1", "d1")), Set.of("d1"), Optional.of("d1")));
+    // A ballot for a name outside the config backs nobody.
+    assertEquals(new Wait("no cluster runs; d1 backed by [d1]; the node a majority (2) backs forms it"),
+        JoinDecision.decide(THREE, "d1", List.of(backing("w", "x")), Set.of("d1", "w"), Optional.of("d1")));
+  }
+
+  @Test
+  void aBallotGoesToTheFirstConfiguredNodeHeard() {
+    assertEquals("d1", JoinDecision.candidate(THREE, "w", Set.of("w", "d2", "d1")));
+    assertEquals("d2", JoinDecision.candidate(THREE, "w", Set.of("w", "d2")));
+    assertEquals("w", JoinDecision.candidate(THREE, "w", Set.of("w")));
+    assertEquals("d1", JoinDecision.candidate(THREE, "d1", Set.of("d2")));
   }
 
   /**
    * Every set of running nodes and every symmetric connectivity among them, for 3, 4 and 5 nodes,
-   * with each node's answers as its neighbours would give them: at most one node forms, and when
-   * all running nodes see each other and are a majority, exactly the first of them forms.
+   * with each node's ballot cast from what it hears: at most one node forms, and when all running
+   * nodes see each other and are a majority, exactly the first of them forms.
    */
   @Test
   void neverTwoFormersOverEveryConnectivity() {
@@ -80,8 +93,13 @@ class JoinDecisionTest {
           for (int x = 0; x < size; x++) {
             if ((up >> x & 1) == 0) continue;
             List<PeerAnswer> answers = new ArrayList<>();
-            for (int y = 0; y < size; y++) if (link[x][y]) answers.add(new Unjoined(nodes.get(y), heard(nodes, link, y)));
-            if (JoinDecision.decide(nodes, nodes.get(x), answers, Set.of()) instanceof Form) formers.add(nodes.get(x));
+            for (int y = 0; y < size; y++) {
+              if (!link[x][y]) continue;
+              Set<String> h = heard(nodes, link, y);
+              answers.add(new Unjoined(nodes.get(y), h, Optional.of(JoinDecision.candidate(nodes, nodes.get(y), h))));
+            }
+            Set<String> own = heard(nodes, link, x);
+            if (JoinDecision.decide(nodes, nodes.get(x), answers, own, Optional.of(JoinDecision.candidate(nodes, nodes.get(x), own))) instanceof Form) formers.add(nodes.get(x));
           }
           assertTrue(formers.size() <= 1, "two formers " + formers + " for up=" + up + " edges=" + edges + " of " + size);
           boolean full = (edges == (1 << pairs.size()) - 1);

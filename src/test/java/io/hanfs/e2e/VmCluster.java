@@ -72,6 +72,9 @@ final class VmCluster {
     return """
         # Emulated CPUs (TCG, three guests on two host cores) stall for seconds: longer failure
         # detection and leases than on real machines, set the way an operator would.
+        # A first TLS handshake of a JVM on an emulated CPU takes longer than Artery's 20 s:
+        # cut off, it starts over and never ends.
+        pekko.remote.artery.advanced.handshake-timeout = 60s
         pekko.cluster {
           failure-detector.acceptable-heartbeat-pause = 15s
           split-brain-resolver.stable-after = 20s
@@ -97,7 +100,8 @@ final class VmCluster {
             }
             floating-ip { address = "%4$s/24", interface = lab0, gratuitous-arp = 2 }
             preferred-node = d1
-            monitor-interval = 2s
+            # The default: each monitor round starts processes, seconds of an emulated CPU.
+            monitor-interval = 5s
             operation-timeout = 60s
           } ]
         }
@@ -126,7 +130,26 @@ final class VmCluster {
   }
 
   String drbd(String node) throws IOException {
-    return g(node).check("cat", "/proc/drbd").out();
+    return g(node).agent.readFile("/proc/drbd");
+  }
+
+  /**
+   * Whether {@code node} has the floating IP, from its kernel's routing trie (a local address is a
+   * "/32 host LOCAL" leaf): a file read, where `ip addr` is a process on an emulated CPU.
+   */
+  boolean hasVip(String node) throws IOException {
+    return localAddress(g(node).agent.readFile("/proc/net/fib_trie"), VIP);
+  }
+
+  static boolean localAddress(String fibTrie, String address) {
+    List<String> lines = fibTrie.lines().toList();
+    for (int i = 0; i < lines.size(); i++) {
+      if (!lines.get(i).strip().equals("|-- " + address)) continue;
+      for (int j = i + 1; j < lines.size() && lines.get(j).strip().startsWith("/"); j++) {
+        if (lines.get(j).strip().startsWith("/32 host LOCAL")) return true;
+      }
+    }
+    return false;
   }
 
   void awaitDrbd(String node, String text, Duration max) throws Exception {
@@ -196,6 +219,8 @@ final class VmCluster {
         #!/bin/sh
         # The lab's service unit; the pid file names the daemon's JVM (bin/hanfs execs it).
         # Every command with its time in the log: the timelines and the bench read them.
+        # The collector's pauses in a file of their own: the test prints the long ones on failure.
+        export JAVA_TOOL_OPTIONS="-Xlog:gc:file=/var/log/hanfs-gc.log:time,uptime"
         HANFS_DEBUG_LOGGERS=io.hanfs.exec /opt/hanfs/bin/hanfs run >> /var/log/hanfs.log 2>&1 &
         pid=$!
         echo $pid > /run/hanfs.pid
@@ -297,16 +322,30 @@ final class VmCluster {
     for (VmLab.Guest guest : lab.guests.values()) {
       try {
         GuestAgent.Result r = guest.agent == null ? null
-            : guest.agent.exec(List.of("grep", "-E", "WARN|ERROR|Exception|i\\.h\\.|JOINING|Welcome from|is now Up|InitJoin", "/var/log/hanfs.log"), Duration.ofSeconds(20));
+            : guest.agent.exec(List.of("grep", "-E", "WARN|ERROR|Exception|i\\.h\\.|JOINING|Welcome from|is now Up|REACHABLE", "/var/log/hanfs.log"), Duration.ofSeconds(20));
         String text = r == null ? "(guest down)" : String.join("\n", r.out().lines()
             .filter(l -> !l.startsWith("\t") && !l.contains("heartbeat") && !l.contains(" DEBUG ")).map(l -> l.length() > 400 ? l.substring(0, 400) : l)
             .reduce(new java.util.ArrayList<String>(), (acc, l) -> { acc.add(l); if (acc.size() > 60) acc.remove(0); return acc; }, (x, y) -> x));
         b.append("==== ").append(guest.name).append(" hanfs.log ====\n").append(text).append('\n');
+        b.append("==== ").append(guest.name).append(" GC pauses over 300 ms ====\n").append(longGcPauses(guest)).append('\n');
       } catch (IOException e) {
         b.append("==== ").append(guest.name).append(": ").append(e.getMessage()).append('\n');
       }
     }
     return b.toString();
+  }
+
+  /** The daemon's collector pauses of 300 ms or more (its JVM logs them, see startDaemon): a stalled daemon's first suspect. */
+  static String longGcPauses(VmLab.Guest guest) {
+    try {
+      Pattern ms = Pattern.compile("Pause.* ([0-9.]+)ms$");
+      return String.join("\n", guest.agent.readFile("/var/log/hanfs-gc.log").lines().filter(l -> {
+        Matcher m = ms.matcher(l);
+        return m.find() && Double.parseDouble(m.group(1)) >= 300;
+      }).toList());
+    } catch (IOException | RuntimeException e) {
+      return "(no GC log: " + e.getMessage() + ")";
+    }
   }
 
   /** The decisions and layer steps of every daemon since {@code sinceHHMMSS} (guest clock), for a scenario's timeline. */
@@ -430,8 +469,11 @@ final class VmCluster {
   }
 
   int ackCount(String file) throws IOException {
-    GuestAgent.Result r = g("w").run("grep", "-c", "^acked", "/var/log/writer-" + file + ".log");
-    return r.out().strip().matches("\\d+") ? Integer.parseInt(r.out().strip()) : 0;
+    try {
+      return (int) g("w").agent.readFile("/var/log/writer-" + file + ".log").lines().filter(l -> l.startsWith("acked")).count();
+    } catch (IOException e) {
+      return 0; // not written yet
+    }
   }
 
   /** Waits until the writer acknowledged {@code n} records in all (after a fault: it writes again). */
@@ -491,10 +533,10 @@ final class VmCluster {
           VmLab.Guest guest = g(n);
           if (guest.agent == null) continue;
           try {
-            String d = guest.agent.exec(List.of("cat", "/proc/drbd"), Duration.ofSeconds(10)).out();
-            String addr = guest.agent.exec(List.of("ip", "-o", "-4", "addr", "show", "dev", "lab0"), Duration.ofSeconds(10)).out();
+            String d = drbd(n);
+            boolean vip = hasVip(n);
             Matcher m = Pattern.compile("ro:(\\w+)/").matcher(d);
-            samples.add(new Sample(System.currentTimeMillis(), n, m.find() ? m.group(1) : "down", addr.contains(" " + VIP + "/")));
+            samples.add(new Sample(System.currentTimeMillis(), n, m.find() ? m.group(1) : "down", vip));
           } catch (IOException | RuntimeException e) {
             // a crashed or rebooting guest answers nothing: no sample
           }
@@ -525,6 +567,11 @@ final class VmCluster {
 
   void restoreReplicationLink(String node) throws IOException {
     g(node).check("tc", "qdisc", "del", "dev", "lab0", "root");
+  }
+
+  /** How many samples showed {@code node} with the floating IP. */
+  long vipSamples(String node) {
+    return samples.stream().filter(x -> x.node().equals(node) && x.vip()).count();
   }
 
   /** Windows (start, end millis) in which an operator made a second Primary on purpose. */

@@ -241,6 +241,11 @@ public final class GuestAgent implements AutoCloseable {
     return out.toString();
   }
 
+  /** The guest's wall clock (guest-get-time), in milliseconds since the epoch. */
+  public long timeMillis() throws IOException {
+    return call("guest-get-time", JSON.createObjectNode(), Duration.ofSeconds(20)).asLong() / 1_000_000;
+  }
+
   private static String decode(String b64) {
     return b64.isEmpty() ? "" : new String(Base64.getDecoder().decode(b64), StandardCharsets.UTF_8);
   }

@@ -38,6 +38,12 @@ final class VmCluster {
     this.lab = lab;
   }
 
+  /** The shared disk of a {@link VmLab} made with one, as the data guests see it. */
+  static final String SHARED_DEVICE = "/dev/vdd";
+
+  /** The watchdog's timeout on a shared disk (the lease's 10 s with its 2 s margin allow up to 9 s). */
+  static final int WATCHDOG_SECONDS = 6;
+
   static String other(String node) {
     return node.equals("d1") ? "d2" : "d1";
   }
@@ -68,7 +74,17 @@ final class VmCluster {
         """.formatted(VmLab.NET);
   }
 
-  static String hanfsConfig(String node) {
+  String hanfsConfig(String node) {
+    return hanfsConfig(node, lab.sharedDisk);
+  }
+
+  static String hanfsConfig(String node, boolean shared) {
+    String replication = shared
+        ? "replication { type = shared }\n            filesystem { device = \"" + SHARED_DEVICE + "\", mountpoint = \"/srv/nfs/home\", fstype = ext4 }"
+        : "replication { type = drbd, resource = r0, fencing = resource-only, split-brain-policy = discard-younger-primary }\n"
+            + "            filesystem { device = \"/dev/drbd0\", mountpoint = \"/srv/nfs/home\", fstype = ext4 }";
+    // softdog, loaded before the daemons start: a frozen daemon's node resets before the lease may go elsewhere.
+    String watchdog = shared ? "watchdog { device = \"/dev/watchdog\", timeout = " + WATCHDOG_SECONDS + "s }" : "";
     return """
         # Emulated CPUs (TCG, three guests on two host cores) stall for seconds: longer failure
         # detection and leases than on real machines, set the way an operator would.
@@ -84,13 +100,13 @@ final class VmCluster {
           node = %2$s
           state-dir = "/var/lib/hanfs"
           lease { duration = 10s, margin = 2s }
+          %5$s
           nodes = [ { name = d1, address = "%1$s.11", roles = [data] },
                     { name = d2, address = "%1$s.12", roles = [data] },
                     { name = w, address = "%1$s.13", roles = [witness] } ]
           resources = [ {
             name = home
-            replication { type = drbd, resource = r0, fencing = resource-only, split-brain-policy = discard-younger-primary }
-            filesystem { device = "/dev/drbd0", mountpoint = "/srv/nfs/home", fstype = ext4 }
+            %6$s
             nfs {
               server = kernel
               state-dir = "/srv/nfs/home/.nfs-state"
@@ -105,7 +121,18 @@ final class VmCluster {
             operation-timeout = 60s
           } ]
         }
-        """.formatted(VmLab.NET, node, EXPORT, VIP);
+        """.formatted(VmLab.NET, node, EXPORT, VIP, watchdog, replication);
+  }
+
+  /** The shared disk: ext4 made on it from d1, softdog loaded on both data nodes. */
+  void setUpSharedDisk() throws Exception {
+    VmLab.Guest d1 = g("d1");
+    d1.agent.check(List.of("mkfs.ext4", "-q", SHARED_DEVICE), Duration.ofMinutes(3));
+    d1.check("mkdir", "-p", "/srv/nfs/home");
+    d1.check("mount", SHARED_DEVICE, "/srv/nfs/home");
+    d1.check("mkdir", "-p", EXPORT);
+    d1.check("umount", "/srv/nfs/home");
+    for (String n : DATA) g(n).check("modprobe", "softdog");
   }
 
   /** DRBD up and connected on both data nodes, ext4 made on d1 without an initial sync. */
@@ -131,6 +158,11 @@ final class VmCluster {
 
   String drbd(String node) throws IOException {
     return g(node).agent.readFile("/proc/drbd");
+  }
+
+  /** Whether {@code node}'s kernel has the resource's filesystem mounted. */
+  boolean mounted(String node) throws IOException {
+    return g(node).agent.readFile("/proc/mounts").lines().anyMatch(l -> l.split(" ").length > 1 && l.split(" ")[1].equals("/srv/nfs/home"));
   }
 
   /**
@@ -457,7 +489,9 @@ final class VmCluster {
   void startWriter(String file) throws IOException {
     // A scenario that failed may have left its writer running.
     g("w").run("start-stop-daemon", "--stop", "--pidfile", "/run/writer.pid", "--retry", "5", "--remove-pidfile");
-    g("w").check("start-stop-daemon", "--start", "--background", "--make-pidfile", "--pidfile", "/run/writer.pid",
+    // At nice 19: the writer's JVM starting on w's emulated CPU took it from the witness's daemon
+    // for tens of seconds, whose failure detector then saw both data nodes unreachable.
+    g("w").check("start-stop-daemon", "--start", "--background", "--nicelevel", "19", "--make-pidfile", "--pidfile", "/run/writer.pid",
         "--output", "/var/log/writer-" + file + ".log", "--exec", "/usr/bin/java", "--",
         "-Xmx32m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", "/opt/hanfs/test-classes", "io.hanfs.e2e.RecordWriter", MOUNT + "/" + file, "200");
   }
@@ -533,10 +567,16 @@ final class VmCluster {
           VmLab.Guest guest = g(n);
           if (guest.agent == null) continue;
           try {
-            String d = drbd(n);
+            String role;
+            if (lab.sharedDisk) {
+              // On a shared disk "Primary" is the mount: two at once would be two writers.
+              role = mounted(n) ? "Primary" : "Secondary";
+            } else {
+              Matcher m = Pattern.compile("ro:(\\w+)/").matcher(drbd(n));
+              role = m.find() ? m.group(1) : "down";
+            }
             boolean vip = hasVip(n);
-            Matcher m = Pattern.compile("ro:(\\w+)/").matcher(d);
-            samples.add(new Sample(System.currentTimeMillis(), n, m.find() ? m.group(1) : "down", vip));
+            samples.add(new Sample(System.currentTimeMillis(), n, role, vip));
           } catch (IOException | RuntimeException e) {
             // a crashed or rebooting guest answers nothing: no sample
           }

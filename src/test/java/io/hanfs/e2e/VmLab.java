@@ -41,7 +41,7 @@ final class VmLab implements AutoCloseable {
       this.address = NET + "." + host;
       this.mac = String.format("52:54:00:14:20:%02x", host);
       this.stateDisk = dir.resolve(name + "-state.img");
-      this.dataDisk = data ? dir.resolve(name + "-data.img") : null;
+      this.dataDisk = !data ? null : sharedDisk ? dir.resolve("shared.img") : dir.resolve(name + "-data.img");
       this.qgaSocket = dir.resolve(name + ".qga");
     }
 
@@ -65,7 +65,14 @@ final class VmLab implements AutoCloseable {
           "-drive", "file=" + image.resolve("root.img") + ",if=virtio,format=raw,readonly=on",
           "-drive", "file=" + buildDisk + ",if=virtio,format=raw,readonly=on",
           "-drive", "file=" + stateDisk + ",if=virtio,format=raw"));
-      if (dataDisk != null) argv.addAll(List.of("-drive", "file=" + dataDisk + ",if=virtio,format=raw"));
+      if (dataDisk != null && sharedDisk) {
+        // One disk file for both data guests, as a shared LUN: qemu lets two processes write it
+        // (through the host page cache, which both see alike).
+        argv.addAll(List.of("-drive", "file=" + dataDisk + ",if=none,id=shared,format=raw,file.locking=off",
+            "-device", "virtio-blk-pci,drive=shared,share-rw=on"));
+      } else if (dataDisk != null) {
+        argv.addAll(List.of("-drive", "file=" + dataDisk + ",if=virtio,format=raw"));
+      }
       argv.addAll(List.of("-netdev", "tap,id=n0,ifname=" + tap() + ",script=no,downscript=no",
           "-device", "virtio-net-pci,netdev=n0,mac=" + mac + ",romfile=",
           "-chardev", "socket,id=qga0,path=" + qgaSocket + ",server=on,wait=off",
@@ -99,6 +106,8 @@ final class VmLab implements AutoCloseable {
   }
 
   final Path dir;
+  /** The data guests share one disk (/dev/vdd in each) instead of a DRBD backing disk each. */
+  final boolean sharedDisk;
   final Map<String, Guest> guests = new LinkedHashMap<>();
   private final List<String> links = new ArrayList<>();
   Path image;
@@ -107,7 +116,12 @@ final class VmLab implements AutoCloseable {
   private final Thread cleanup = new Thread(this::close, "vm-lab-cleanup");
 
   VmLab(Path dir) {
+    this(dir, false);
+  }
+
+  VmLab(Path dir, boolean sharedDisk) {
     this.dir = dir;
+    this.sharedDisk = sharedDisk;
     // A test JVM ended early (surefire timeout, SIGTERM) still ends its guests and removes its links.
     Runtime.getRuntime().addShutdownHook(cleanup);
   }
@@ -134,7 +148,7 @@ final class VmLab implements AutoCloseable {
       check(List.of("ip", "link", "set", g.tap(), "up"));
       sparse(g.stateDisk, 96);
       check(List.of("mkfs.ext4", "-q", "-F", "-L", "hanfs-state", g.stateDisk.toString()));
-      if (g.dataDisk != null) sparse(g.dataDisk, 128);
+      if (g.dataDisk != null && !Files.exists(g.dataDisk)) sparse(g.dataDisk, 128);
       guests.put(g.name, g);
     }
   }

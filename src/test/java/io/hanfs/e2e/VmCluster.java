@@ -214,7 +214,8 @@ final class VmCluster {
   void writeTls(String node) throws IOException {
     try {
       if (tls == null) {
-        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory(java.nio.file.Path.of("/var/tmp"), "hanfs-vm-tls-");
+        // In the lab's own directory, which goes with the lab (it held them in /var/tmp, for ever).
+        java.nio.file.Path dir = java.nio.file.Files.createDirectories(lab.dir.resolve("tls"));
         io.hanfs.config.HanfsConfig c = io.hanfs.config.ConfigLoader.parse(hanfsConfig("d1"));
         io.hanfs.app.tls.Certs.issue(c, dir.resolve("ca"), c.nodes(), dir.resolve("nodes"), false, false, Duration.ofDays(2));
         tls = dir;

@@ -68,8 +68,10 @@ final class VmLab implements AutoCloseable {
       if (dataDisk != null && sharedDisk) {
         // One disk file for both data guests, as a shared LUN: qemu lets two processes write it
         // (through the host page cache, which both see alike).
-        argv.addAll(List.of("-drive", "file=" + dataDisk + ",if=none,id=shared,format=raw,file.locking=off",
-            "-device", "virtio-blk-pci,drive=shared,share-rw=on"));
+        // The drive stays one of the if=virtio ones (an explicit -device took another PCI slot
+        // and the guests found no root disk); share-rw then comes as the devices' default.
+        argv.addAll(List.of("-drive", "file=" + dataDisk + ",if=virtio,format=raw,file.locking=off",
+            "-global", "virtio-blk-pci.share-rw=on"));
       } else if (dataDisk != null) {
         argv.addAll(List.of("-drive", "file=" + dataDisk + ",if=virtio,format=raw"));
       }

@@ -19,7 +19,14 @@ public final class JmxProbe {
     String node = args[1];
     String resource = args[2];
     JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + port + "/jmxrmi");
-    try (JMXConnector c = JMXConnectorFactory.connect(url)) {
+    // Without a login the daemon's JMX lets nobody in.
+    try (JMXConnector anonymous = JMXConnectorFactory.connect(url)) {
+      System.out.println("anonymous=admitted");
+    } catch (SecurityException e) {
+      System.out.println("anonymous=refused");
+    }
+    java.util.Map<String, Object> login = java.util.Map.of(JMXConnector.CREDENTIALS, new String[] {args[3], args[4]});
+    try (JMXConnector c = JMXConnectorFactory.connect(url, login)) {
       MBeanServerConnection s = c.getMBeanServerConnection();
       ObjectName n = new ObjectName("io.hanfs:type=Node,name=" + node);
       ObjectName r = new ObjectName("io.hanfs:type=Resource,name=" + resource);

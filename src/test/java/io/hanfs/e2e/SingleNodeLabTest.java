@@ -34,8 +34,12 @@ import org.junit.jupiter.api.TestMethodOrder;
 class SingleNodeLabTest {
   static final ObjectMapper JSON = new ObjectMapper();
   static final Duration SHORT = Duration.ofSeconds(30);
-  // Every daemon start of this lab opens JMX on the node namespace's loopback (port 7627).
-  final Lab lab = new Lab("hfit", "10.213.9", Map.of("HANFS_JMX_PORT", "7627"));
+  // Every daemon start of this lab opens JMX on the node namespace's loopback (port 7627), with a login.
+  static final Path JMX_PASSWORDS = Path.of("/tmp/hanfs-it-jmx.password");
+  static final Path JMX_ACCESS = Path.of("/tmp/hanfs-it-jmx.access");
+  final Lab lab = new Lab("hfit", "10.213.9", Map.of("HANFS_JMX_PORT", "7627",
+      "HANFS_JMX_PASSWORD_FILE", JMX_PASSWORDS.toString(), "HANFS_JMX_ACCESS_FILE", JMX_ACCESS.toString()));
+  final String jmxPassword = java.util.UUID.randomUUID().toString();
   final Path sample = Path.of("/tmp/hanfs-it-sample.txt");
 
   @BeforeAll
@@ -43,6 +47,12 @@ class SingleNodeLabTest {
     Assumptions.assumeFalse(Boolean.getBoolean("hanfs.skipLab"), "lab tests skipped with -DskipLab=true");
     if (!"root".equals(System.getProperty("user.name"))) fail("the lab needs root (namespaces, mounts, loop devices); run as root or pass -DskipLab=true");
     lab.nslab(SHORT, "down");
+    for (Path f : List.of(JMX_PASSWORDS, JMX_ACCESS)) {
+      Files.deleteIfExists(f);
+      Files.createFile(f, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+    }
+    Files.writeString(JMX_PASSWORDS, "hanfsadmin " + jmxPassword + "\n");
+    Files.writeString(JMX_ACCESS, "hanfsadmin readwrite\n");
     Lab.Result up = lab.nslab(Duration.ofSeconds(60), "up");
     assertTrue(up.ok(), up.toString());
     // These tests drive the node by hand: in standby the cluster leader leaves it alone.
@@ -55,6 +65,8 @@ class SingleNodeLabTest {
   @AfterAll
   void down() throws IOException {
     Files.deleteIfExists(sample);
+    Files.deleteIfExists(JMX_PASSWORDS);
+    Files.deleteIfExists(JMX_ACCESS);
     if (Boolean.getBoolean("hanfs.skipLab")) return;
     Lab.Result down = lab.nslab(Duration.ofSeconds(60), "down");
     assertTrue(down.ok(), down.toString());
@@ -158,6 +170,19 @@ class SingleNodeLabTest {
     assertTrue(method.out().strip().endsWith("405"), method.toString());
     Lab.Result began = http("POST", "/hanfs/drbd/r0/split-brain?began=yesterday");
     assertTrue(began.out().strip().endsWith("400") && began.out().contains("began") && began.out().contains("epoch milliseconds"), began.toString());
+    // Pekko's cluster routes answer reads only: no member is taken out over HTTP.
+    Lab.Result members = http("GET", "/cluster/members");
+    assertTrue(members.out().strip().endsWith("200"), members.toString());
+    String self = JSON.readTree(members.out().strip().substring(0, members.out().strip().lastIndexOf('\n'))).path("selfNode").asText();
+    assertTrue(self.startsWith("pekko://"), members.toString());
+    String encoded = java.net.URLEncoder.encode(self, java.nio.charset.StandardCharsets.UTF_8);
+    for (String write : List.of("DELETE", "PUT")) {
+      Lab.Result leave = http(write, "/cluster/members/" + encoded);
+      assertFalse(leave.out().strip().endsWith("200"), write + " of this member was answered: " + leave);
+    }
+    Lab.Result join = http("POST", "/cluster/members");
+    assertFalse(join.out().strip().endsWith("200"), join.toString());
+    assertTrue(http("GET", "/cluster/members").out().contains("\"Up\""), "still an Up member");
     assertEquals("secondary", status().path("role").asText());
     assertFalse(vipOnNode());
   }
@@ -322,9 +347,10 @@ class SingleNodeLabTest {
   void jmxShowsTheNodeAndResourceAndAnswersOperations() throws IOException {
     // The daemon was started with HANFS_JMX_PORT: JMX listens on the node namespace's loopback only.
     String classes = lab.root.resolve("src/test/target/test-classes").toString();
-    Lab.Result r = Lab.exec(List.of("ip", "netns", "exec", "hfit-n1", "java", "-cp", classes, "io.hanfs.e2e.JmxProbe", "7627", "n1", "home"),
+    Lab.Result r = Lab.exec(List.of("ip", "netns", "exec", "hfit-n1", "java", "-cp", classes, "io.hanfs.e2e.JmxProbe", "7627", "n1", "home", "hanfsadmin", jmxPassword),
         Duration.ofSeconds(60), Map.of());
     assertTrue(r.ok(), r.toString());
+    assertTrue(r.out().contains("anonymous=refused"), "JMX without a login is refused: " + r.out());
     assertTrue(r.out().contains("node=n1"), r.out());
     assertTrue(r.out().contains("standby=true"), r.out());
     assertTrue(r.out().contains("role=secondary"), r.out());

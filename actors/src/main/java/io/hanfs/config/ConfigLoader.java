@@ -97,6 +97,12 @@ public final class ConfigLoader {
     Optional<ObjectReader> hanfsReader = rootReader.object("hanfs", true);
     // Pekko settings beside hanfs's own: the daemon hands them to its actor system.
     rootReader.pass("pekko");
+    if (root.hasPath("pekko.management")) {
+      // Its bind address, port and routes are hanfs's: a bind-hostname here would open the
+      // control routes beyond loopback with nothing in hanfs.management saying so.
+      errors.add(new ConfigError("pekko.management", root.getValue("pekko.management").origin().lineNumber(),
+          "the management endpoint is set in hanfs.management, not in the pekko block", "remove pekko.management; use hanfs.management { hostname, port }"));
+    }
     rootReader.finish();
     if (hanfsReader.isEmpty()) throw new InvalidConfigException(errors);
     ObjectReader h = hanfsReader.get();
@@ -115,6 +121,11 @@ public final class ConfigLoader {
       String host = m.string("hostname", false, "127.0.0.1").orElse("127.0.0.1");
       if (!Syntax.isIpv4(host) && !Syntax.isHostname(host)) {
         m.error("hostname", "\"" + host + "\" is not an address or host name", "use e.g. 127.0.0.1");
+      } else if (!Syntax.isLoopback(host)) {
+        // The control routes are not authenticated yet: reachable from the network they would
+        // let anyone promote, demote or unfence.
+        m.error("hostname", "\"" + host + "\" is not a loopback address; the management routes are unauthenticated and must not be reachable from the network",
+            "use 127.0.0.1 (or another 127.x address) and run hanfs commands on the node itself, e.g. over ssh");
       }
       int port = m.integer("port", 1, 65535, Optional.of(7626)).orElse(7626);
       management = new Management(host, port);

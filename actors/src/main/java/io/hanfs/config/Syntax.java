@@ -53,6 +53,11 @@ public final class Syntax {
     return IPV4.matcher(s).matches();
   }
 
+  /** An IPv4 loopback address (127.0.0.0/8) or "localhost". */
+  public static boolean isLoopback(String s) {
+    return s.equals("localhost") || isIpv4(s) && s.startsWith("127.");
+  }
+
   public static boolean isHostname(String s) {
     // A name whose last label is numeric would be read as a (possibly broken) IPv4 address.
     return HOSTNAME.matcher(s).matches() && !s.substring(s.lastIndexOf('.') + 1).matches("\\d+");

@@ -400,4 +400,23 @@ class ConfigLoaderTest {
     ConfigError shared = onlyError(VALID.replace("replication { type = shared }", "replication { type = shared, fencing = resource-only }"));
     assertEquals("hanfs.resources[1].replication.fencing", shared.path());
   }
+
+  /** The control routes are unauthenticated: the endpoint stays on loopback, and only hanfs.management sets it. */
+  @Test
+  void theManagementEndpointStaysOnLoopback() throws Exception {
+    for (String host : List.of("0.0.0.0", "192.168.33.21", "nfs01.lab.example")) {
+      ConfigError e = onlyError(VALID.replaceFirst("node = nfs01", "node = nfs01\n        management { hostname = \"" + host + "\" }"));
+      assertEquals("hanfs.management.hostname", e.path(), e.toString());
+      assertTrue(e.problem().contains("not a loopback address") && e.fix().contains("127.0.0.1"), e.toString());
+    }
+    assertEquals("127.0.0.2", ConfigLoader.parse(VALID.replaceFirst("node = nfs01", "node = nfs01\n        management { hostname = \"127.0.0.2\" }")).management().hostname());
+    assertEquals("localhost", ConfigLoader.parse(VALID.replaceFirst("node = nfs01", "node = nfs01\n        management { hostname = localhost }")).management().hostname());
+    for (String key : List.of("http.bind-hostname = \"0.0.0.0\"", "http.hostname = \"0.0.0.0\"", "http.route-providers-read-only = false", "http.routes.cluster-management = \"x\"")) {
+      ConfigError e = onlyError("pekko.management." + key + "\n" + VALID);
+      assertEquals("pekko.management", e.path(), e.toString());
+      assertTrue(e.fix().contains("hanfs.management"), e.toString());
+    }
+    // Other Pekko settings still pass through.
+    ConfigLoader.parse("pekko.cluster.failure-detector.acceptable-heartbeat-pause = 15s\n" + VALID);
+  }
 }

@@ -249,10 +249,7 @@ public final class ConfigLoader {
     h.finish();
     crossResourceChecks(h, resources, errors);
     if (!errors.isEmpty()) throw new InvalidConfigException(errors);
-    HanfsConfig config = new HanfsConfig(clusterName, localNode, stateDir, List.copyOf(nodes), management, remotingPort, lease, ledger, tls, watchdog, List.copyOf(resources));
-    List<ConfigError> wrong = SemanticChecks.errors(config);
-    if (!wrong.isEmpty()) throw new InvalidConfigException(wrong);
-    return config;
+    return new HanfsConfig(clusterName, localNode, stateDir, List.copyOf(nodes), management, remotingPort, lease, ledger, tls, watchdog, List.copyOf(resources));
   }
 
   private static Optional<Resource> readResource(ObjectReader r, List<Node> nodes, Map<String, String> nodePaths) {

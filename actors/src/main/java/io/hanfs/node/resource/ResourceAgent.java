@@ -453,6 +453,10 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
         setRole(Role.DEMOTING, "found running but cannot renew the lease (" + n.reason() + "); taking it down");
         begin(Kind.DEMOTE, reversed(ORDER).stream().map(l -> new Step(l, Op.STOP)).toList());
       }
+    } else if (event instanceof ResourceLease.Refusing r) {
+      if (kind == Kind.ACQUIRE && r.epoch() == epoch) {
+        setRole(Role.PROMOTING, "acquiring the lease under epoch " + epoch + "; voter " + r.voter() + " refuses: " + r.reason());
+      }
     } else if (event instanceof ResourceLease.Lost l) {
       onLeaseLost(l.reason());
     }

@@ -50,6 +50,9 @@ public final class ResourceLease extends AbstractBehavior<ResourceLease.Command>
 
   public record NotAcquired(long epoch, String reason) implements Event {}
 
+  /** A voter refuses this acquisition's settings; others may still grant, so the acquisition goes on. */
+  public record Refusing(long epoch, String voter, String reason) implements Event {}
+
   public record Lost(long epoch, String reason) implements Event {}
 
   private enum State { IDLE, ACQUIRING, HOLDING, EXTENDING }
@@ -228,11 +231,15 @@ public final class ResourceLease extends AbstractBehavior<ResourceLease.Command>
     }
     if (a instanceof LeaseVoter.Denied d) {
       lastDenial = voter + ": " + d.reason();
-      if (state == State.ACQUIRING && d.settingsDiffer() && settingsRefusals.refuse(voter, d.reason()) && settingsRefusals.lost()) {
-        // Asking again under the same settings cannot win: say why at once.
-        state = State.IDLE;
-        parent.tell(new NotAcquired(epoch, "no majority can grant epoch " + epoch + ": " + d.reason()));
-        return this;
+      if (state == State.ACQUIRING && d.settingsDiffer() && settingsRefusals.refuse(voter, d.reason())) {
+        if (settingsRefusals.lost()) {
+          // Asking again under the same settings cannot win: say why at once.
+          state = State.IDLE;
+          parent.tell(new NotAcquired(epoch, "no majority can grant epoch " + epoch + ": " + d.reason()));
+          return this;
+        }
+        // Said while the acquisition still waits on voters that have not answered.
+        parent.tell(new Refusing(epoch, voter, d.reason()));
       }
       if (state == State.ACQUIRING && d.highestEpoch() > epoch) {
         state = State.IDLE;

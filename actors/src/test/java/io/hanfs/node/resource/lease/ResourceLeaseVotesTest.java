@@ -1,5 +1,6 @@
 package io.hanfs.node.resource.lease;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -70,5 +71,25 @@ class ResourceLeaseVotesTest {
     lease(new Voters(refs), events).tell(new ResourceLease.Acquire(1));
     // d2's answer counts for d2, the voter asked, whatever name it gives.
     assertInstanceOf(ResourceLease.Acquired.class, events.receiveMessage(Duration.ofSeconds(10)));
+  }
+
+  @Test
+  void aVoterRefusingTheSettingsIsToldWhileOthersMayStillGrant() {
+    Map<String, ActorRef<LeaseVoter.Command>> refs = new LinkedHashMap<>();
+    refs.put("d1", kit.spawn(grantsAsEveryone(List.of("d1"))));
+    refs.put("d2", kit.spawn(Behaviors.ignore()));
+    refs.put("w", kit.spawn(Behaviors.<LeaseVoter.Command>receiveMessage(m -> {
+      if (m instanceof LeaseVoter.Request r) {
+        r.replyTo().tell(new LeaseVoter.Denied("w", r.resource(), r.round(), "lease settings differ: test", 0, true));
+      }
+      return Behaviors.same();
+    })));
+    TestProbe<ResourceLease.Event> events = kit.createTestProbe();
+    lease(new Voters(refs), events).tell(new ResourceLease.Acquire(1));
+    // d2 is silent, not refusing: the acquisition goes on, and says who refuses and why, once.
+    ResourceLease.Refusing r = assertInstanceOf(ResourceLease.Refusing.class, events.receiveMessage(Duration.ofSeconds(10)));
+    assertEquals("w", r.voter());
+    assertTrue(r.reason().contains("lease settings differ"), r.reason());
+    assertInstanceOf(ResourceLease.NotAcquired.class, events.receiveMessage(Duration.ofSeconds(10)));
   }
 }

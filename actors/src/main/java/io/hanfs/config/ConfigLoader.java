@@ -249,7 +249,10 @@ public final class ConfigLoader {
     h.finish();
     crossResourceChecks(h, resources, errors);
     if (!errors.isEmpty()) throw new InvalidConfigException(errors);
-    return new HanfsConfig(clusterName, localNode, stateDir, List.copyOf(nodes), management, remotingPort, lease, ledger, tls, watchdog, List.copyOf(resources));
+    HanfsConfig config = new HanfsConfig(clusterName, localNode, stateDir, List.copyOf(nodes), management, remotingPort, lease, ledger, tls, watchdog, List.copyOf(resources));
+    List<ConfigError> wrong = SemanticChecks.errors(config);
+    if (!wrong.isEmpty()) throw new InvalidConfigException(wrong);
+    return config;
   }
 
   private static Optional<Resource> readResource(ObjectReader r, List<Node> nodes, Map<String, String> nodePaths) {

@@ -59,7 +59,7 @@ public class LeaderFenceTest {
           name = %1$s
           replication { type = drbd, resource = r%2$d%3$s }
           filesystem { device = "/dev/drbd%2$d", mountpoint = "/srv/nfs/%1$s", fstype = ext4 }
-          nfs { server = kernel, state-dir = "/srv/nfs/%1$s/.nfs-state", grace = 10s, lease = 10s
+          nfs { server = ganesha, state-dir = "/srv/nfs/%1$s/.nfs-state", grace = 10s, lease = 10s
                 exports = [ { path = "/srv/nfs/%1$s", clients = "10.0.0.0/24", options = "rw,sync", fsid = %4$d } ] }
           floating-ip { address = "10.0.0.%5$d/24", interface = eth1 }
         }""".formatted(name, n, replicationExtra.isEmpty() ? "" : ", " + replicationExtra, n + 1, 100 + n);

@@ -1,0 +1,130 @@
+package io.hanfs.config;
+
+import io.hanfs.config.HanfsConfig.Export;
+import io.hanfs.config.HanfsConfig.Node;
+import io.hanfs.config.HanfsConfig.Resource;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Values that are well-formed but the wrong things, checked over the whole config once every
+ * field parsed, pure: a DRBD resource named {@code all}, a floating IP that is its network's or
+ * broadcast address, multicast, loopback or a node's own, a node address 0.0.0.0, a mountpoint or
+ * state directory that is a system directory or holds the other, an export of the NFS state
+ * directory, the remoting port equal to the management port, two resources on one replicated
+ * resource, two resources on the kernel NFS server (one per node: one nfsd, one statd,
+ * one /var/lib/nfs). Each error names the field and the fix.
+ */
+final class SemanticChecks {
+  private SemanticChecks() {}
+
+  /** Directories no resource may be mounted on, nor the state directory be. */
+  static final Set<Path> SYSTEM_DIRS = Set.of("/", "/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/opt", "/proc", "/root",
+      "/run", "/sbin", "/sys", "/tmp", "/usr", "/var", "/var/lib", "/var/log", "/var/lib/nfs").stream().map(Path::of).collect(java.util.stream.Collectors.toSet());
+
+  /** Trees whose insides are the kernel's or the system's, never a resource's. */
+  static final List<Path> SYSTEM_TREES = List.of(Path.of("/proc"), Path.of("/sys"), Path.of("/dev"), Path.of("/run"), Path.of("/boot"), Path.of("/etc"), Path.of("/usr"));
+
+  static List<ConfigError> errors(HanfsConfig c) {
+    List<ConfigError> out = new ArrayList<>();
+    for (int i = 0; i < c.nodes().size(); i++) {
+      Node n = c.nodes().get(i);
+      Optional<Long> a = ipv4(n.address());
+      if (a.isPresent() && (a.get() == 0 || isMulticast(a.get()) || a.get() == 0xFFFFFFFFL)) {
+        out.add(error("hanfs.nodes[" + i + "].address", n.address() + " is not an address a node can be reached at", "give the node's own unicast address"));
+      }
+    }
+    if (c.remotingPort() == c.management().port()) {
+      out.add(error("hanfs.remoting-port", "is the management port too (" + c.management().port() + ")", "use two different ports, e.g. 25520 and 7626"));
+    }
+    boolean stateIsSystem = isSystemDir(c.stateDir());
+    if (stateIsSystem) {
+      out.add(error("hanfs.state-dir", c.stateDir() + " is a system directory", "use a directory of its own, e.g. /var/lib/hanfs"));
+    }
+    Map<String, String> replicated = new HashMap<>();
+    Optional<String> kernelNfs = Optional.empty();
+    for (int i = 0; i < c.resources().size(); i++) {
+      Resource r = c.resources().get(i);
+      String rp = "hanfs.resources[" + i + "]";
+      Path mp = r.filesystem().mountpoint().normalize();
+      r.replication().replicatedResource().ifPresent(tool -> {
+        if (tool.equals("all")) {
+          out.add(error(rp + ".replication.resource", "\"all\" means every " + r.replication().type() + " resource to drbdadm and hastctl", "name the one resource this one replicates"));
+        }
+        String prev = replicated.putIfAbsent(r.replication().type() + "/" + tool, r.name());
+        if (prev != null) out.add(error(rp + ".replication.resource", r.replication().type() + " resource " + tool + " is also resource " + prev + "'s", "give every resource its own replicated resource"));
+      });
+      // "/" itself, a shared device and nested mountpoints are the field checks' (ConfigLoader).
+      if (mp.getNameCount() > 0 && isSystemDir(mp)) {
+        out.add(error(rp + ".filesystem.mountpoint", mp + " is a system directory", "mount the resource on a directory of its own, e.g. /srv/nfs/" + r.name()));
+      }
+      Path state = c.stateDir().normalize();
+      if (mp.getNameCount() > 0 && !isSystemDir(mp) && !stateIsSystem && (state.startsWith(mp) || mp.startsWith(state))) {
+        out.add(error(rp + ".filesystem.mountpoint", mp + " and the state directory " + state + " hold one another: the state would move with the data, or the data hide the state",
+            "keep hanfs.state-dir on the node's own disk, apart from every mountpoint"));
+      }
+      for (int j = 0; j < r.nfs().exports().size(); j++) {
+        Export e = r.nfs().exports().get(j);
+        if (e.path().normalize().startsWith(r.nfs().stateDir().normalize())) {
+          out.add(error(rp + ".nfs.exports[" + j + "].path", e.path() + " is inside the NFS state directory " + r.nfs().stateDir() + ": clients would see and change the server's lock and client records",
+              "export the data, e.g. " + mp.resolve("export")));
+        }
+      }
+      if (r.nfs().server() == HanfsConfig.NfsServer.KERNEL) {
+        if (kernelNfs.isPresent()) {
+          out.add(error(rp + ".nfs.server", "resource " + kernelNfs.get() + " uses the kernel NFS server too; a node has one (one nfsd, one statd, one /var/lib/nfs), and both resources may land on one node",
+              "serve one resource with the kernel server and the others with server = ganesha, or all exports from one resource"));
+        }
+        kernelNfs = Optional.of(r.name());
+      }
+      floatingIpErrors(c, r, rp + ".floating-ip.address", out);
+    }
+    return out;
+  }
+
+  private static void floatingIpErrors(HanfsConfig c, Resource r, String path, List<ConfigError> out) {
+    Optional<Long> ip = ipv4(r.floatingIp().address());
+    if (ip.isEmpty()) return;
+    int prefix = r.floatingIp().prefixLength();
+    long mask = prefix == 0 ? 0 : (0xFFFFFFFFL << (32 - prefix)) & 0xFFFFFFFFL;
+    long network = ip.get() & mask;
+    long broadcast = network | (~mask & 0xFFFFFFFFL);
+    String fix = "use a free unicast address of the clients' network for the resource";
+    // Loopback and 0.x are the field check's (ConfigLoader).
+    if (isMulticast(ip.get()) || ip.get() == 0xFFFFFFFFL) {
+      out.add(error(path, r.floatingIp().address() + " is not a unicast address clients can reach", fix));
+    } else if (prefix <= 30 && (ip.get() == network || ip.get() == broadcast)) {
+      out.add(error(path, r.floatingIp().cidr() + " is the " + (ip.get() == network ? "network" : "broadcast") + " address of its subnet", fix));
+    }
+    for (Node n : c.nodes()) {
+      if (n.address().equals(r.floatingIp().address())) out.add(error(path, r.floatingIp().address() + " is node " + n.name() + "'s own address", fix));
+    }
+  }
+
+  static boolean isSystemDir(Path p) {
+    Path n = p.normalize();
+    if (SYSTEM_DIRS.contains(n)) return true;
+    for (Path t : SYSTEM_TREES) if (n.startsWith(t)) return true;
+    return false;
+  }
+
+  private static boolean isMulticast(long a) {
+    return a >> 28 == 0xE;
+  }
+
+  private static Optional<Long> ipv4(String s) {
+    if (!Syntax.isIpv4(s)) return Optional.empty();
+    long v = 0;
+    for (String part : s.split("\\.")) v = v << 8 | Integer.parseInt(part);
+    return Optional.of(v);
+  }
+
+  private static ConfigError error(String path, String problem, String fix) {
+    return new ConfigError(path, 0, problem, fix);
+  }
+}

@@ -158,6 +158,15 @@ class SingleNodeLabTest {
   @Test
   @Order(2)
   void badHttpRequestsGetClearErrorsAndChangeNothing() throws IOException {
+    // Without the node's API token nothing that changes the cluster is done, not even looked at.
+    for (String path : List.of("/hanfs/resources/home/promote", "/hanfs/resources/home/force-promote?to=n1&reason=testing",
+        "/hanfs/drbd/r0/unfence-peer", "/hanfs/maintenance/on", "/hanfs/clear/n1")) {
+      Lab.Result anonymous = lab.nslab(Duration.ofSeconds(90), "http", "n1", "POST", path, "anonymous");
+      assertTrue(anonymous.out().strip().endsWith("401") && anonymous.out().contains("api-token"), path + ": " + anonymous);
+    }
+    assertEquals("secondary", status().path("role").asText());
+    java.nio.file.Path token = lab.dir().resolve("state/n1/api-token");
+    assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(token)));
     Lab.Result unknown = http("POST", "/hanfs/resources/nosuch/promote");
     assertTrue(unknown.out().strip().endsWith("404") && unknown.out().contains("no resource named"), unknown.toString());
     Lab.Result action = http("POST", "/hanfs/resources/home/fly");

@@ -254,7 +254,7 @@ final class VmCluster {
         # Every command with its time in the log: the timelines and the bench read them.
         # The collector's pauses in a file of their own: the test prints the long ones on failure.
         export JAVA_TOOL_OPTIONS="-Xlog:gc:file=/var/log/hanfs-gc.log:time,uptime"
-        HANFS_DEBUG_LOGGERS=io.hanfs.exec /opt/hanfs/bin/hanfs run >> /var/log/hanfs.log 2>&1 &
+        HANFS_CDS=on HANFS_DEBUG_LOGGERS=io.hanfs.exec /opt/hanfs/bin/hanfs run >> /var/log/hanfs.log 2>&1 &
         pid=$!
         echo $pid > /run/hanfs.pid
         wait $pid
@@ -413,8 +413,10 @@ final class VmCluster {
    * CLI's own JVM takes a minute to start on an emulated CPU beside two others).
    */
   Http switchover(String to) throws IOException {
+    // With the node's API token, as the CLI sends it (read from w's state directory).
+    String token = g("w").agent.readFile("/var/lib/hanfs/api-token").strip();
     GuestAgent.Result r = g("w").agent.exec(List.of("curl", "-s", "-m", "240", "-w", "\n%{http_code}", "-X", "POST",
-        "http://127.0.0.1:7626/hanfs/resources/home/switchover?to=" + to), Duration.ofMinutes(5));
+        "-H", "Authorization: Bearer " + token, "http://127.0.0.1:7626/hanfs/resources/home/switchover?to=" + to), Duration.ofMinutes(5));
     String out = r.out().stripTrailing();
     int nl = out.lastIndexOf('\n');
     String code = nl < 0 ? out : out.substring(nl + 1);

@@ -109,7 +109,7 @@ final class CdsTraining {
             LayerFactory.forConfig(config, new CommandRunner()), handles::complete),
         config.clusterName(), Daemon.systemConfig(config, config.node(node).orElseThrow()));
     NodeGuardian.Handles h = handles.join();
-    HanfsExtension.ID.get(system).set(h.agent(), h.leader(), config);
+    HanfsExtension.ID.get(system).set(h.agent(), h.leader(), config, null);
     return system;
   }
 

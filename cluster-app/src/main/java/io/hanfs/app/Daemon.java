@@ -98,7 +98,9 @@ public final class Daemon {
     Behavior<NodeGuardian.Command> root = NodeGuardian.create(config, nodeName, epochs, voterEpochs, layers, handles::complete);
     ActorSystem<NodeGuardian.Command> system = ActorSystem.create(root, config.clusterName(), systemConfig(config, self, pekkoOverrides));
     NodeGuardian.Handles h = handles.join();
-    HanfsExtension.ID.get(system).set(h.agent(), h.leader(), config);
+    // Before the routes start: every request that changes something must carry it.
+    String token = ApiToken.ensure(ApiToken.file(config.stateDir()));
+    HanfsExtension.ID.get(system).set(h.agent(), h.leader(), config, token);
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
     shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "hanfs-restart-grace", () -> {
       // A deliberate stop (SIGTERM, systemctl restart) keeps the NFS stack up for the next daemon:

@@ -29,11 +29,18 @@ public final class HanfsExtension extends AbstractExtensionId<HanfsExtension.Nod
     private volatile ActorRef<NodeAgent.Command> agent;
     private volatile ActorRef<Leader.Command> leader;
     private volatile HanfsConfig config;
+    private volatile String apiToken;
 
-    public void set(ActorRef<NodeAgent.Command> agent, ActorRef<Leader.Command> leader, HanfsConfig config) {
+    public void set(ActorRef<NodeAgent.Command> agent, ActorRef<Leader.Command> leader, HanfsConfig config, String apiToken) {
       this.agent = agent;
       this.leader = leader;
       this.config = config;
+      this.apiToken = apiToken;
+    }
+
+    /** The token the mutating routes require (ApiToken); null until the daemon has set it. */
+    public String apiToken() {
+      return apiToken;
     }
 
     public ActorRef<Leader.Command> leader() {

@@ -32,9 +32,29 @@ import org.apache.pekko.management.javadsl.ManagementRouteProviderSettings;
  */
 public final class HanfsRoutes extends AllDirectives implements ManagementRouteProvider {
   private final ControlApi api;
+  private final ExtendedActorSystem classic;
 
   public HanfsRoutes(ExtendedActorSystem classic) {
     this.api = new ControlApi(Adapter.toTyped(classic));
+    this.classic = classic;
+  }
+
+  /**
+   * A route that changes something: refused when the routes are read-only, and without the
+   * node's API token (ApiToken) before anything in the request is looked at.
+   */
+  private Route mutating(boolean readOnly, java.util.function.Supplier<Route> inner) {
+    if (readOnly) return complete(readOnlyError());
+    return optionalHeaderValueByName("Authorization", auth -> {
+      String token = HanfsExtension.ID.get(classic).apiToken();
+      if (ApiToken.accepts(token, auth)) return inner.get();
+      String why = token == null ? "the node is still starting; retry in a moment"
+          : (auth.isEmpty() ? "this request changes the cluster and needs" : "wrong credentials; send")
+              + " the node's API token as 'Authorization: Bearer TOKEN', from " + ApiToken.file(HanfsExtension.ID.get(classic).config().stateDir())
+              + " (readable by root only; the hanfs CLI and the replication hooks send it)";
+      return complete(json(StatusCodes.UNAUTHORIZED, Map.of("result", "error", "error", why, "message", why, "exitCode", 1))
+          .addHeader(org.apache.pekko.http.javadsl.model.headers.RawHeader.create("WWW-Authenticate", "Bearer realm=\"hanfs\"")));
+    });
   }
 
   @Override
@@ -49,33 +69,32 @@ public final class HanfsRoutes extends AllDirectives implements ManagementRouteP
             complete(error(StatusCodes.METHOD_NOT_ALLOWED, "use GET /hanfs/cluster")))),
         pathPrefix("nodes", () -> pathPrefix(PathMatchers.segment(), node ->
             path(PathMatchers.segment(), action -> concat(
-                post(() -> readOnly ? complete(readOnlyError()) : standby(node, action)),
+                post(() -> mutating(readOnly, () -> standby(node, action))),
                 complete(error(StatusCodes.METHOD_NOT_ALLOWED, "use POST /hanfs/nodes/{node}/standby or /unstandby")))))),
         path(PathMatchers.segment("clear").slash(PathMatchers.segment()), target -> concat(
-            post(() -> readOnly ? complete(readOnlyError()) : clear(target)),
+            post(() -> mutating(readOnly, () -> clear(target))),
             complete(error(StatusCodes.METHOD_NOT_ALLOWED, "use POST /hanfs/clear/{node or resource}")))),
         path(PathMatchers.segment("maintenance").slash(PathMatchers.segment()), state -> concat(
-            post(() -> readOnly ? complete(readOnlyError()) : maintenance(state)),
+            post(() -> mutating(readOnly, () -> maintenance(state))),
             complete(error(StatusCodes.METHOD_NOT_ALLOWED, "use POST /hanfs/maintenance/on or /off")))),
         pathPrefix("drbd", () -> pathPrefix(PathMatchers.segment(), drbdRes ->
             path(PathMatchers.segment(), action -> concat(
-                post(() -> readOnly ? complete(readOnlyError()) : parameterOptional("peer", peer -> parameterOptional("began", began ->
-                    fence(ReplicationType.DRBD, drbdRes, action, peer, began)))),
+                post(() -> mutating(readOnly, () -> parameterOptional("peer", peer -> parameterOptional("began", began ->
+                    fence(ReplicationType.DRBD, drbdRes, action, peer, began))))),
                 complete(error(StatusCodes.METHOD_NOT_ALLOWED, "use POST /hanfs/drbd/{resource}/fence-peer or /unfence-peer")))))),
         pathPrefix("hast", () -> pathPrefix(PathMatchers.segment(), hastRes ->
             path(PathMatchers.segment(), event -> concat(
-                post(() -> readOnly ? complete(readOnlyError()) : parameterOptional("began", began ->
-                    fence(ReplicationType.HAST, hastRes, event, Optional.empty(), began))),
+                post(() -> mutating(readOnly, () -> parameterOptional("began", began ->
+                    fence(ReplicationType.HAST, hastRes, event, Optional.empty(), began)))),
                 complete(error(StatusCodes.METHOD_NOT_ALLOWED, "use POST /hanfs/hast/{resource}/split-brain")))))),
         pathPrefix("resources", () -> pathPrefix(PathMatchers.segment(), name ->
             path(PathMatchers.segment(), action -> concat(
-                post(() -> readOnly ? complete(readOnlyError())
-                    : action.equals("switchover") ? parameterOptional("to", to -> switchover(name, to))
+                post(() -> mutating(readOnly, () -> action.equals("switchover") ? parameterOptional("to", to -> switchover(name, to))
                     : action.equals("resolve") ? parameterOptional("discard", discard -> parameterOptional("force", force ->
                         resolve(name, discard, force)))
                     : action.equals("force-promote") ? parameterOptional("to", to -> parameterOptional("by", by ->
                         parameterOptional("reason", reason -> forcePromote(name, to, by, reason))))
-                    : parameterOptional("epoch", epoch -> control(name, action, epoch))),
+                    : parameterOptional("epoch", epoch -> control(name, action, epoch)))),
                 complete(error(StatusCodes.METHOD_NOT_ALLOWED, "use POST /hanfs/resources/" + safe(name) + "/promote or /demote")))))),
         complete(error(StatusCodes.NOT_FOUND, "unknown hanfs route; known: GET /hanfs/status, GET /hanfs/cluster, "
             + "POST /hanfs/resources/{name}/promote|demote|switchover[?to=NODE], "

@@ -127,17 +127,8 @@ public final class Main {
     }
 
     ManagementClient client() {
-      if (url != null) return new ManagementClient(url);
-      Path file = config != null ? config : Path.of(defaultConfig());
-      if (file.toFile().isFile()) {
-        try {
-          HanfsConfig cfg = ConfigLoader.load(file);
-          return new ManagementClient("http://" + cfg.management().hostname() + ":" + cfg.management().port());
-        } catch (InvalidConfigException e) {
-          System.err.println("warning: " + file + " is invalid, using the default management address");
-        }
-      }
-      return new ManagementClient("http://127.0.0.1:7626");
+      LocalEndpoint e = LocalEndpoint.locate(Optional.ofNullable(url), config != null ? config : Path.of(defaultConfig()));
+      return new ManagementClient(e.url(), e.token());
     }
   }
 

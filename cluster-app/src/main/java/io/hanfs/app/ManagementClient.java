@@ -11,10 +11,19 @@ import java.time.Duration;
 /** The CLI's side of Management HTTP: sends one request, prints a readable answer. */
 final class ManagementClient {
   private final String base;
+  private final java.util.Optional<String> token;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
-  ManagementClient(String base) {
+  ManagementClient(String base, java.util.Optional<String> token) {
     this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    this.token = token;
+  }
+
+  /** A request that changes something carries the node's API token when this user can read it. */
+  private HttpRequest.Builder mutating(String path) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofMinutes(5)).POST(HttpRequest.BodyPublishers.noBody());
+    token.ifPresent(t -> b.header("Authorization", "Bearer " + t));
+    return b;
   }
 
   int status(boolean raw) {
@@ -33,7 +42,7 @@ final class ManagementClient {
 
   /** A control request to the cluster leader through this node. */
   int post(String path, String what, boolean raw) {
-    HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofMinutes(5)).POST(HttpRequest.BodyPublishers.noBody()));
+    HttpResponse<String> r = send(mutating(path));
     if (r == null) return 3;
     JsonNode body = parse(r.body());
     if (raw) System.out.println(r.body());
@@ -43,8 +52,7 @@ final class ManagementClient {
   }
 
   int control(String resource, String action, boolean raw) {
-    HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + "/hanfs/resources/" + encode(resource) + "/" + action))
-        .timeout(Duration.ofMinutes(5)).POST(HttpRequest.BodyPublishers.noBody()));
+    HttpResponse<String> r = send(mutating("/hanfs/resources/" + encode(resource) + "/" + action));
     if (r == null) return 3;
     JsonNode body = parse(r.body());
     if (raw) {

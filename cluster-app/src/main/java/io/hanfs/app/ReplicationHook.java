@@ -60,7 +60,7 @@ public final class ReplicationHook {
     }
     String action = words.get(0);
     Optional<Path> file = config;
-    String base = url.orElseGet(() -> managementUrl(file.orElse(Path.of(ConfigPath.defaultConfig()))));
+    LocalEndpoint daemon = LocalEndpoint.locate(url, file.orElse(Path.of(ConfigPath.defaultConfig())));
     if (action.equals("hast-event")) {
       if (words.size() < 3) {
         System.err.println("hanfs hast-event: usage: hanfs hast-event EVENT RESOURCE [ARGS] (hastd's exec hook)");
@@ -74,7 +74,7 @@ public final class ReplicationHook {
       }
       // Only split-brain needs the leader; hanfs reads HAST's state itself for the others.
       if (!event.equals("split-brain")) return 0;
-      return post(base, "hast", resource, event, null) == 0 ? 0 : 1;
+      return post(daemon, "hast", resource, event, null) == 0 ? 0 : 1;
     }
     if (!action.equals("fence-peer") && !action.equals("unfence-peer") && !action.equals("split-brain")) {
       System.err.println("hanfs: unknown replication hook \"" + printable(action) + "\"; use fence-peer, unfence-peer, split-brain or hast-event");
@@ -90,20 +90,7 @@ public final class ReplicationHook {
     }
     String peer = System.getenv("DRBD_PEER");
     if (peer != null && (peer.isBlank() || peer.contains(" "))) peer = null;
-    return post(base, "drbd", resource, action, peer);
-  }
-
-  /** The config's management address, or the default one when there is no readable config. */
-  static String managementUrl(Path file) {
-    if (file.toFile().isFile()) {
-      try {
-        HanfsConfig cfg = ConfigLoader.load(file);
-        return "http://" + cfg.management().hostname() + ":" + cfg.management().port();
-      } catch (InvalidConfigException e) {
-        System.err.println("warning: " + file + " is invalid, using the default management address");
-      }
-    }
-    return "http://127.0.0.1:7626";
+    return post(daemon, "drbd", resource, action, peer);
   }
 
   /**
@@ -111,8 +98,8 @@ public final class ReplicationHook {
    * an answer is 1, so DRBD keeps I/O frozen (resource-and-stonith) rather than write on beside
    * a peer nobody outdated.
    */
-  static int post(String base, String tool, String resource, String action, String peer) {
-    String root = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+  static int post(LocalEndpoint daemon, String tool, String resource, String action, String peer) {
+    String root = daemon.url().endsWith("/") ? daemon.url().substring(0, daemon.url().length() - 1) : daemon.url();
     // When the tool ran this hook (this process's start): the leader tells a late call about a
     // split brain it has resolved meanwhile from a new one (a JVM starts slowly on a small CPU).
     long began = ProcessHandle.current().info().startInstant().orElseGet(java.time.Instant::now).toEpochMilli();
@@ -127,6 +114,7 @@ public final class ReplicationHook {
       c.setConnectTimeout(3000);
       c.setReadTimeout(60_000);
       c.setRequestMethod("POST");
+      daemon.token().ifPresent(t -> c.setRequestProperty("Authorization", "Bearer " + t));
       c.setDoOutput(true);
       c.setFixedLengthStreamingMode(0);
       c.getOutputStream().close();

@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
@@ -16,9 +17,12 @@ class ReplicationHookTest {
   @Test
   void drbdsExitCodeComesFromTheAnswerAndTheRequestNamesResourceActionAndPeer() throws Exception {
     List<String> asked = new CopyOnWriteArrayList<>();
+    List<String> tokens = new CopyOnWriteArrayList<>();
+    String token = "ab".repeat(32);
     HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/", ex -> {
       asked.add(ex.getRequestMethod() + " " + ex.getRequestURI());
+      tokens.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
       String path = ex.getRequestURI().getPath();
       String body = path.endsWith("/fence-peer") ? "{\"exitCode\":4,\"message\":\"d2 is \\\"outdated\\\": 2 voters\\u0021\"}"
           : path.endsWith("/split-brain") ? "{\"exitCode\":0,\"message\":\"recorded\"}" : "not json at all";
@@ -30,10 +34,12 @@ class ReplicationHookTest {
     server.start();
     try {
       String url = "http://127.0.0.1:" + server.getAddress().getPort();
-      assertEquals(4, ReplicationHook.post(url, "drbd", "r0", "fence-peer", "d2"));
-      assertEquals(0, ReplicationHook.post(url + "/", "hast", "home", "split-brain", null));
+      LocalEndpoint daemon = new LocalEndpoint(url, Optional.of(token));
+      assertEquals(4, ReplicationHook.post(daemon, "drbd", "r0", "fence-peer", "d2"));
+      assertEquals(0, ReplicationHook.post(new LocalEndpoint(url + "/", Optional.of(token)), "hast", "home", "split-brain", null));
       // No exit code in the answer: 1, so DRBD never takes a failure for "peer outdated".
-      assertEquals(1, ReplicationHook.post(url, "drbd", "r0", "unfence-peer", null));
+      assertEquals(1, ReplicationHook.post(daemon, "drbd", "r0", "unfence-peer", null));
+      assertEquals(List.of("Bearer " + token, "Bearer " + token, "Bearer " + token), tokens, "every request carries the API token");
       // Each request says when this process (the hook) began: at or before now, in epoch milliseconds.
       long began = ProcessHandle.current().info().startInstant().orElseThrow().toEpochMilli();
       assertTrue(began <= System.currentTimeMillis());
@@ -48,7 +54,7 @@ class ReplicationHookTest {
       server.stop(0);
     }
     // Nobody listening: 1.
-    assertEquals(1, ReplicationHook.post("http://127.0.0.1:9", "drbd", "r0", "fence-peer", null));
+    assertEquals(1, ReplicationHook.post(new LocalEndpoint("http://127.0.0.1:9", Optional.empty()), "drbd", "r0", "fence-peer", null));
     assertEquals("a \"b\" \\ c\nd!", ReplicationHook.unescape("a \\\"b\\\" \\\\ c\\nd\\u0021"));
   }
 }

@@ -2,10 +2,7 @@ package io.hanfs.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
-import com.typesafe.config.ConfigParseOptions;
-import com.typesafe.config.ConfigSyntax;
 import io.hanfs.config.HanfsConfig.Export;
 import io.hanfs.config.HanfsConfig.Filesystem;
 import io.hanfs.config.HanfsConfig.FloatingIp;
@@ -43,29 +40,22 @@ public final class ConfigLoader {
       throw new InvalidConfigException(List.of(new ConfigError(file.toString(), 0,
           "the config file does not exist or is not a regular file", "pass the path of your hanfs.conf")));
     }
-    Config parsed;
+    String text;
     try {
-      parsed = ConfigFactory.parseFile(file.toFile(),
-              ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false))
-          .resolve();
-    } catch (ConfigException e) {
-      int line = e.origin() == null ? 0 : e.origin().lineNumber();
-      throw new InvalidConfigException(List.of(new ConfigError(file.toString(), line,
-          "cannot be parsed: " + e.getMessage(), "fix the HOCON syntax at that line")));
+      if (Files.size(file) > ConfigText.MAX_BYTES) {
+        throw new InvalidConfigException(List.of(new ConfigError(file.toString(), 0, "the file is " + Files.size(file)
+            + " bytes, more than a config holds (" + ConfigText.MAX_BYTES + ")", "pass the path of your hanfs.conf")));
+      }
+      text = Files.readString(file);
+    } catch (java.io.IOException e) {
+      throw new InvalidConfigException(List.of(new ConfigError(file.toString(), 0,
+          "cannot be read: " + e.getMessage(), "pass a readable UTF-8 text file")));
     }
-    return fromConfig(parsed);
+    return fromConfig(ConfigText.parse(text, file.toString()));
   }
 
   public static HanfsConfig parse(String text) throws InvalidConfigException {
-    Config parsed;
-    try {
-      parsed = ConfigFactory.parseString(text, ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF)).resolve();
-    } catch (ConfigException e) {
-      int line = e.origin() == null ? 0 : e.origin().lineNumber();
-      throw new InvalidConfigException(List.of(new ConfigError("(text)", line,
-          "cannot be parsed: " + e.getMessage(), "fix the HOCON syntax at that line")));
-    }
-    return fromConfig(parsed);
+    return fromConfig(ConfigText.parse(text, "(text)"));
   }
 
   private static Optional<HanfsConfig.Watchdog> watchdog(ObjectReader h, HanfsConfig.Lease lease) {

@@ -31,8 +31,9 @@ public final class Daemon {
    * defaults (e.g. the failure detector's acceptable-heartbeat-pause on slow or virtual machines).
    * What hanfs derives itself (addresses, ports, seed nodes, roles) still wins.
    */
-  static Config pekkoSettings(java.nio.file.Path file) {
-    Config c = ConfigFactory.parseFile(file.toFile());
+  static Config pekkoSettings(java.nio.file.Path file) throws java.io.IOException, io.hanfs.config.InvalidConfigException {
+    // Read as validate read it: one file, no include, no key twice.
+    Config c = io.hanfs.config.ConfigText.parse(java.nio.file.Files.readString(file), file.toString());
     return c.hasPath("pekko") ? c.withOnlyPath("pekko") : ConfigFactory.empty();
   }
 

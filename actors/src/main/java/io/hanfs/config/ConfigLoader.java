@@ -93,6 +93,7 @@ public final class ConfigLoader {
       errors.add(new ConfigError("pekko.management", root.getValue("pekko.management").origin().lineNumber(),
           "the management endpoint is set in hanfs.management, not in the pekko block", "remove pekko.management; use hanfs.management { hostname, port }"));
     }
+    PekkoBlock.check(root, Reference.CONFIG, errors);
     rootReader.finish();
     if (hanfsReader.isEmpty()) throw new InvalidConfigException(errors);
     ObjectReader h = hanfsReader.get();
@@ -481,5 +482,10 @@ public final class ConfigLoader {
         }
       }
     }
+  }
+
+  /** Pekko's reference settings on this classpath, read once (what PekkoBlock checks keys against). */
+  private static final class Reference {
+    static final Config CONFIG = com.typesafe.config.ConfigFactory.defaultReference(ConfigLoader.class.getClassLoader());
   }
 }

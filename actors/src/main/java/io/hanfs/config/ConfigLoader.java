@@ -149,7 +149,8 @@ public final class ConfigLoader {
           l.error("ssl-mode", "\"" + m + "\" is not a PostgreSQL sslmode", "use disable, prefer, require, verify-ca or verify-full");
         }
       });
-      url = url.map(u -> sslMode.map(m -> u + "?sslmode=" + m).orElse(u));
+      // TLS that checks the server's name unless the config says otherwise: the ledger decides who may be promoted.
+      url = url.map(u -> u + "?sslmode=" + sslMode.orElse("verify-full"));
       if (store.orElse(HanfsConfig.LedgerStoreKind.H2) == HanfsConfig.LedgerStoreKind.POSTGRESQL) {
         if (!l.has("url")) l.error("url", "is missing (store = postgresql needs the database)", "add url = \"jdbc:postgresql://HOST:5432/DATABASE\"");
         url.ifPresent(u -> {

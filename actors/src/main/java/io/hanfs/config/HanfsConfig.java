@@ -50,6 +50,23 @@ public record HanfsConfig(
         }
       }
     }
+    for (Resource r : resources) {
+      for (Export e : r.nfs().exports()) {
+        boolean everyone = e.clients().stream().anyMatch(c -> c.equals("*") || c.equals("0.0.0.0/0") || c.equals("::/0"));
+        if (everyone && !e.readOnly() && e.options().contains("rw") && e.options().contains("no_root_squash")) {
+          out.add("resource " + r.name() + " exports " + e.path() + " read-write with no_root_squash to every host: root on any machine that "
+              + "reaches the floating IP is root on the data; name the client networks, or drop no_root_squash");
+        }
+      }
+    }
+    if (nodes.size() > 1 && nodes.stream().anyMatch(n -> n.address().startsWith("127."))) {
+      out.add("hanfs.nodes has loopback addresses in a cluster of " + nodes.size() + " nodes: the other machines cannot reach them "
+          + "(fine for a lab on one host only); give each node the address its peers reach it at");
+    }
+    if (lease.margin().compareTo(lease.duration()) >= 0) {
+      out.add("hanfs.lease.margin (" + lease.margin().toMillis() + " ms) is not below lease.duration (" + lease.duration().toMillis()
+          + " ms): a failover waits out more than a whole extra lease; a margin covers clock drift and pauses, a few hundred ms");
+    }
     return out;
   }
 

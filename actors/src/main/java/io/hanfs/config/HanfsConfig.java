@@ -162,8 +162,14 @@ public record HanfsConfig(
 
   /** One export; {@code fsid} stays fixed so file handles survive a move to another node. */
   public record Export(Path path, List<String> clients, List<String> options, int fsid) {
+    /** As exports(5): read-only unless the options say rw (validate refuses rw with ro). */
     public boolean readOnly() {
-      return options.contains("ro");
+      return !options.contains("rw");
+    }
+
+    /** As exports(5): clients must use a port below 1024 unless the options say insecure. */
+    public boolean secure() {
+      return !options.contains("insecure");
     }
   }
 

@@ -54,7 +54,7 @@ public final class GaneshaConfig {
         .append("  Access_Type = None;\n")
         .append("  Squash = ").append(squash(o)).append(";\n")
         .append("  SecType = ").append(secType(o)).append(";\n")
-        .append("  PrivilegedPort = ").append(o.contains("secure")).append(";\n");
+        .append("  PrivilegedPort = ").append(e.secure()).append(";\n");
     value(o, "anonuid").ifPresent(v -> b.append("  Anonymous_uid = ").append(v).append(";\n"));
     value(o, "anongid").ifPresent(v -> b.append("  Anonymous_gid = ").append(v).append(";\n"));
     b.append("  FSAL {\n    Name = VFS;\n  }\n")

@@ -45,4 +45,19 @@ class GaneshaConfigTest {
     String c = GaneshaConfig.render(ConfigLoader.parse(CONF.replace("grace = 5s", "grace = 0s")).resources().get(0));
     assertTrue(c.contains("Graceless = true;") && !c.contains("Grace_Period"), c);
   }
+
+  @Test
+  void exportsFollowExports5DefaultsReadOnlyAndSecure() throws Exception {
+    String plain = GaneshaConfig.render(ConfigLoader.parse(CONF.replace("options = \"rw,no_root_squash\"", "options = \"sync\"")).resources().get(0));
+    assertTrue(plain.contains("PrivilegedPort = true;"), "secure unless insecure: " + plain);
+    assertTrue(plain.contains("Clients = 10.1.1.0/24;\n    Access_Type = RO;"), "read-only unless rw: " + plain);
+    String open = GaneshaConfig.render(ConfigLoader.parse(CONF.replace("options = \"rw,no_root_squash\"", "options = \"rw,insecure\"")).resources().get(0));
+    assertTrue(open.contains("PrivilegedPort = false;") && open.contains("Clients = 10.1.1.0/24;\n    Access_Type = RW;"), open);
+  }
+
+  @Test
+  void aNetgroupIsAClient() throws Exception {
+    String c = GaneshaConfig.render(ConfigLoader.parse(CONF.replace("clients = \"10.1.1.0/24\", options", "clients = \"@trusted-hosts\", options")).resources().get(0));
+    assertTrue(c.contains("Clients = @trusted-hosts;"), c);
+  }
 }

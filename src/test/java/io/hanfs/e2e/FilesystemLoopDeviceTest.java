@@ -51,7 +51,7 @@ class FilesystemLoopDeviceTest {
   }
 
   Path loopWith(String fstype, long megabytes) throws Exception {
-    Path img = dir.resolve(fstype + ".img");
+    Path img = dir.resolve(fstype + "-" + loops.size() + ".img");
     try (RandomAccessFile f = new RandomAccessFile(img.toFile(), "rw")) {
       f.setLength(megabytes << 20);
     }
@@ -186,9 +186,26 @@ class FilesystemLoopDeviceTest {
     assertFalse(Files.exists(rescue.resolve("old.txt")), "older than the split");
     assertFalse(Files.exists(rescue.resolve("home/passwd")), "symlinks are not followed");
     assertTrue(driver.mountAt(mnt).isEmpty(), "unmounted again");
+    // Users' files: the rescue directories are root's only.
+    for (Path d : List.of(dir.resolve("rescue"), rescue, rescue.resolve("home/alice"))) {
+      assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(d)), d.toString());
+    }
     // A second save into the same directory is refused and copies nothing.
     assertThrows(java.io.IOException.class, () -> copy.save(dev, "ext4", split, mnt, rescue));
     assertTrue(driver.mountAt(mnt).isEmpty());
+    // Too little room beside the ledger (a 16 MiB filesystem): refused before a byte is copied.
+    Path small = dir.resolve("small");
+    Files.createDirectories(small);
+    Path smallDev = loopWith("ext4", 16);
+    assertTrue(driver.mount(smallDev, small, "ext4", List.of()).ok());
+    try {
+      java.io.IOException full = assertThrows(java.io.IOException.class, () -> copy.save(dev, "ext4", split, mnt, small.resolve("rescue/home-3.2")));
+      assertTrue(full.getMessage().contains("MiB free") && full.getMessage().contains("nothing was copied"), full.getMessage());
+      assertFalse(Files.exists(small.resolve("rescue/home-3.2")));
+      assertTrue(driver.mountAt(mnt).isEmpty(), "the victim is unmounted again");
+    } finally {
+      assertTrue(driver.umount(small).ok());
+    }
   }
 
   /**

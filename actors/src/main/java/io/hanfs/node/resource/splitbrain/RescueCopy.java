@@ -22,6 +22,11 @@ import java.util.List;
 public final class RescueCopy {
   public record Result(Path rescueDir, int files, long bytes) {}
 
+  /** Free space a rescue copy leaves on the state directory's filesystem (the ledger, the epochs). */
+  static final long RESERVE = 32L << 20;
+  private static final java.nio.file.attribute.FileAttribute<?> OWNER_ONLY =
+      java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+
   private final FilesystemDriver fs;
 
   public RescueCopy(FilesystemDriver fs) {
@@ -41,17 +46,14 @@ public final class RescueCopy {
     CommandResult mounted = fs.mount(device, mountpoint, fstype, options);
     if (!mounted.ok()) throw new IOException("cannot mount " + device + " read-only: " + mounted.stderr().strip());
     try {
-      Files.createDirectories(rescueDir);
-      long[] totals = {0, 0};
+      List<Path> files = new java.util.ArrayList<>();
+      long[] bytes = {0};
       Files.walkFileTree(mountpoint, new SimpleFileVisitor<>() {
         @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes a) throws IOException {
+        public FileVisitResult visitFile(Path file, BasicFileAttributes a) {
           if (a.isRegularFile() && a.lastModifiedTime().toMillis() >= sinceMillis) {
-            Path to = rescueDir.resolve(mountpoint.relativize(file).toString());
-            Files.createDirectories(to.getParent());
-            Files.copy(file, to, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
-            totals[0]++;
-            totals[1] += a.size();
+            files.add(file);
+            bytes[0] += a.size();
           }
           return FileVisitResult.CONTINUE;
         }
@@ -61,10 +63,32 @@ public final class RescueCopy {
           throw new IOException("cannot read " + file + " on the victim: " + e.getMessage(), e);
         }
       });
-      return new Result(rescueDir, (int) totals[0], totals[1]);
+      // Users' files, readable by root only; the rescue root is beside the ledger, which must keep room.
+      Path root = rescueDir.getParent();
+      ownerOnlyDirectories(root);
+      long usable = Files.getFileStore(root).getUsableSpace();
+      if (bytes[0] + RESERVE > usable) {
+        throw new IOException("the rescue copy needs " + (bytes[0] >> 20) + " MiB and " + root + " has " + (usable >> 20)
+            + " MiB free, " + (RESERVE >> 20) + " MiB of which stay for the ledger; nothing was copied or discarded: free space there, "
+            + "or copy the victim's files by hand and resolve again");
+      }
+      ownerOnlyDirectories(rescueDir);
+      for (Path file : files) {
+        Path to = rescueDir.resolve(mountpoint.relativize(file).toString());
+        ownerOnlyDirectories(to.getParent());
+        Files.copy(file, to, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+      }
+      return new Result(rescueDir, files.size(), bytes[0]);
     } finally {
       CommandResult u = fs.umount(mountpoint);
       if (!u.ok()) throw new IOException("rescued, but cannot unmount " + mountpoint + ": " + u.stderr().strip());
     }
+  }
+
+  /** Creates what is missing of {@code dir} as directories only root can enter. */
+  private static void ownerOnlyDirectories(Path dir) throws IOException {
+    if (Files.isDirectory(dir)) return;
+    if (dir.getParent() != null) ownerOnlyDirectories(dir.getParent());
+    Files.createDirectory(dir, OWNER_ONLY);
   }
 }

@@ -123,15 +123,8 @@ public final class LeaseVoter extends AbstractBehavior<LeaseVoter.Command> {
     return quietUntil.computeIfAbsent(resource, r -> {
       // The lease settings may have changed since the last run: its grants ran under the longest.
       Duration forgotten = forgottenLease.minus(margin);
-      try {
-        java.nio.file.Path m = markers.resolve(r + ".extended");
-        if (java.nio.file.Files.exists(m)) {
-          long age = System.currentTimeMillis() - java.nio.file.Files.getLastModifiedTime(m).toMillis();
-          if (age >= 0 && age < restartGrace.toMillis()) forgotten = restartGrace.minusMillis(age);
-        }
-      } catch (IOException e) {
-        forgotten = restartGrace;
-      }
+      Duration extended = ExtensionMarker.remaining(markers.resolve(r + ".extended"), restartGrace);
+      if (extended.compareTo(forgotten) > 0) forgotten = extended;
       return startedNanos + forgotten.plus(margin).toNanos();
     });
   }
@@ -234,8 +227,7 @@ public final class LeaseVoter extends AbstractBehavior<LeaseVoter.Command> {
     }
     try {
       // Noted before granting: a restart of this voter must then respect the longer grant.
-      java.nio.file.Files.createDirectories(markers);
-      java.nio.file.Files.writeString(markers.resolve(e.resource() + ".extended"), e.holder() + " " + e.epoch() + "\n");
+      ExtensionMarker.write(markers.resolve(e.resource() + ".extended"), e.holder(), e.epoch());
     } catch (IOException ex) {
       e.replyTo().tell(new Denied(nodeName, e.resource(), e.round(), "cannot note the extension: " + ex.getMessage(), grants.highestEpoch(e.resource())));
       return this;

@@ -37,14 +37,17 @@ public final class FenceLocal {
     System.exit(run(file));
   }
 
-  /** Loads the config and fences; a bad config changes nothing and exits with the config's code. */
+  /**
+   * Fences what the daemon ran (its running.conf) and what the file says now; only when neither
+   * loads does it change nothing and exit with the config's code.
+   */
   static int run(Path file) {
-    try {
-      return run(ConfigLoader.load(file));
-    } catch (InvalidConfigException e) {
-      System.err.println(e.getMessage());
-      return Main.EXIT_CONFIG;
-    }
+    RunningConfig.ToFence f = RunningConfig.toFence(file, LocalEndpoint.DEFAULT_STATE_DIR);
+    f.problems().forEach(p -> System.err.println("fence-local: " + p));
+    if (f.configs().isEmpty()) return Main.EXIT_CONFIG;
+    int failures = 0;
+    for (HanfsConfig c : f.configs()) failures += run(c) == 0 ? 0 : 1;
+    return failures == 0 ? 0 : 1;
   }
 
   static int run(HanfsConfig config) {

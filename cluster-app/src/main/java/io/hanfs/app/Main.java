@@ -83,6 +83,13 @@ public final class Main {
         }
       }
       cfg.warnings().forEach(w -> System.err.println("hanfs run: WARNING: " + w));
+      try {
+        // What the fence step stops after a crash, whatever happens to the file meanwhile.
+        RunningConfig.save(cfg.stateDir(), java.nio.file.Files.readString(file));
+      } catch (java.io.IOException e) {
+        System.err.println("hanfs run: WARNING: cannot keep the running config in " + cfg.stateDir() + ": " + e.getMessage()
+            + "; after a crash, fence-local stops what the file then says");
+      }
       return Daemon.run(cfg, name, Daemon.pekkoSettings(file));
     }
   }

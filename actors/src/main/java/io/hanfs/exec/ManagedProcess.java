@@ -47,6 +47,8 @@ public final class ManagedProcess {
       if (p.isEmpty()) return Optional.empty();
       String cmdline = Files.readString(Path.of("/proc", text, "cmdline")).replace('\0', ' ');
       if (!cmdline.contains(Path.of(binary).getFileName().toString()) || !cmdline.contains(cmdlineMarker)) return Optional.empty();
+      // The monitors ask this every few seconds: a cheap place to keep the server's log bounded.
+      capLog();
       return p;
     } catch (IOException e) {
       return Optional.empty();
@@ -57,6 +59,7 @@ public final class ManagedProcess {
   public Process start(List<String> argv) throws IOException {
     Files.createDirectories(pidFile.getParent());
     Files.createDirectories(logFile.getParent());
+    capLog();
     ProcessBuilder pb = new ProcessBuilder(argv)
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
@@ -69,6 +72,27 @@ public final class ManagedProcess {
     Files.move(tmp, pidFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     log.info("started {} as pid {}", argv, process.pid());
     return process;
+  }
+
+  /** The largest a server's log grows before it is moved to LOG.1 (the one before is dropped). */
+  static final long MAX_LOG = 16L << 20;
+
+  /**
+   * Keeps the log at most {@link #MAX_LOG} plus one old copy: copied to LOG.1, then truncated in
+   * place. The server writes with O_APPEND (our redirect, Ganesha's -L), so it goes on at the new
+   * end without being told; a rename would leave it writing to the old file.
+   */
+  public void capLog() {
+    try {
+      if (!Files.isRegularFile(logFile) || Files.size(logFile) <= MAX_LOG) return;
+      Files.copy(logFile, logFile.resolveSibling(logFile.getFileName() + ".1"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      try (java.nio.channels.FileChannel c = java.nio.channels.FileChannel.open(logFile, java.nio.file.StandardOpenOption.WRITE)) {
+        c.truncate(0);
+      }
+      log.info("{} was over {} MiB: moved to {}.1", logFile, MAX_LOG >> 20, logFile.getFileName());
+    } catch (IOException e) {
+      log.warn("cannot cap {}: {}", logFile, e.getMessage());
+    }
   }
 
   /** SIGTERM, then SIGKILL after half the timeout; true when the process is gone. */

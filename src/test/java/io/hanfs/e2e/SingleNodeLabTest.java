@@ -159,7 +159,8 @@ class SingleNodeLabTest {
   @Order(2)
   void badHttpRequestsGetClearErrorsAndChangeNothing() throws IOException {
     // Without the node's API token nothing that changes the cluster is done, not even looked at.
-    for (String path : List.of("/hanfs/resources/home/promote", "/hanfs/resources/home/force-promote?to=n1&reason=testing",
+    for (String path : List.of("/hanfs/resources/home/promote", "/hanfs/resources/home/demote", "/hanfs/resources/home/switchover?to=n1",
+        "/hanfs/resources/home/force-promote?to=n1&reason=testing", "/hanfs/resources/home/resolve?discard=n1",
         "/hanfs/drbd/r0/unfence-peer", "/hanfs/maintenance/on", "/hanfs/clear/n1")) {
       Lab.Result anonymous = lab.nslab(Duration.ofSeconds(90), "http", "n1", "POST", path, "anonymous");
       assertTrue(anonymous.out().strip().endsWith("401") && anonymous.out().contains("api-token"), path + ": " + anonymous);
@@ -364,6 +365,46 @@ class SingleNodeLabTest {
     assertTrue(r.out().contains("standby=true"), r.out());
     assertTrue(r.out().contains("role=secondary"), r.out());
     assertTrue(r.out().contains("switchover=refused (400): \"nosuch\" is not a data node"), r.out());
+  }
+
+  /** A fence hook's request (the route DRBD's handler calls), timed from the test: median of three. */
+  long fenceRequestMillis() {
+    long[] t = new long[3];
+    for (int i = 0; i < 3; i++) {
+      long start = System.nanoTime();
+      Lab.Result r = http("POST", "/hanfs/drbd/r0/unfence-peer");
+      t[i] = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(r.out().contains("exitCode"), "the hook's route answered: " + r);
+    }
+    java.util.Arrays.sort(t);
+    return t[1];
+  }
+
+  @Test
+  @Order(10)
+  void aThousandIdleConnectionsDoNotDelayTheFenceHook() throws Exception {
+    long alone = fenceRequestMillis();
+    String classes = lab.root.resolve("src/test/target/test-classes").toString();
+    Process idle = new ProcessBuilder("ip", "netns", "exec", "hfit-n1", "java", "-Xmx64m", "-cp", classes, "io.hanfs.e2e.IdleConnections", "7626", "1000", "120")
+        .redirectErrorStream(true).start();
+    try {
+      java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(idle.getInputStream()));
+      var line = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          return out.readLine();
+        } catch (IOException e) {
+          return "read failed: " + e;
+        }
+      });
+      assertEquals("open 1000", line.get(60, java.util.concurrent.TimeUnit.SECONDS));
+      long held = fenceRequestMillis();
+      System.out.println("fence hook request: " + alone + " ms alone, " + held + " ms beside 1000 idle connections");
+      assertTrue(held - alone < 1000, "1000 idle connections delayed the fence hook by " + (held - alone) + " ms");
+      assertEquals("secondary", status().path("role").asText(), "the daemon is fine");
+    } finally {
+      idle.destroy();
+      if (!idle.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) idle.destroyForcibly();
+    }
   }
 
   JsonNode waitForRole(String role) throws IOException {

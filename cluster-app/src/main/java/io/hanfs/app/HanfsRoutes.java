@@ -31,6 +31,13 @@ import org.apache.pekko.management.javadsl.ManagementRouteProviderSettings;
  * until the cluster leader drives them. Every answer is JSON; errors say what was wrong.
  */
 public final class HanfsRoutes extends AllDirectives implements ManagementRouteProvider {
+  /**
+   * A switchover or a split-brain resolution answers when it is done: a demotion and a promotion,
+   * each bounded by operation-timeout per layer, and the leader's own bounds (5-10 min) decide.
+   * Everything else has the server's 20 s.
+   */
+  static final Duration LONG_OPERATION = Duration.ofMinutes(11);
+
   private final ControlApi api;
   private final ExtendedActorSystem classic;
 
@@ -47,7 +54,7 @@ public final class HanfsRoutes extends AllDirectives implements ManagementRouteP
     if (readOnly) return complete(readOnlyError());
     return optionalHeaderValueByName("Authorization", auth -> {
       String token = HanfsExtension.ID.get(classic).apiToken();
-      if (ApiToken.accepts(token, auth)) return inner.get();
+      if (ApiToken.accepts(token, auth)) return withRequestTimeout(LONG_OPERATION, inner);
       String why = token == null ? "the node is still starting; retry in a moment"
           : (auth.isEmpty() ? "this request changes the cluster and needs" : "wrong credentials; send")
               + " the node's API token as 'Authorization: Bearer TOKEN', from " + ApiToken.file(HanfsExtension.ID.get(classic).config().stateDir())

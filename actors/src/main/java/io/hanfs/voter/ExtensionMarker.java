@@ -1,13 +1,9 @@
 package io.hanfs.voter;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 
 /**
@@ -24,16 +20,7 @@ final class ExtensionMarker {
 
   static void write(Path file, String holder, long epoch) throws IOException {
     Files.createDirectories(file.getParent());
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    String text = holder + " " + epoch + " " + bootId() + " " + System.nanoTime() + "\n";
-    try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-      c.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)));
-      c.force(true);
-    }
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-      dir.force(true);
-    }
+    io.hanfs.persistence.DurableFile.replace(file, holder + " " + epoch + " " + bootId() + " " + System.nanoTime() + "\n");
   }
 
   /** How much of {@code grace} is left since the marker was written; all of it when unsure, none without a marker. */

@@ -4,14 +4,8 @@ import io.hanfs.config.ConfigLoader;
 import io.hanfs.config.HanfsConfig;
 import io.hanfs.config.InvalidConfigException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -27,15 +21,7 @@ final class RunningConfig {
   private RunningConfig() {}
 
   static void save(Path stateDir, String text) throws IOException {
-    Files.createDirectories(stateDir);
-    Path tmp = stateDir.resolve(FILE + ".tmp");
-    Files.deleteIfExists(tmp);
-    Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-      c.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
-      c.force(true);
-    }
-    Files.move(tmp, stateDir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    io.hanfs.persistence.DurableFile.replaceOwnerOnly(stateDir.resolve(FILE), text);
   }
 
   /** What fence-local stops: the config the daemon ran and the file as it is now, each if it loads. */

@@ -105,23 +105,7 @@ public final class ConfigLoader {
     Optional<String> localNode = h.string("node", false, "nfs01");
     Path stateDir = path(h, "state-dir", false, "/var/lib/hanfs").orElse(Path.of("/var/lib/hanfs"));
     int remotingPort = h.integer("remoting-port", 1, 65535, Optional.of(25520)).orElse(25520);
-    Management management = new Management("127.0.0.1", 7626);
-    Optional<ObjectReader> mgmt = h.object("management", false);
-    if (mgmt.isPresent()) {
-      ObjectReader m = mgmt.get();
-      String host = m.string("hostname", false, "127.0.0.1").orElse("127.0.0.1");
-      if (!Syntax.isIpv4(host) && !Syntax.isHostname(host)) {
-        m.error("hostname", "\"" + host + "\" is not an address or host name", "use e.g. 127.0.0.1");
-      } else if (!Syntax.isLoopback(host)) {
-        // The control routes are not authenticated yet: reachable from the network they would
-        // let anyone promote, demote or unfence.
-        m.error("hostname", "\"" + host + "\" is not a loopback address; the management routes are unauthenticated and must not be reachable from the network",
-            "use 127.0.0.1 (or another 127.x address) and run hanfs commands on the node itself, e.g. over ssh");
-      }
-      int port = m.integer("port", 1, 65535, Optional.of(7626)).orElse(7626);
-      management = new Management(host, port);
-      m.finish();
-    }
+    Management management = ManagementSection.read(h);
 
     HanfsConfig.Lease lease = new HanfsConfig.Lease(Duration.ofSeconds(2), Duration.ofMillis(400), Duration.ofSeconds(15));
     Optional<ObjectReader> leaseReader = h.object("lease", false);

@@ -123,7 +123,26 @@ public record HanfsConfig(
     }
   }
 
-  public record Management(String hostname, int port) {}
+  /**
+   * The management endpoint. {@code hostname} is an address or name, or {@link #NODE_ADDRESS}:
+   * this node's configured address (one shared config for every node). HTTPS uses the node's
+   * certificate from hanfs.tls; with client certificates required, every connection must present
+   * a certificate signed by the cluster's CA.
+   */
+  public record Management(String hostname, int port, boolean https, boolean clientCertificates) {
+    public static final String NODE_ADDRESS = "node-address";
+    public static final Management DEFAULT = new Management("127.0.0.1", 7626, false, false);
+
+    /** The address this node binds and its clients dial. */
+    public String host(Node self) {
+      return hostname.equals(NODE_ADDRESS) ? self.address() : hostname;
+    }
+
+    /** The base URL of this node's endpoint, e.g. https://10.0.0.1:7626. */
+    public String url(Node self) {
+      return (https ? "https://" : "http://") + host(self) + ":" + port;
+    }
+  }
 
   public record Resource(
       String name,

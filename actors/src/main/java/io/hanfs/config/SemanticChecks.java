@@ -16,7 +16,7 @@ import java.util.Set;
  * field parsed, pure: a DRBD resource named {@code all}, a floating IP that is its network's or
  * broadcast address, multicast, loopback or a node's own, a node address 0.0.0.0, a mountpoint or
  * state directory that is a system directory or holds the other, an export of the NFS state
- * directory, the remoting port equal to the management port, two resources on one replicated
+ * directory, the remoting port equal to the management port, HTTPS without the node's certificate, two resources on one replicated
  * resource, two resources on the kernel NFS server (one per node: one nfsd, one statd,
  * one /var/lib/nfs). Each error names the field and the fix.
  */
@@ -41,6 +41,9 @@ final class SemanticChecks {
     }
     if (c.remotingPort() == c.management().port()) {
       out.add(error("hanfs.remoting-port", "is the management port too (" + c.management().port() + ")", "use two different ports, e.g. 25520 and 7626"));
+    }
+    if (c.management().https() && !c.tls().enabled()) {
+      out.add(error("hanfs.management.https", "HTTPS serves the node's certificate from hanfs.tls, which is disabled", "enable hanfs.tls, or set https = off on a loopback hostname"));
     }
     boolean stateIsSystem = isSystemDir(c.stateDir());
     if (stateIsSystem) {

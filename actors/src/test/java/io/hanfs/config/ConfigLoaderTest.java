@@ -401,14 +401,30 @@ class ConfigLoaderTest {
     assertEquals("hanfs.resources[1].replication.fencing", shared.path());
   }
 
-  /** The control routes are unauthenticated: the endpoint stays on loopback, and only hanfs.management sets it. */
+  static String withManagement(String block) {
+    return VALID.replaceFirst("node = nfs01", "node = nfs01\n        management { " + block + " }");
+  }
+
+  /** Beyond loopback only over HTTPS (the token never in clear text), and only hanfs.management sets the endpoint. */
   @Test
-  void theManagementEndpointStaysOnLoopback() throws Exception {
-    for (String host : List.of("0.0.0.0", "192.168.33.21", "nfs01.lab.example")) {
-      ConfigError e = onlyError(VALID.replaceFirst("node = nfs01", "node = nfs01\n        management { hostname = \"" + host + "\" }"));
+  void theManagementEndpointLeavesLoopbackOnlyOverHttps() throws Exception {
+    for (String host : List.of("192.168.33.21", "nfs01.lab.example", "node-address")) {
+      ConfigError e = onlyError(withManagement("hostname = \"" + host + "\""));
       assertEquals("hanfs.management.hostname", e.path(), e.toString());
-      assertTrue(e.problem().contains("not a loopback address") && e.fix().contains("127.0.0.1"), e.toString());
+      assertTrue(e.problem().contains("not a loopback address") && e.fix().contains("https = on"), e.toString());
+      HanfsConfig.Management m = ConfigLoader.parse(withManagement("hostname = \"" + host + "\", https = on")).management();
+      assertTrue(m.https() && !m.clientCertificates() && m.hostname().equals(host), m.toString());
     }
+    HanfsConfig.Management m = ConfigLoader.parse(withManagement("hostname = node-address, https = on, client-certificates = required")).management();
+    assertEquals("https://192.168.33.21:7626", m.url(new HanfsConfig.Node("nfs01", "192.168.33.21", java.util.Set.of())));
+    ConfigError every = onlyError(withManagement("hostname = \"0.0.0.0\", https = on"));
+    assertTrue(every.path().equals("hanfs.management.hostname") && every.fix().contains("node-address"), every.toString());
+    ConfigError clientCerts = onlyError(withManagement("client-certificates = required"));
+    assertTrue(clientCerts.path().equals("hanfs.management.client-certificates") && clientCerts.fix().contains("https = on"), clientCerts.toString());
+    assertEquals("hanfs.management.client-certificates", onlyError(withManagement("https = on, client-certificates = optional")).path());
+    assertEquals("hanfs.management.https", onlyError(withManagement("https = maybe")).path());
+    ConfigError noTls = onlyError(withManagement("https = on").replaceFirst("node = nfs01", "node = nfs01\n        tls { enabled = false }"));
+    assertTrue(noTls.path().equals("hanfs.management.https") && noTls.fix().contains("hanfs.tls"), noTls.toString());
     assertEquals("127.0.0.2", ConfigLoader.parse(VALID.replaceFirst("node = nfs01", "node = nfs01\n        management { hostname = \"127.0.0.2\" }")).management().hostname());
     assertEquals("localhost", ConfigLoader.parse(VALID.replaceFirst("node = nfs01", "node = nfs01\n        management { hostname = localhost }")).management().hostname());
     for (String key : List.of("http.bind-hostname = \"0.0.0.0\"", "http.hostname = \"0.0.0.0\"", "http.route-providers-read-only = false", "http.routes.cluster-management = \"x\"")) {

@@ -122,6 +122,10 @@ class HostileConfigCorpusTest {
     // Management, ports, the state directory.
     c.add(new Case("management on every address", inHanfs("management { hostname = \"0.0.0.0\" }"), "hanfs.management.hostname"));
     c.add(new Case("management on a public address", inHanfs("management { hostname = \"192.168.33.21\" }"), "hanfs.management.hostname"));
+    c.add(new Case("management on every address over https", inHanfs("management { hostname = \"0.0.0.0\", https = on }"), "hanfs.management.hostname"));
+    c.add(new Case("management on the node's address without https", inHanfs("management { hostname = node-address }"), "hanfs.management.hostname"));
+    c.add(new Case("management client certificates without https", inHanfs("management { client-certificates = required }"), "hanfs.management.client-certificates"));
+    c.add(new Case("management https without tls", inHanfs("management { https = on }\n  tls { enabled = false }"), "hanfs.management.https"));
     c.add(new Case("management port 0", inHanfs("management { port = 0 }"), "hanfs.management.port"));
     c.add(new Case("management port 70000", inHanfs("management { port = 70000 }"), "hanfs.management.port"));
     c.add(new Case("remoting port = management port", inHanfs("remoting-port = 7626"), "hanfs.remoting-port"));

@@ -50,7 +50,7 @@ public final class Daemon {
         // No seed nodes: the JoinCoordinator joins a running cluster or forms one (never by timing).
         .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(List.of()))
         .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(self.roles().stream().map(r -> r.name().toLowerCase()).toList()))
-        .withValue("pekko.management.http.hostname", ConfigValueFactory.fromAnyRef(config.management().hostname()))
+        .withValue("pekko.management.http.hostname", ConfigValueFactory.fromAnyRef(config.management().host(self)))
         .withValue("pekko.management.http.port", ConfigValueFactory.fromAnyRef(config.management().port()))
         .withFallback(pekkoOverrides)
         .withFallback(self.isData() ? LedgerStore.config(ledgerSettings(config)) : ConfigFactory.empty())
@@ -114,13 +114,23 @@ public final class Daemon {
       });
     });
     io.hanfs.app.jmx.Jmx.register(config, nodeName, new ControlApi(system));
-    PekkoManagement.get(system).start().toCompletableFuture().join();
-    system.log().info("hanfs node {} up: management on http://{}:{}", nodeName, config.management().hostname(), config.management().port());
+    startManagement(system, config);
+    system.log().info("hanfs node {} up: management on {}", nodeName, config.management().url(self));
     system.getWhenTerminated().toCompletableFuture().join();
     boolean clean = shutdown.getShutdownReason().map(r -> r == CoordinatedShutdown.jvmExitReason()).orElse(false);
     if (!clean) System.err.println("hanfs: the actor system stopped (" + shutdown.getShutdownReason().map(Object::toString).orElse("unknown")
         + "); exiting with 3 so that the local fence step runs");
     return clean ? 0 : 3;
+  }
+
+  /** Pekko Management's server with hanfs's routes, over HTTPS with the node's certificate when configured. */
+  static void startManagement(ActorSystem<?> system, HanfsConfig config) throws java.io.IOException, java.security.GeneralSecurityException {
+    if (!config.management().https()) {
+      PekkoManagement.get(system).start().toCompletableFuture().join();
+      return;
+    }
+    org.apache.pekko.http.javadsl.HttpsConnectionContext https = io.hanfs.app.tls.ManagementTls.server(config, line -> system.log().warn(line));
+    PekkoManagement.get(system).start(settings -> settings.withHttpsConnectionContext(https)).toCompletableFuture().join();
   }
 
   private static CompletableFuture<Void> prepareRestart(ActorSystem<?> system, ActorRef<NodeAgent.Command> agent, HanfsConfig config) {

@@ -135,7 +135,12 @@ public final class Main {
 
     ManagementClient client() {
       LocalEndpoint e = LocalEndpoint.locate(Optional.ofNullable(url), config != null ? config : Path.of(defaultConfig()));
-      return new ManagementClient(e.url(), e.token());
+      try {
+        return new ManagementClient(e.url(), e.token(), e.sslContext());
+      } catch (java.io.IOException | java.security.GeneralSecurityException x) {
+        return ManagementClient.unusable(e.url(), "hanfs.tls: cannot load the CA and node files to reach " + e.url() + " over HTTPS: " + x.getMessage()
+            + "; fix: check the files hanfs.tls names (hanfs certs), or give --url");
+      }
     }
   }
 

@@ -12,11 +12,27 @@ import java.time.Duration;
 final class ManagementClient {
   private final String base;
   private final java.util.Optional<String> token;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+  private final HttpClient http;
+  /** Why no request can be sent (the TLS files do not load), printed instead of sending. */
+  private java.util.Optional<String> unusable = java.util.Optional.empty();
 
   ManagementClient(String base, java.util.Optional<String> token) {
+    this(base, token, java.util.Optional.empty());
+  }
+
+  /** Over HTTPS: trusting only {@code tls}'s CA, and hostname verification on (the JDK's default). */
+  ManagementClient(String base, java.util.Optional<String> token, java.util.Optional<javax.net.ssl.SSLContext> tls) {
     this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
     this.token = token;
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3));
+    tls.ifPresent(b::sslContext);
+    this.http = b.build();
+  }
+
+  static ManagementClient unusable(String base, String why) {
+    ManagementClient c = new ManagementClient(base, java.util.Optional.empty());
+    c.unusable = java.util.Optional.of(why);
+    return c;
   }
 
   /** A request that changes something carries the node's API token when this user can read it. */
@@ -67,8 +83,17 @@ final class ManagementClient {
   }
 
   private HttpResponse<String> send(HttpRequest.Builder b) {
+    if (unusable.isPresent()) {
+      System.err.println(unusable.get());
+      return null;
+    }
     try {
       return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (javax.net.ssl.SSLException e) {
+      System.err.println("the TLS handshake with the hanfs daemon at " + base + " failed: " + e.getMessage()
+          + " (its certificate must be signed by the CA in hanfs.tls.ca-file and name the address dialled; with client-certificates = required,"
+          + " this user must be able to read the node's key: run as root)");
+      return null;
     } catch (IOException e) {
       System.err.println("cannot reach the hanfs daemon at " + base + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + " (is `hanfs run` up on this node?)");
       return null;

@@ -111,6 +111,9 @@ public final class ReplicationHook {
       // context on creation, some 550 classes of 2,200 (measured), for a plain loopback POST.
       // A DRBD handler's start time is on the promotion's path (20 s on an emulated CPU).
       java.net.HttpURLConnection c = (java.net.HttpURLConnection) uri.toURL().openConnection();
+      // Over HTTPS (only then is TLS loaded): the cluster's CA only, the JDK's hostname check.
+      if (c instanceof javax.net.ssl.HttpsURLConnection s) s.setSSLSocketFactory(daemon.sslContext().orElseThrow(
+          () -> new IOException("an https URL, but no hanfs.tls in the config to verify the daemon's certificate")).getSocketFactory());
       c.setConnectTimeout(3000);
       c.setReadTimeout(60_000);
       c.setRequestMethod("POST");
@@ -122,7 +125,7 @@ public final class ReplicationHook {
       java.io.InputStream in = status < 400 ? c.getInputStream() : c.getErrorStream();
       body = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
       c.disconnect();
-    } catch (IOException | IllegalArgumentException e) {
+    } catch (IOException | IllegalArgumentException | java.security.GeneralSecurityException e) {
       System.err.println("hanfs " + action + " " + resource + ": exit 1: cannot reach the hanfs daemon at " + root + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
           + " (is `hanfs run` up on this node?)");
       return 1;

@@ -18,7 +18,8 @@ import java.util.Set;
 /**
  * Checks a node's TLS files before the daemon starts: present, regular, readable by root only
  * (the key above all; the certificates too, as the issue of a cluster's trust), the node's
- * certificate signed by the configured CA, valid now, and naming this node's configured address.
+ * certificate signed by the configured CA, valid now, and naming this node's configured address
+ * (and the management address, with HTTPS there).
  * Each problem names the field and the fix.
  */
 public final class TlsFiles {
@@ -59,6 +60,11 @@ public final class TlsFiles {
       if (!names.contains(self.address())) {
         out.add("hanfs.tls.cert-file: " + tls.certFile() + " names " + names + ", not this node's address " + self.address() + " (hanfs.nodes, " + self.name()
             + "); fix: " + certs);
+      }
+      String host = config.management().host(self);
+      if (config.management().https() && !names.contains(host)) {
+        out.add("hanfs.management.hostname: HTTPS serves " + tls.certFile() + ", which names " + names + ", not the management address " + host
+            + "; fix: set hostname = node-address (the address the certificate names)");
       }
     } catch (IOException | GeneralSecurityException | RuntimeException e) {
       out.add("hanfs.tls: cannot read the TLS files: " + e.getMessage() + "; fix: " + certs);

@@ -75,6 +75,16 @@ class MembershipLabTest {
       ClusterLab.check(lab.lab.nslab(Duration.ofSeconds(90), "stranger", "start", kind));
       ClusterLab.sleep(5000); // what is asserted is that nothing happens while the stranger runs
       assertEquals(Set.of("n1", "n2", "w"), lab.membersSeenBy("w"), "the stranger (" + kind + ") is no member");
+      if (kind.equals("rogue-ca")) {
+        // The management endpoint (HTTPS, client certificates required): another CA's client
+        // certificate or none gets no answer; the node's own without the token gets a 401.
+        for (String how : List.of("other-ca", "no-cert")) {
+          Lab.Result r = lab.lab.nslab(ClusterLab.SHORT, "http", "n1", "GET", "/hanfs/status", how);
+          assertTrue(!r.ok() && !r.out().strip().endsWith("200"), how + ": " + r);
+        }
+        Lab.Result anonymous = lab.lab.nslab(ClusterLab.SHORT, "http", "n1", "POST", "/hanfs/resources/home/demote", "anonymous");
+        assertTrue(anonymous.out().strip().endsWith("401"), anonymous.toString());
+      }
       ClusterLab.check(lab.lab.nslab(ClusterLab.SHORT, "stranger", "stop"));
     }
     assertTrue(lab.logLines("w", "TLS") > 0, "w logged the strangers' refused connections:\n" + lab.log("w"));

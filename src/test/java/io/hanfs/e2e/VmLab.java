@@ -161,27 +161,73 @@ final class VmLab implements AutoCloseable {
     Files.createDirectories(staging.resolve("bin"));
     Files.createDirectories(staging.resolve("lib"));
     Files.copy(ROOT.resolve("deploy/hanfs"), staging.resolve("bin/hanfs"));
+    // With their times: the class-data archive is valid for jars of the size and mtime it saw,
+    // so the same build's archive serves every VM test of a run (see cdsArchive).
     try (var jars = Files.list(ROOT.resolve("cluster-app/target/lib"))) {
-      for (Path j : jars.toList()) Files.copy(j, staging.resolve("lib").resolve(j.getFileName()));
+      for (Path j : jars.toList()) Files.copy(j, staging.resolve("lib").resolve(j.getFileName()), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
     }
     try (var jars = Files.list(ROOT.resolve("cluster-app/target"))) {
       for (Path j : jars.filter(p -> p.getFileName().toString().matches("hanfs-cluster-app-.*\\.jar")).toList()) {
-        Files.copy(j, staging.resolve("lib").resolve(j.getFileName()));
+        Files.copy(j, staging.resolve("lib").resolve(j.getFileName()), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
       }
     }
     check(List.of("cp", "-a", ROOT.resolve("src/test/target/test-classes").toString(), staging.resolve("test-classes").toString()));
     // The guests start their daemons with the class-data archive (HANFS_CDS=on), as an installed
     // node would: on emulated CPUs, parsing the classes again costs each JVM most of its start.
-    long cds = System.nanoTime();
-    Lab.Result archive = Lab.exec(List.of(ROOT.resolve("deploy/lab/vm/cds-archive").toString(), image.toString(), staging.toString()),
-        Duration.ofMinutes(4), Map.of());
-    System.out.printf("vm lab: class-data archive %s in %.1f s%n", archive.ok() ? "written" : "NOT written (the guests start without it)",
-        (System.nanoTime() - cds) / 1e9);
-    if (!archive.ok()) System.out.println(archive);
+    cdsArchive(staging);
     buildDisk = dir.resolve("hanfs-build.img");
     sparse(buildDisk, 256);
     check(List.of("mkfs.ext4", "-q", "-F", "-L", "hanfs-build", "-d", staging.toString(), buildDisk.toString()));
     check(List.of("rm", "-rf", staging.toString()));
+  }
+
+  /**
+   * Writes the tree's class-data archive with the guests' JVM, or copies the one an earlier VM
+   * test of this build wrote for the same guest image and jars (it takes 25-35 s on a busy host).
+   */
+  private void cdsArchive(Path staging) throws IOException {
+    long cds = System.nanoTime();
+    Path cache = ROOT.resolve("src/test/target/vm-cds").resolve(cdsKey(staging) + ".jsa");
+    Path archive = staging.resolve("hanfs-cds.jsa");
+    if (Files.isRegularFile(cache)) {
+      Files.copy(cache, archive, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+      System.out.printf("vm lab: class-data archive of this build reused from %s in %.1f s%n", cache, (System.nanoTime() - cds) / 1e9);
+      return;
+    }
+    Lab.Result r = Lab.exec(List.of(ROOT.resolve("deploy/lab/vm/cds-archive").toString(), image.toString(), staging.toString()),
+        Duration.ofMinutes(4), Map.of());
+    System.out.printf("vm lab: class-data archive %s in %.1f s%n", r.ok() ? "written" : "NOT written (the guests start without it)",
+        (System.nanoTime() - cds) / 1e9);
+    if (!r.ok()) {
+      System.out.println(r);
+      return;
+    }
+    Files.createDirectories(cache.getParent());
+    // One build's archive at a time (tens of MiB each).
+    try (var old = Files.list(cache.getParent())) {
+      for (Path o : old.toList()) Files.deleteIfExists(o);
+    }
+    Path part = cache.resolveSibling(cache.getFileName() + ".part");
+    Files.copy(archive, part, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+    Files.move(part, cache, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** What the archive depends on: the guest image (its JVM) and each jar's name, size and mtime. */
+  private String cdsKey(Path staging) throws IOException {
+    StringBuilder facts = new StringBuilder();
+    Path root = image.resolve("root.img");
+    facts.append(root.toRealPath()).append(' ').append(Files.size(root)).append(' ').append(Files.getLastModifiedTime(root).toMillis()).append('\n');
+    try (var jars = Files.list(staging.resolve("lib"))) {
+      for (Path j : jars.sorted().toList()) {
+        facts.append(j.getFileName()).append(' ').append(Files.size(j)).append(' ').append(Files.getLastModifiedTime(j).toMillis()).append('\n');
+      }
+    }
+    try {
+      byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(facts.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(d, 0, 12);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static void sparse(Path file, long megabytes) throws IOException {

@@ -38,8 +38,9 @@ final class VmCluster {
     this.lab = lab;
   }
 
-  /** The shared disk of a {@link VmLab} made with one, as the data guests see it. */
-  static final String SHARED_DEVICE = "/dev/vdd";
+  /** The shared disk of a {@link VmLab} made with one, as the data guests see it: w's iSCSI LUN. */
+  static final String SHARED_DEVICE = "/dev/sda";
+  static final String TARGET_IQN = "iqn.2026-12.io.hanfs.lab:shared";
 
   /**
    * The watchdog's timeout on a shared disk: the shared lab's lease (16 s, margin 3 s) allows up
@@ -84,7 +85,7 @@ final class VmCluster {
 
   static String hanfsConfig(String node, boolean shared) {
     String replication = shared
-        ? "replication { type = shared }\n            filesystem { device = \"" + SHARED_DEVICE + "\", mountpoint = \"/srv/nfs/home\", fstype = ext4 }"
+        ? "replication { type = shared, fencing = scsi-reservation }\n            filesystem { device = \"" + SHARED_DEVICE + "\", mountpoint = \"/srv/nfs/home\", fstype = ext4 }"
         : "replication { type = drbd, resource = r0, fencing = resource-only, split-brain-policy = discard-younger-primary }\n"
             + "            filesystem { device = \"/dev/drbd0\", mountpoint = \"/srv/nfs/home\", fstype = ext4 }";
     // softdog, loaded before the daemons start: a frozen daemon's node resets before the lease may go elsewhere.
@@ -128,8 +129,51 @@ final class VmCluster {
         """.formatted(VmLab.NET, node, EXPORT, VIP, watchdog, replication, shared ? "duration = 16s, margin = 3s" : "duration = 10s, margin = 2s");
   }
 
-  /** The shared disk: ext4 made on it from d1, softdog loaded on both data nodes. */
+  /**
+   * The lab's SAN: w serves its disk (vdd) as an iSCSI LUN with the kernel's LIO target, which
+   * emulates SPC-3 persistent reservations; each data guest logs in with its own initiator name
+   * (the reservation keys are per initiator). Then ext4 made from d1, softdog on both data nodes.
+   */
   void setUpSharedDisk() throws Exception {
+    VmLab.Guest w = g("w");
+    String tpg = "/sys/kernel/config/target/iscsi/" + TARGET_IQN + "/tpgt_1";
+    w.agent.writeFile("/run/iscsi-target", """
+        set -e
+        modprobe target_core_iblock
+        modprobe iscsi_target_mod
+        mountpoint -q /sys/kernel/config || mount -t configfs configfs /sys/kernel/config
+        core=/sys/kernel/config/target/core/iblock_0/shared
+        mkdir -p $core
+        echo udev_path=/dev/vdd > $core/control
+        echo 1 > $core/enable
+        mkdir -p %1$s/lun/lun_0
+        ln -s $core %1$s/lun/lun_0/shared
+        mkdir %1$s/np/%2$s:3260
+        echo 0 > %1$s/attrib/authentication
+        echo 1 > %1$s/attrib/generate_node_acls
+        echo 0 > %1$s/attrib/demo_mode_write_protect
+        echo 1 > %1$s/enable
+        """.formatted(tpg, w.address));
+    w.agent.check(List.of("sh", "/run/iscsi-target"), Duration.ofMinutes(1));
+    for (String n : DATA) {
+      VmLab.Guest d = g(n);
+      d.agent.writeFile("/etc/iscsi/initiatorname.iscsi", "InitiatorName=iqn.2026-12.io.hanfs.lab:" + n + "\n");
+      // iscsid detached from the agent's pipes (the agent waits for them to close).
+      d.agent.writeFile("/run/iscsi-login", """
+          set -e
+          modprobe iscsi_tcp
+          mkdir -p /run/lock/iscsi
+          iscsid < /dev/null > /var/log/iscsid.log 2>&1
+          iscsiadm -m discovery -t sendtargets -p %1$s
+          iscsiadm -m node -T %2$s -p %1$s --login
+          """.formatted(w.address, TARGET_IQN));
+      d.agent.check(List.of("sh", "/run/iscsi-login"), Duration.ofMinutes(2));
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (!d.agent.exec(List.of("test", "-b", SHARED_DEVICE), Duration.ofSeconds(10)).ok()) {
+        if (System.nanoTime() > deadline) throw new AssertionError(n + ": no " + SHARED_DEVICE + " after the iSCSI login");
+        Thread.sleep(200);
+      }
+    }
     VmLab.Guest d1 = g("d1");
     d1.agent.check(List.of("mkfs.ext4", "-q", SHARED_DEVICE), Duration.ofMinutes(3));
     d1.check("mkdir", "-p", "/srv/nfs/home");

@@ -41,7 +41,8 @@ final class VmLab implements AutoCloseable {
       this.address = NET + "." + host;
       this.mac = String.format("52:54:00:14:20:%02x", host);
       this.stateDisk = dir.resolve(name + "-state.img");
-      this.dataDisk = !data ? null : sharedDisk ? dir.resolve("shared.img") : dir.resolve(name + "-data.img");
+      // A shared-disk lab's disk is the witness's: it serves it to the data guests as an iSCSI LUN.
+      this.dataDisk = sharedDisk ? (data ? null : dir.resolve("shared.img")) : data ? dir.resolve(name + "-data.img") : null;
       this.qgaSocket = dir.resolve(name + ".qga");
     }
 
@@ -65,14 +66,7 @@ final class VmLab implements AutoCloseable {
           "-drive", "file=" + image.resolve("root.img") + ",if=virtio,format=raw,readonly=on",
           "-drive", "file=" + buildDisk + ",if=virtio,format=raw,readonly=on",
           "-drive", "file=" + stateDisk + ",if=virtio,format=raw"));
-      if (dataDisk != null && sharedDisk) {
-        // One disk file for both data guests, as a shared LUN: qemu lets two processes write it
-        // (through the host page cache, which both see alike).
-        // The drive stays one of the if=virtio ones (an explicit -device took another PCI slot
-        // and the guests found no root disk); share-rw then comes as the devices' default.
-        argv.addAll(List.of("-drive", "file=" + dataDisk + ",if=virtio,format=raw,file.locking=off",
-            "-global", "virtio-blk-pci.share-rw=on"));
-      } else if (dataDisk != null) {
+      if (dataDisk != null) {
         argv.addAll(List.of("-drive", "file=" + dataDisk + ",if=virtio,format=raw"));
       }
       argv.addAll(List.of("-netdev", "tap,id=n0,ifname=" + tap() + ",script=no,downscript=no",

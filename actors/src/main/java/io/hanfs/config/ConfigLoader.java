@@ -250,7 +250,9 @@ public final class ConfigLoader {
         }
       });
       if (type.isPresent() && type.get() == ReplicationType.SHARED) {
-        if (o.has("fencing")) o.error("fencing", "is only for replicated storage (a shared disk has one copy)", "remove it");
+        if (fencing.isPresent() && fencing.get() == HanfsConfig.Fencing.RESOURCE_ONLY) {
+          o.error("fencing", "resource-only is DRBD's fence-peer hook; a shared disk has one copy", "use fencing = scsi-reservation (SCSI-3 persistent reservations) or remove it");
+        }
         if (o.has("split-brain-policy")) o.error("split-brain-policy", "is only for replicated storage (a shared disk has one copy)", "remove it");
       }
       if (fencing.isEmpty() || policy.isPresent() && io.hanfs.sbr.data.SplitBrainVerdict.Policy.fromConfig(policy.get()).isEmpty()) return Optional.empty();
@@ -268,6 +270,10 @@ public final class ConfigLoader {
         }
       } else if (drbdRes.isPresent()) {
         o.error("resource", "is only for type = drbd or hast", "remove it, or set type = drbd");
+      }
+      if (replicated && fencing.get() == HanfsConfig.Fencing.SCSI_RESERVATION) {
+        o.error("fencing", "scsi-reservation is for a shared disk (type = shared), where every node reaches one LUN", "remove it" + (tool.equals("DRBD") ? ", or use fencing = resource-only" : ""));
+        return Optional.empty();
       }
       if (type.get() == ReplicationType.HAST && fencing.get() == HanfsConfig.Fencing.RESOURCE_ONLY) {
         o.error("fencing", "HAST has no fence-peer hook (hastd cannot outdate its peer)", "remove it; the ledger alone decides which HAST copy is current");

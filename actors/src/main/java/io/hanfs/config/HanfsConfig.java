@@ -96,7 +96,13 @@ public record HanfsConfig(
     /** No fence-peer handler: a peer that cannot be asked may hold newer data. */
     NONE,
     /** DRBD calls {@code hanfs fence-peer} before the primary writes on without its peer. */
-    RESOURCE_ONLY
+    RESOURCE_ONLY,
+    /**
+     * A shared disk with SCSI-3 persistent reservations (sg_persist): the promoted node registers
+     * its key, takes a Write Exclusive, Registrants Only reservation and preempts every other key,
+     * so the LUN refuses writes from a node that was active before (frozen, cut off) as fence_scsi does.
+     */
+    SCSI_RESERVATION
   }
 
   /**

@@ -12,6 +12,7 @@ import io.hanfs.node.resource.nfs.GaneshaLayer;
 import io.hanfs.node.resource.nfs.KernelNfsLayer;
 import io.hanfs.node.resource.replication.DrbdDriver;
 import io.hanfs.node.resource.replication.DrbdLayer;
+import io.hanfs.node.resource.replication.ScsiReservation;
 import io.hanfs.node.resource.replication.SharedDiskLayer;
 import io.hanfs.node.resource.replication.HastDriver;
 import io.hanfs.node.resource.replication.HastLayer;
@@ -31,16 +32,19 @@ public final class LayerFactory {
   private final Path stateDir;
   private final Path ganeshaBinary;
   private final Optional<WatchdogDevice> watchdog;
+  private final java.util.OptionalLong reservationKey;
 
   public LayerFactory(CommandRunner runner, Path stateDir, Path ganeshaBinary) {
-    this(runner, stateDir, ganeshaBinary, Optional.empty());
+    this(runner, stateDir, ganeshaBinary, Optional.empty(), java.util.OptionalLong.empty());
   }
 
-  public LayerFactory(CommandRunner runner, Path stateDir, Path ganeshaBinary, Optional<WatchdogDevice> watchdog) {
+  /** {@code reservationKey}: this node's SCSI reservation key, for shared disks with fencing = scsi-reservation. */
+  public LayerFactory(CommandRunner runner, Path stateDir, Path ganeshaBinary, Optional<WatchdogDevice> watchdog, java.util.OptionalLong reservationKey) {
     this.runner = runner;
     this.stateDir = stateDir;
     this.ganeshaBinary = ganeshaBinary;
     this.watchdog = watchdog;
+    this.reservationKey = reservationKey;
   }
 
   /** The node's watchdog, one device for every shared-disk layer and the feeder. */
@@ -82,7 +86,7 @@ public final class LayerFactory {
     Duration cmd = r.operationTimeout().dividedBy(2);
     FilesystemDriver fs = new FilesystemDriver(runner, cmd);
     Layer replication = switch (r.replication().type()) {
-      case SHARED -> new SharedDiskLayer(r.filesystem().device(), fs, watchdog);
+      case SHARED -> new SharedDiskLayer(r.filesystem().device(), fs, watchdog, reservation(r, cmd));
       case DRBD -> new DrbdLayer(r.replication().replicatedResource().orElseThrow(), new DrbdDriver(runner, cmd), Duration.ofMillis(500));
       case HAST -> new HastLayer(r.replication().replicatedResource().orElseThrow(), new HastDriver(runner, cmd));
     };
@@ -97,8 +101,22 @@ public final class LayerFactory {
         "floating-ip", new FloatingIpLayer(r.floatingIp(), new IpDriver(runner, cmd), Optional.empty()));
   }
 
+  private Optional<ScsiReservation> reservation(Resource r, Duration cmd) {
+    if (r.replication().fencing() != HanfsConfig.Fencing.SCSI_RESERVATION) return Optional.empty();
+    // Without a node (fence-local from a config without HANFS_NODE) the layer can still release.
+    return Optional.of(new ScsiReservation(r.filesystem().device(), reservationKey.orElse(ScsiReservation.NO_KEY), runner, cmd));
+  }
+
   public static LayerFactory forConfig(HanfsConfig config, CommandRunner runner) {
+    return forConfig(config, config.localNode().orElse(""), runner);
+  }
+
+  public static LayerFactory forConfig(HanfsConfig config, String nodeName, CommandRunner runner) {
+    java.util.OptionalLong key = java.util.OptionalLong.empty();
+    for (int i = 0; i < config.nodes().size(); i++) {
+      if (config.nodes().get(i).name().equals(nodeName)) key = java.util.OptionalLong.of(ScsiReservation.keyOf(i));
+    }
     return new LayerFactory(runner, config.stateDir(), Path.of("/usr/bin/ganesha.nfsd"),
-        config.watchdog().map(w -> new WatchdogDevice(w, runner)));
+        config.watchdog().map(w -> new WatchdogDevice(w, runner)), key);
   }
 }

@@ -391,7 +391,7 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void splitBrainPolicyAndFencingAreCheckedAndOnlyForReplicatedStorage() {
+  void splitBrainPolicyAndFencingAreCheckedAndOnlyForReplicatedStorage() throws Exception {
     ConfigError policy = onlyError(VALID.replace("resource = r0 }", "resource = r0, split-brain-policy = discard-secondary }"));
     assertEquals("hanfs.resources[0].replication.split-brain-policy", policy.path());
     assertTrue(policy.fix().contains("discard-zero-changes"), policy.toString());
@@ -399,6 +399,12 @@ class ConfigLoaderTest {
     assertEquals("hanfs.resources[0].replication.fencing", fencing.path());
     ConfigError shared = onlyError(VALID.replace("replication { type = shared }", "replication { type = shared, fencing = resource-only }"));
     assertEquals("hanfs.resources[1].replication.fencing", shared.path());
+    assertTrue(shared.fix().contains("scsi-reservation"), shared.toString());
+    // SCSI-3 persistent reservations: for a shared LUN only.
+    HanfsConfig pr = ConfigLoader.parse(VALID.replace("replication { type = shared }", "replication { type = shared, fencing = scsi-reservation }"));
+    assertEquals(HanfsConfig.Fencing.SCSI_RESERVATION, pr.resources().get(1).replication().fencing());
+    ConfigError drbdPr = onlyError(VALID.replace("resource = r0 }", "resource = r0, fencing = scsi-reservation }"));
+    assertTrue(drbdPr.path().equals("hanfs.resources[0].replication.fencing") && drbdPr.problem().contains("type = shared"), drbdPr.toString());
   }
 
   static String withManagement(String block) {

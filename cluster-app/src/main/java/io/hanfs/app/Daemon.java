@@ -94,7 +94,7 @@ public final class Daemon {
     HanfsConfig.Node self = config.node(nodeName).orElseThrow();
     EpochStore epochs = new EpochStore(config.stateDir().resolve("epochs"));
     EpochStore voterEpochs = new EpochStore(config.stateDir().resolve("voter-epochs"));
-    LayerFactory layers = LayerFactory.forConfig(config, new CommandRunner());
+    LayerFactory layers = LayerFactory.forConfig(config, nodeName, new CommandRunner());
     java.util.concurrent.CompletableFuture<NodeGuardian.Handles> handles = new java.util.concurrent.CompletableFuture<>();
     Behavior<NodeGuardian.Command> root = NodeGuardian.create(config, nodeName, epochs, voterEpochs, layers, handles::complete);
     ActorSystem<NodeGuardian.Command> system = ActorSystem.create(root, config.clusterName(), systemConfig(config, self, pekkoOverrides));

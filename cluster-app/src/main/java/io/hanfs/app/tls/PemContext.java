@@ -18,8 +18,6 @@ import java.util.function.Consumer;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
-import org.apache.pekko.pki.pem.DERPrivateKeyLoader;
-import org.apache.pekko.pki.pem.PEMDecoder;
 
 /**
  * An SSLContext from the node's PEM files (hanfs.tls): the node's key and certificate, and the
@@ -97,7 +95,7 @@ public final class PemContext {
     tmf.init(trust);
     Optional<KeyManagerFactory> kmf = Optional.empty();
     if (withKey) {
-      PrivateKey key = DERPrivateKeyLoader.load(PEMDecoder.decode(Files.readString(files.keyFile())));
+      PrivateKey key = PemKeys.rsa(Files.readString(files.keyFile()));
       KeyStore keys = KeyStore.getInstance("PKCS12");
       keys.load(null, null);
       char[] none = new char[0];

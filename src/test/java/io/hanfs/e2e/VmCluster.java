@@ -146,6 +146,9 @@ final class VmCluster {
         mkdir -p $core
         echo udev_path=/dev/vdd > $core/control
         echo 1 > $core/enable
+        # Every change of the reservations writes LIO's APTPL file there (or fails with NOT READY).
+        mkdir -p /var/target/pr
+        echo hanfs-lab-shared > $core/wwn/vpd_unit_serial
         mkdir -p %1$s/lun/lun_0
         ln -s $core %1$s/lun/lun_0/shared
         mkdir %1$s/np/%2$s:3260
@@ -162,6 +165,7 @@ final class VmCluster {
       d.agent.writeFile("/run/iscsi-login", """
           set -e
           modprobe iscsi_tcp
+          modprobe sd_mod
           mkdir -p /run/lock/iscsi
           iscsid < /dev/null > /var/log/iscsid.log 2>&1
           iscsiadm -m discovery -t sendtargets -p %1$s
@@ -170,7 +174,10 @@ final class VmCluster {
       d.agent.check(List.of("sh", "/run/iscsi-login"), Duration.ofMinutes(2));
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (!d.agent.exec(List.of("test", "-b", SHARED_DEVICE), Duration.ofSeconds(10)).ok()) {
-        if (System.nanoTime() > deadline) throw new AssertionError(n + ": no " + SHARED_DEVICE + " after the iSCSI login");
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError(n + ": no " + SHARED_DEVICE + " after the iSCSI login: " + d.agent.exec(List.of("iscsiadm", "-m", "session", "-P", "3"), Duration.ofSeconds(20))
+              + "\n" + d.agent.exec(List.of("dmesg"), Duration.ofSeconds(20)).out().lines().filter(l -> l.contains("scsi") || l.contains("sd ")).toList());
+        }
         Thread.sleep(200);
       }
     }

@@ -26,13 +26,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * hanfs on a disk shared by two TCG guests (one disk file, {@code share-rw=on}, as a SAN LUN),
- * with the kernel's softdog as the watchdog and the kernel NFS server; w is the witness and the
+ * hanfs on a disk shared by two TCG guests: an iSCSI LUN that w serves with the kernel's LIO
+ * target (the lab's SAN), with SCSI-3 persistent reservations (fencing = scsi-reservation), the
+ * kernel's softdog as the watchdog and the kernel NFS server; w is also the witness and the
  * kernel NFS client. The active daemon is frozen (SIGSTOP) for longer than the watchdog's
  * timeout: its VM resets (qemu runs with -no-reboot, so the reset ends it), and only then does
  * the other node mount the disk. Checked: the reset's time against the other node's mount (its
  * own log, moved to the host's clock), no sample with two mounts or two VIP owners, every
- * acknowledged record there, the promotion's fsck and a full check of the disk afterwards clean.
+ * acknowledged record there, the promotion's fsck and a full check of the disk afterwards clean,
+ * and the LUN's reservation moved: held by the frozen node's key before, by the other's alone after.
  */
 class VmSharedDiskTest {
   @TempDir static Path dir;
@@ -84,6 +86,10 @@ class VmSharedDiskTest {
       String other = VmCluster.other(active);
       cluster.startWriterAndAwait("freeze", 10);
       int before = cluster.ackCount("freeze");
+      // The active node holds the LUN's reservation, and only its key is registered.
+      String activeKey = reservationKey(active);
+      assertEquals(List.of(activeKey), registeredKeys(other), "keys before the freeze");
+      assertEquals(activeKey, holder(other), "the reservation before the freeze");
       VmLab.Guest frozen = lab.guest(active);
       CompletableFuture<Long> endedAt = frozen.qemu.onExit().thenApply(p -> System.currentTimeMillis());
       String pid = frozen.check("cat", "/run/hanfs.pid").out().strip();
@@ -109,6 +115,9 @@ class VmSharedDiskTest {
       assertEquals(List.of(), lost, "acknowledged records missing");
       assertEquals(List.of(), cluster.violations(), "two mounts or two VIP owners at once");
       assertTrue(cluster.vipSamples(other) > 0, "the sampler saw the floating IP on " + other);
+      // The promotion preempted the frozen node's key: the LUN now refuses its writes.
+      assertEquals(List.of(reservationKey(other)), registeredKeys(other), "keys after the failover");
+      assertEquals(reservationKey(other), holder(other), "the reservation after the failover");
       String fsck = lab.guest(other).agent.readFile("/var/log/hanfs.log").lines().filter(l -> l.contains("exec [e2fsck, -p, " + VmCluster.SHARED_DEVICE + "]"))
           .reduce((a, b) -> b).orElse("");
       // 0: clean; 1: the journal of the reset node replayed (e2fsck counts that as a change).
@@ -126,6 +135,25 @@ class VmSharedDiskTest {
       dump();
       throw e;
     }
+  }
+
+  /** hanfs's key for a node: "hanf" and its position in the config's node list (d1, d2, w). */
+  static String reservationKey(String node) {
+    return "0x68616e660000000" + (VmCluster.DATA.indexOf(node) + 1);
+  }
+
+  /** The LUN's registered keys, read with sg_persist on {@code via}. */
+  static List<String> registeredKeys(String via) throws Exception {
+    String out = lab.guest(via).agent.check(List.of("sg_persist", "--in", "--no-inquiry", "--read-keys", VmCluster.SHARED_DEVICE), Duration.ofSeconds(30)).out();
+    System.out.println("sg_persist --read-keys on " + via + ":\n" + out);
+    return out.lines().map(String::strip).filter(l -> l.matches("0x[0-9a-f]+")).toList();
+  }
+
+  static String holder(String via) throws Exception {
+    String out = lab.guest(via).agent.check(List.of("sg_persist", "--in", "--no-inquiry", "--read-reservation", VmCluster.SHARED_DEVICE), Duration.ofSeconds(30)).out();
+    System.out.println("sg_persist --read-reservation on " + via + ":\n" + out);
+    assertTrue(out.contains("Write Exclusive, registrants only") || out.contains("NO reservation"), out);
+    return out.lines().map(String::strip).filter(l -> l.startsWith("Key=")).map(l -> l.substring(4)).findFirst().orElse("none");
   }
 
   /**

@@ -43,10 +43,11 @@ public record HanfsConfig(
     List<String> out = new java.util.ArrayList<>();
     if (watchdog.isEmpty()) {
       for (Resource r : resources) {
-        if (r.replication().shared()) {
+        if (r.replication().shared() && r.replication().fencing() != Fencing.SCSI_RESERVATION) {
           out.add("resource " + r.name() + " is on a shared disk without hanfs.watchdog: another node mounts it only after the old holder "
               + "confirmed its demotion, so a frozen or vanished holder stalls the failover until it comes back; configure "
-              + "watchdog { device = \"/dev/watchdog\", timeout = 5s } (softdog or a hardware watchdog) or a hardware fence");
+              + "watchdog { device = \"/dev/watchdog\", timeout = 5s } (softdog or a hardware watchdog) or, on a LUN with SCSI-3 "
+              + "persistent reservations, replication { type = shared, fencing = scsi-reservation }");
         }
       }
     }

@@ -339,6 +339,8 @@ class ConfigLoaderTest {
     assertTrue(plain.watchdog().isEmpty());
     assertEquals(1, plain.warnings().size(), plain.warnings().toString());
     assertTrue(plain.warnings().get(0).contains("resource data") && plain.warnings().get(0).contains("watchdog"), plain.warnings().toString());
+    // A LUN with SCSI reservations fences the old holder itself: no watchdog needed.
+    assertEquals(List.of(), ConfigLoader.parse(VALID.replace("replication { type = shared }", "replication { type = shared, fencing = scsi-reservation }")).warnings());
     HanfsConfig wd = ConfigLoader.parse(top("watchdog { device = \"/dev/watchdog\", timeout = 1s }"));
     assertEquals(Duration.ofSeconds(1), wd.watchdog().orElseThrow().timeout());
     assertEquals(List.of(), wd.warnings());

@@ -794,7 +794,7 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
   private void decideAndAct(Resource r) {
     List<Placement.NodeView> views = views(r);
     Placement.Decision d = Placement.decide(new Placement.Input(views, r.preferredNode(), r.failback(), maintenance(), coldStartDone,
-        r.replication().shared() && config.watchdog().isEmpty()));
+        r.replication().shared() && config.watchdog().isEmpty() && r.replication().fencing() != HanfsConfig.Fencing.SCSI_RESERVATION));
     String extra = "";
     if (d instanceof Placement.Wait) {
       // A ban that leaves no candidate is said, with how to lift it.

@@ -43,7 +43,7 @@ public final class Placement {
   }
 
   /**
-   * @param releaseMustBeConfirmed the data is on a shared disk with no watchdog: a lapsed lease does
+   * @param releaseMustBeConfirmed the data is on a shared disk with no watchdog and no SCSI reservation: a lapsed lease does
    *     not prove that the old holder stopped writing (it may be frozen), so another node is
    *     promoted only once every other data node reported that it does not hold the resource
    */

@@ -126,6 +126,7 @@ class HostileConfigCorpusTest {
     c.add(new Case("management on the node's address without https", inHanfs("management { hostname = node-address }"), "hanfs.management.hostname"));
     c.add(new Case("management client certificates without https", inHanfs("management { client-certificates = required }"), "hanfs.management.client-certificates"));
     c.add(new Case("management https without tls", inHanfs("management { https = on }\n  tls { enabled = false }"), "hanfs.management.https"));
+    c.add(new Case("scsi reservations on DRBD", with("resource = r0", "resource = r0, fencing = scsi-reservation"), "hanfs.resources[0].replication.fencing"));
     c.add(new Case("management port 0", inHanfs("management { port = 0 }"), "hanfs.management.port"));
     c.add(new Case("management port 70000", inHanfs("management { port = 70000 }"), "hanfs.management.port"));
     c.add(new Case("remoting port = management port", inHanfs("remoting-port = 7626"), "hanfs.remoting-port"));

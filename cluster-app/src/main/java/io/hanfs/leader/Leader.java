@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -35,8 +34,6 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.ClusterEvent;
-import org.apache.pekko.cluster.Member;
-import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Subscribe;
 
@@ -123,8 +120,6 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
 
   /** The data gate's verdicts for one resource, kept for status. */
   private final Map<String, List<PromotionGate.Verdict>> gateVerdicts = new HashMap<>();
-  /** Fence marks this leader saw a majority of voters write (resource -> node -> generation). */
-  private final Map<String, Map<String, Generation>> fencedHere = new HashMap<>();
   /** Split brains already written to the ledgers ("resource/a/b/genA/genB"). */
   private final Set<String> splitBrainsNoted = new HashSet<>();
   /** Split brains resolved by this leader: not resolved again while the copies' reports catch up. */
@@ -132,7 +127,6 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
   private final Map<String, String> resolving = new HashMap<>();
 
   private static final Duration TICK = Duration.ofMillis(100);
-  private static final Duration REPORT_STALE = Duration.ofSeconds(3);
   private static final Duration COLD_START_TIMEOUT = Duration.ofSeconds(60);
 
   public static Behavior<Command> create(HanfsConfig config, String selfNode) {
@@ -148,23 +142,20 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
   private final HanfsConfig config;
   private final String selfNode;
   private final long startedNanos = System.nanoTime();
-  private final Map<String, NodeAgent.Report> reports = new HashMap<>();
-  private final Map<String, Long> reportedAt = new HashMap<>();
-  private final Map<String, Member> members = new HashMap<>();
-  private final Set<Address> unreachable = new HashSet<>();
+  private final ClusterModel model;
+  private final Replicas replicas;
   private final Map<String, Saga> sagas = new HashMap<>();
   private final Map<String, String> lastDecision = new HashMap<>();
-  private final Map<String, Long> maxEpoch = new HashMap<>();
   private final io.hanfs.sbr.PromotionBans bans = new io.hanfs.sbr.PromotionBans();
   /** Per resource: the last promotion found the data held by another holder (why); cleared by a success. */
   private final Map<String, String> heldElsewhere = new HashMap<>();
-  private final Map<String, Map<String, LeaseVoter.GrantInfo>> grants = new HashMap<>();
   private final Map<String, Long> retryAfter = new HashMap<>();
   private final Set<String> seenGrants = new HashSet<>();
   private final Voters voters;
   private boolean coldStartDone;
   private long nextSaga = 1;
   private long nextFenceVote = 1;
+  private long nextLedgerWrite = 1;
   /** Per voter, the address its Inspect answers go to: an answer counts for that voter only. */
   private final Map<String, ActorRef<LeaseVoter.GrantInfo>> grantReplies = new LinkedHashMap<>();
 
@@ -173,6 +164,8 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
     this.config = config;
     this.selfNode = selfNode;
     this.voters = voters;
+    this.model = new ClusterModel(config);
+    this.replicas = new Replicas(config, model);
     ctx.getLog().info("hanfs leader started on {}", selfNode);
     Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(
         ctx.messageAdapter(ClusterEvent.ClusterDomainEvent.class, MembershipChanged::new), ClusterEvent.ClusterDomainEvent.class));
@@ -190,20 +183,15 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(NodeReported.class, r -> {
-          reports.put(r.report().node(), r.report());
-          reportedAt.put(r.report().node(), System.nanoTime());
-          // A new leader learns the highest epoch from every node's ledger and epoch file (and
-          // from the voters, below) before it promotes anything.
-          for (ResourceStatus s : r.report().resources()) {
-            maxEpoch.merge(s.name(), s.epoch(), Math::max);
-            s.ledger().ifPresent(l -> maxEpoch.merge(s.name(), l.lastEpoch(), Math::max));
-          }
+          model.reported(r.report(), System.nanoTime());
           return this;
         })
-        .onMessage(MembershipChanged.class, m -> onMembership(m.event()))
+        .onMessage(MembershipChanged.class, m -> {
+          model.membership(m.event()).ifPresent(a -> getContext().getLog().warn("member {} is unreachable", a));
+          return this;
+        })
         .onMessage(VoterInfo.class, v -> {
-          grants.computeIfAbsent(v.info().resource(), k -> new HashMap<>()).put(v.voter(), v.info());
-          maxEpoch.merge(v.info().resource(), v.info().highestEpoch(), Math::max);
+          model.voterInfo(v.voter(), v.info());
           return this;
         })
         .onMessage(Tick.class, t -> onTick())
@@ -225,44 +213,13 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
         .build();
   }
 
-  private Behavior<Command> onMembership(ClusterEvent.ClusterDomainEvent e) {
-    // Typed subscriptions deliver the initial state as events, too.
-    if (e instanceof ClusterEvent.MemberRemoved r) {
-      nodeOf(r.member().address()).ifPresent(members::remove);
-      unreachable.remove(r.member().address());
-    } else if (e instanceof ClusterEvent.MemberEvent me) {
-      nodeOf(me.member().address()).ifPresent(n -> members.put(n, me.member()));
-    } else if (e instanceof ClusterEvent.UnreachableMember u) {
-      unreachable.add(u.member().address());
-      getContext().getLog().warn("member {} is unreachable", u.member().address());
-    } else if (e instanceof ClusterEvent.ReachableMember r) {
-      unreachable.remove(r.member().address());
-    }
-    return this;
-  }
-
-  private Optional<String> nodeOf(Address a) {
-    String host = a.getHost().orElse("");
-    int port = a.getPort().orElse(-1);
-    return config.nodes().stream().filter(n -> n.address().equals(host) && port == config.remotingPort()).map(HanfsConfig.Node::name).findFirst();
-  }
-
   /** Up (or weakly up), reachable, and reporting. */
   private boolean reachable(String node) {
-    Member m = members.get(node);
-    if (m == null || !(m.status() == MemberStatus.up() || m.status() == MemberStatus.weaklyUp()) || unreachable.contains(m.address())) return false;
-    Long at = reportedAt.get(node);
-    return at != null && System.nanoTime() - at < REPORT_STALE.toNanos();
-  }
-
-  /** A node's report with its resources probed and their ledgers read. */
-  private static boolean settled(NodeAgent.Report rep) {
-    return rep != null && !rep.resources().isEmpty()
-        && rep.resources().stream().allMatch(st -> !st.role().equals("probing") && st.ledger().isPresent());
+    return model.reachable(node, System.nanoTime());
   }
 
   private boolean maintenance() {
-    return reports.values().stream().anyMatch(r -> reachable(r.node()) && r.maintenance());
+    return model.maintenance(System.nanoTime());
   }
 
   private Behavior<Command> onTick() {
@@ -275,7 +232,7 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
       // Settled: probed, with its ledger read. A node still probing (a slow disk, an emulated
       // CPU) is not eligible yet, and deciding then moved the resource away from its preferred
       // node in most of the VM lab's cold starts.
-      boolean allDataSettled = config.nodes().stream().filter(HanfsConfig.Node::isData).allMatch(n -> settled(reports.get(n.name())));
+      boolean allDataSettled = config.nodes().stream().filter(HanfsConfig.Node::isData).allMatch(n -> model.settled(n.name()));
       if (majority && allDataSettled) {
         coldStartDone = true;
         getContext().getLog().info("cold start done: a majority is up and every data node reported its state (probed, ledger read)");
@@ -311,8 +268,7 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
   }
 
   private Optional<ResourceStatus> statusOf(Resource r, String node) {
-    NodeAgent.Report rep = reports.get(node);
-    return rep == null ? Optional.empty() : rep.resources().stream().filter(x -> x.name().equals(r.name())).findFirst();
+    return model.statusOf(r.name(), node);
   }
 
   private List<Placement.NodeView> views(Resource r) {
@@ -326,7 +282,7 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
     }
     for (HanfsConfig.Node n : config.nodes()) {
       if (!n.isData()) continue;
-      NodeAgent.Report rep = reports.get(n.name());
+      NodeAgent.Report rep = model.report(n.name());
       Optional<ResourceStatus> st = statusOf(r, n.name());
       boolean banned = bans.banned(r.name(), n.name(), now);
       boolean reach = reachable(n.name()) && !leaseLapsed(r, n.name(), st);
@@ -337,23 +293,12 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
     return out;
   }
 
-  /** The newest fence mark any voter holds for the node's copy ("*" marks every copy: a voter that cannot read its marks). */
   private Optional<Generation> fencedAt(String resource, String node) {
-    // Marks this leader had written itself count at once (the voters report them on their next poll).
-    Generation top = fencedHere.getOrDefault(resource, Map.of()).get(node);
-    for (LeaseVoter.GrantInfo g : grants.getOrDefault(resource, Map.of()).values()) {
-      for (String key : List.of(node, "*")) {
-        Generation m = g.fenceMarks() == null ? null : g.fenceMarks().get(key);
-        if (m != null && (top == null || m.compareTo(top) > 0)) top = m;
-      }
-    }
-    return Optional.ofNullable(top);
+    return model.fencedAt(resource, node);
   }
 
   private Optional<String> peerOf(Resource r, String requester, Optional<String> named) {
-    List<String> others = config.nodes().stream().filter(HanfsConfig.Node::isData).map(HanfsConfig.Node::name).filter(n -> !n.equals(requester)).toList();
-    if (named.isPresent()) return others.contains(named.get()) ? named : Optional.empty();
-    return others.size() == 1 ? Optional.of(others.get(0)) : Optional.empty();
+    return replicas.peerOf(requester, named);
   }
 
   private Behavior<Command> onFencePeer(FencePeer f) {
@@ -406,13 +351,13 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
           + (v.errors().isEmpty() ? "" : ": " + v.errors())));
       return this;
     }
-    fencedHere.computeIfAbsent(v.resource(), k -> new HashMap<>()).merge(v.peer(), v.at(), (a, b) -> a.compareTo(b) >= 0 ? a : b);
+    model.fenceRecorded(v.resource(), v.peer(), v.at());
     // The marks decide from now on; the ledgers keep the history (best effort: a node that is
     // cut off records its side when it is told again, and the marks stand meanwhile).
-    NodeAgent.Report req = reports.get(v.requester());
-    if (req != null) req.agent().tell(new NodeAgent.RecordLedger(v.resource(), new LedgerEvent.PeerOutdated(v.peer(), v.at()), getContext().getSystem().ignoreRef()));
-    NodeAgent.Report peer = reports.get(v.peer());
-    if (peer != null && reachable(v.peer())) peer.agent().tell(new NodeAgent.RecordLedger(v.resource(), new LedgerEvent.Outdated(v.at()), getContext().getSystem().ignoreRef()));
+    NodeAgent.Report req = model.report(v.requester());
+    if (req != null) record(req, v.resource(), new LedgerEvent.PeerOutdated(v.peer(), v.at()));
+    NodeAgent.Report peer = model.report(v.peer());
+    if (peer != null && reachable(v.peer())) record(peer, v.resource(), new LedgerEvent.Outdated(v.at()));
     getContext().getLog().warn("resource {}: {} is outdated (generation {} goes on on {}), recorded by {} voters", v.resource(), v.peer(), v.at(), v.requester(), v.acks());
     v.replyTo().tell(new FenceReply(4, v.peer() + " is outdated: " + v.acks() + " voters hold the mark; " + v.requester() + " writes on at generation " + v.at()));
     return this;
@@ -455,10 +400,10 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
   private void noteReplicaSplitBrain(Resource r, String reporter, String peer) {
     getContext().getLog().error("resource {}: the replication reports a DATA SPLIT BRAIN between {} and {}", r.name(), reporter, peer);
     for (String[] pair : List.of(new String[] {reporter, peer}, new String[] {peer, reporter})) {
-      NodeAgent.Report rep = reports.get(pair[0]);
+      NodeAgent.Report rep = model.report(pair[0]);
       Generation mine = statusOf(r, pair[0]).flatMap(ResourceStatus::ledger).map(LedgerSummary::current).orElse(Generation.NONE);
       Generation theirs = statusOf(r, pair[1]).flatMap(ResourceStatus::ledger).map(LedgerSummary::current).orElse(Generation.NONE);
-      if (rep != null) rep.agent().tell(new NodeAgent.RecordLedger(r.name(), new LedgerEvent.SplitBrainDetected(pair[1], mine, theirs), getContext().getSystem().ignoreRef()));
+      if (rep != null) record(rep, r.name(), new LedgerEvent.SplitBrainDetected(pair[1], mine, theirs));
     }
   }
 
@@ -482,7 +427,7 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
       if (!n.isData() || !reachable(n.name())) continue;
       Optional<ResourceStatus> st = statusOf(r, n.name());
       if (st.isEmpty() || st.get().ledger().isEmpty() || st.get().ledger().get().splitBrain()) continue;
-      if (!replicationDetail(st.get().layers()).map(ReplicationDetail::splitBrain).orElse(false)) continue;
+      if (!Replicas.replicationDetail(st.get().layers()).map(ReplicationDetail::splitBrain).orElse(false)) continue;
       Optional<String> peer = peerOf(r, n.name(), Optional.empty());
       if (peer.isEmpty()) continue;
       if (replicaSplitBrainsNoted.add(r.name() + "/" + n.name() + "/" + st.get().ledger().get().current())) {
@@ -505,7 +450,7 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
     String primaryNode = requesterResynced ? other.get() : u.requester();
     Optional<String> peer = requesterResynced ? Optional.of(u.requester()) : other;
     Optional<LedgerSummary> mine = r.flatMap(res -> statusOf(res, primaryNode)).flatMap(ResourceStatus::ledger);
-    NodeAgent.Report peerReport = peer.map(reports::get).orElse(null);
+    NodeAgent.Report peerReport = peer.map(model::report).orElse(null);
     if (r.isEmpty() || peer.isEmpty() || mine.isEmpty() || peerReport == null || !reachable(peer.get())) {
       u.replyTo().tell(new FenceReply(1, "cannot mark the peer current: " + (r.isEmpty() ? "unknown resource" : peer.isEmpty() ? "no peer"
           : mine.isEmpty() ? primaryNode + "'s ledger is not known" : peer.get() + " is not reachable")));
@@ -545,7 +490,7 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
    */
   private boolean leaseLapsed(Resource r, String node, Optional<ResourceStatus> st) {
     if (st.isEmpty() || !st.get().role().equals("primary")) return false;
-    LeaseVoter.GrantInfo mine = grants.getOrDefault(r.name(), Map.of()).get(selfNode);
+    LeaseVoter.GrantInfo mine = model.grants(r.name()).get(selfNode);
     if (mine == null) return false;
     boolean holdsNow = mine.holder().map(h -> h.equals(node)).orElse(false) && mine.epoch() == st.get().epoch();
     String key = r.name() + "/" + node + "/" + st.get().epoch();
@@ -556,134 +501,12 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
     return seenGrants.contains(key);
   }
 
-  /** Secondaries the leader told it saw in sync ("resource/node/generation"), so it tells each once. */
-  private final Set<String> syncRecorded = new HashSet<>();
-  /** Primaries whose DRBD link the leader saw up (PeerConnected written once per connection). */
-  private final Set<String> connectedSeen = new HashSet<>();
-
-  /**
-   * DRBD protocol C (HAST fullsync likewise): while the primary reports its peer Connected and
-   * UpToDate (HAST: complete, nothing dirty), the secondary holds
-   * every acknowledged write, i.e. the primary's generation. The leader records that in the
-   * secondary's ledger so that it may take over. Never past an outstanding fence mark: once a
-   * copy was outdated, only DRBD's word that it resynced since (its unfence-peer, or the primary
-   * reporting the peer out of sync and then in sync after the mark) makes it current again.
-   */
+  /** The ledger writes the copies' replication calls for (a link up, a secondary in sync). */
   private void recordSecondariesInSync(Resource r) {
-    if (r.replication().shared()) return;
-    // A new leader first hears every fence mark a majority of voters hold.
-    if (grants.getOrDefault(r.name(), Map.of()).size() < config.voters().size() / 2 + 1) return;
-    for (HanfsConfig.Node pn : config.nodes()) {
-      Optional<ResourceStatus> p = statusOf(r, pn.name()).filter(st -> st.role().equals("primary") && reachable(pn.name()));
-      if (p.isEmpty() || p.get().ledger().isEmpty()) continue;
-      // From the replication layer's monitor on the primary (DRBD or HAST).
-      Optional<ReplicationDetail> link = replicationDetail(p.get().layers());
-      boolean peerInSync = link.map(ReplicationDetail::peerInSync).orElse(false);
-      boolean connected = link.map(ReplicationDetail::connected).orElse(false);
-      String linkKey = r.name() + "/" + pn.name() + "/" + p.get().epoch();
-      if (connected && connectedSeen.add(linkKey)) {
-        peerOf(r, pn.name(), Optional.empty()).ifPresent(peer -> reports.get(pn.name()).agent().tell(
-            new NodeAgent.RecordLedger(r.name(), new LedgerEvent.PeerConnected(peer), getContext().getSystem().ignoreRef())));
-      } else if (!connected) {
-        connectedSeen.remove(linkKey);
-      }
-      LedgerSummary primary = p.get().ledger().get();
-      for (HanfsConfig.Node sn : config.nodes()) {
-        if (!sn.isData() || sn.name().equals(pn.name())) continue;
-        Optional<Generation> mark = fencedAt(r.name(), sn.name());
-        // Seen whether or not the fenced node's daemon is up: a rebooted node resyncs first.
-        boolean resynced = mark.isPresent() && resyncedSinceMark(r, pn.name(), p.get().epoch(), sn.name(), mark.get(), primary, peerInSync);
-        if (!reachable(sn.name())) continue;
-        Optional<ResourceStatus> s = statusOf(r, sn.name()).filter(st -> st.role().equals("secondary"));
-        Optional<LedgerSummary> copy = s.flatMap(ResourceStatus::ledger);
-        if (copy.isEmpty() || copy.get().current().equals(primary.current()) || copy.get().splitBrain()) continue;
-        if (mark.isPresent() && !copy.get().contains(mark.get()) && !resynced) continue;
-        if (!peerInSync) continue;
-        String key = r.name() + "/" + sn.name() + "/" + primary.current();
-        if (!syncRecorded.add(key)) continue;
-        getContext().getLog().info("resource {}: {} is in sync with primary {} at generation {}{}", r.name(), sn.name(), pn.name(), primary.current(),
-            mark.isPresent() && !copy.get().contains(mark.get()) ? " (resynced after the fence mark at " + mark.get() + "; its own after-resync-target did not reach the leader)" : "");
-        reports.get(sn.name()).agent().tell(new NodeAgent.RecordLedger(r.name(), new LedgerEvent.SyncCompleted(primary.current(), primary.lineage()),
-            getContext().getSystem().ignoreRef()));
-      }
+    for (Replicas.Write w : replicas.syncWrites(r, System.nanoTime())) {
+      if (!w.why().isEmpty()) getContext().getLog().info("resource {}: {}", r.name(), w.why());
+      record(model.report(w.node()), r.name(), w.event());
     }
-  }
-
-  /** Fenced copies whose primary, already past the fence mark, reported them out of sync ("resource/primary/epoch/copy/mark"). */
-  private final Set<String> outOfSyncAfterMark = new HashSet<>();
-
-  /**
-   * DRBD's own word that a fenced copy resynced, when its after-resync-target handler could not
-   * reach a daemon (it runs on the resynced copy as soon as the resync ends, which after a reboot
-   * can be before that node's hanfs is up). The primary's ledger records the fence (it writes on
-   * at the mark's generation) only after its DRBD lost the peer; a report from it showing the
-   * peer out of sync after that, then one showing it Connected and UpToDate again, can only come
-   * from a resync that ended after the fence. A monitor sample from before the link broke can
-   * travel with the new ledger in one report, which is why the out-of-sync report must come first.
-   */
-  private boolean resyncedSinceMark(Resource r, String primaryNode, long epoch, String copy, Generation mark, LedgerSummary primary, boolean peerInSync) {
-    if (!primary.contains(mark)) return false;
-    String key = r.name() + "/" + primaryNode + "/" + epoch + "/" + copy + "/" + mark;
-    if (!peerInSync) {
-      outOfSyncAfterMark.add(key);
-      return false;
-    }
-    return outOfSyncAfterMark.contains(key);
-  }
-
-  /**
-   * Whether one of the two is primary and its replication (monitored, so current) reports the
-   * peer connected. DRBD compares its generation identifiers when it connects and refuses a
-   * diverged peer, so a connected pair holds the same data whatever the ledgers say; their
-   * disagreement is bookkeeping, which recordSecondariesInSync then corrects.
-   */
-  private boolean primaryLinkUp(Resource r, String a, String b) {
-    for (String n : List.of(a, b)) {
-      Optional<ResourceStatus> st = statusOf(r, n);
-      if (st.isEmpty()) continue;
-      Optional<ReplicationDetail> d = replicationDetail(st.get().layers());
-      // A primary's detail is monitored (current); a secondary's is from its last operation, so
-      // it counts only when it shows both disks UpToDate as well.
-      if (st.get().role().equals("primary") && d.map(ReplicationDetail::connected).orElse(false)) return true;
-      if (st.get().role().equals("secondary") && d.map(ReplicationDetail::peerInSync).orElse(false)) return true;
-    }
-    return false;
-  }
-
-  /** Two reachable copies whose histories diverged, if any (the first such pair in config order). */
-  private Optional<List<String>> divergedPair(Resource r) {
-    if (r.replication().shared()) return Optional.empty();
-    List<String> data = config.nodes().stream().filter(HanfsConfig.Node::isData).map(HanfsConfig.Node::name)
-        .filter(n -> reachable(n) && statusOf(r, n).flatMap(ResourceStatus::ledger).isPresent()).toList();
-    for (int i = 0; i < data.size(); i++) {
-      for (int j = i + 1; j < data.size(); j++) {
-        LedgerSummary a = statusOf(r, data.get(i)).flatMap(ResourceStatus::ledger).orElseThrow();
-        LedgerSummary b = statusOf(r, data.get(j)).flatMap(ResourceStatus::ledger).orElseThrow();
-        boolean diverged = a.relationTo(b) == LedgerSummary.Relation.DIVERGED && !primaryLinkUp(r, data.get(i), data.get(j));
-        if (diverged || a.splitBrain() && b.splitBrain()) return Optional.of(List.of(data.get(i), data.get(j)));
-      }
-    }
-    return Optional.empty();
-  }
-
-  private SplitBrainVerdict.Side side(Resource r, String node, String other) {
-    ResourceStatus st = statusOf(r, node).orElseThrow();
-    LedgerSummary l = st.ledger().orElseThrow();
-    Optional<LedgerSummary> o = statusOf(r, other).flatMap(ResourceStatus::ledger);
-    Optional<Generation> mark = fencedAt(r.name(), node);
-    boolean fencedOff = mark.isPresent() && !l.contains(mark.get()) && o.map(x -> x.contains(mark.get())).orElse(false);
-    // DRBD's out-of-sync count while disconnected ("... oos:KIB" in the replication layer's
-    // detail); unknown (-1) leaves the change-count policies to an operator.
-    return new SplitBrainVerdict.Side(node, l.current(), l.current().epoch(), changedKiB(st.layers()), st.role().equals("primary"), fencedOff);
-  }
-
-  /** What the replication layer counts as changed here and not at the peer (DRBD oos, HAST dirty), or -1. */
-  static long changedKiB(List<ResourceStatus.LayerStatus> layers) {
-    return replicationDetail(layers).map(ReplicationDetail::changedKiB).orElse(-1L);
-  }
-
-  static Optional<ReplicationDetail> replicationDetail(List<ResourceStatus.LayerStatus> layers) {
-    return layers.stream().filter(x -> x.name().equals("replication")).findFirst().flatMap(x -> ReplicationDetail.parse(x.detail()));
   }
 
   /**
@@ -692,7 +515,7 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
    * it took over this tick (placement waits until the split brain is over).
    */
   private boolean handleSplitBrain(Resource r) {
-    Optional<List<String>> pair = divergedPair(r);
+    Optional<List<String>> pair = replicas.divergedPair(r, System.nanoTime());
     if (pair.isEmpty()) return false;
     String a = pair.get().get(0);
     String b = pair.get().get(1);
@@ -707,12 +530,12 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
     if (splitBrainsNoted.add(key) && !(la.splitBrain() && lb.splitBrain())) {
       getContext().getLog().error("resource {}: DATA SPLIT BRAIN: {} ({}) and {} ({}) both wrote after generation {}", r.name(), a, la.current(), b,
           lb.current(), la.commonBase(lb));
-      reports.get(a).agent().tell(new NodeAgent.RecordLedger(r.name(), new LedgerEvent.SplitBrainDetected(b, la.current(), lb.current()), getContext().getSystem().ignoreRef()));
-      reports.get(b).agent().tell(new NodeAgent.RecordLedger(r.name(), new LedgerEvent.SplitBrainDetected(a, lb.current(), la.current()), getContext().getSystem().ignoreRef()));
+      record(model.report(a), r.name(), new LedgerEvent.SplitBrainDetected(b, la.current(), lb.current()));
+      record(model.report(b), r.name(), new LedgerEvent.SplitBrainDetected(a, lb.current(), la.current()));
     }
     if (maintenance()) return true;
     SplitBrainVerdict.Policy policy = SplitBrainVerdict.Policy.fromConfig(r.replication().splitBrainPolicy()).orElse(SplitBrainVerdict.Policy.DISCONNECT);
-    SplitBrainVerdict.Verdict v = SplitBrainVerdict.decide(policy, side(r, a, b), side(r, b, a));
+    SplitBrainVerdict.Verdict v = SplitBrainVerdict.decide(policy, replicas.side(r, a, b), replicas.side(r, b, a));
     String text = v instanceof SplitBrainVerdict.Discard d
         ? "Resolve[split brain between " + a + " and " + b + ", policy " + policy.configName + ": discard " + d.victim() + " (" + d.why() + ")]"
         : "Wait[why=data split brain between " + a + " (" + la.current() + ") and " + b + " (" + lb.current() + "), policy " + policy.configName
@@ -734,7 +557,7 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
       replyTo.ifPresent(x -> x.tell(new ControlReply(false, 409, victim + " is " + victimRole + "; demoting it first, run the command again when it is secondary")));
       return;
     }
-    NodeAgent.Report rep = reports.get(victim);
+    NodeAgent.Report rep = model.report(victim);
     // This split brain is being resolved: the DRBD layers keep showing it until the victim's
     // discarding connection arrives, which must not flag the copies again.
     Optional<Generation> kept = statusOf(r, survivor).flatMap(ResourceStatus::ledger).map(LedgerSummary::current);
@@ -781,10 +604,9 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
       return this;
     }
     if (c.force()) {
-      reports.get(c.discard()).agent().tell(new NodeAgent.RecordLedger(c.resource(),
-          new LedgerEvent.Forced("resolve", "discard " + c.discard() + " by hand", victim.get().lastEpoch()), getContext().getSystem().ignoreRef()));
+      record(model.report(c.discard()), c.resource(), new LedgerEvent.Forced("resolve", "discard " + c.discard() + " by hand", victim.get().lastEpoch()));
     }
-    divergedPair(r.get()).ifPresent(p -> resolving.put(c.resource(), c.resource() + "/" + p.get(0) + "/" + p.get(1) + "/"
+    replicas.divergedPair(r.get(), System.nanoTime()).ifPresent(p -> resolving.put(c.resource(), c.resource() + "/" + p.get(0) + "/" + p.get(1) + "/"
         + statusOf(r.get(), p.get(0)).flatMap(ResourceStatus::ledger).orElseThrow().current() + "/"
         + statusOf(r.get(), p.get(1)).flatMap(ResourceStatus::ledger).orElseThrow().current()));
     startResolve(r.get(), c.discard(), keep.get(), Optional.of(c.replyTo()));
@@ -823,9 +645,7 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
   }
 
   private long epochOf(String resource, String node) {
-    NodeAgent.Report rep = reports.get(node);
-    if (rep == null) return 0;
-    return rep.resources().stream().filter(s -> s.name().equals(resource)).mapToLong(ResourceStatus::epoch).findFirst().orElse(0);
+    return model.epochOf(resource, node);
   }
 
   private void startPromote(Resource r, String to, Optional<String> from, Optional<ActorRef<ControlReply>> replyTo) {
@@ -833,9 +653,8 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
   }
 
   private void startPromote(Resource r, String to, Optional<String> from, Optional<ActorRef<ControlReply>> replyTo, Optional<ResourceAgent.Force> force) {
-    NodeAgent.Report rep = reports.get(to);
-    long epoch = maxEpoch.getOrDefault(r.name(), 0L) + 1;
-    maxEpoch.put(r.name(), epoch);
+    NodeAgent.Report rep = model.report(to);
+    long epoch = model.nextEpoch(r.name());
     Saga saga = new Saga(nextSaga++, "promote", from, Optional.of(to), 0, System.nanoTime(), replyTo);
     sagas.put(r.name(), saga);
     getContext().getLog().info("resource {}: promoting {} under epoch {}{}{}", r.name(), to, epoch,
@@ -847,7 +666,7 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
   }
 
   private void startDemote(Resource r, String node, Optional<String> thenPromote, String kind, Optional<ActorRef<ControlReply>> replyTo) {
-    NodeAgent.Report rep = reports.get(node);
+    NodeAgent.Report rep = model.report(node);
     long epoch = epochOf(r.name(), node);
     Saga saga = new Saga(nextSaga++, kind, Optional.of(node), thenPromote, epoch, System.nanoTime(), replyTo);
     sagas.put(r.name(), saga);
@@ -876,15 +695,14 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
         // not a new one (the VM lab saw it noted again and both copies flagged at one generation).
         replicaSplitBrainsNoted.add(r.name() + "/" + d.node() + "/" + kept.current());
         replicaSplitBrainsNoted.add(r.name() + "/" + victim + "/" + kept.current());
-        NodeAgent.Report v = reports.get(victim);
-        if (v != null) v.agent().tell(new NodeAgent.RecordLedger(r.name(), new LedgerEvent.SyncStarted(d.node(), kept.current(), kept.lineage()),
-            getContext().getSystem().ignoreRef()));
+        NodeAgent.Report v = model.report(victim);
+        if (v != null) record(v, r.name(), new LedgerEvent.SyncStarted(d.node(), kept.current(), kept.lineage()));
       });
     }
     if (d.action().equals("discard") && ok) {
       // The victim saved and discarded its changes; now the survivor reconnects.
       String survivor = saga.to().orElseThrow();
-      getContext().ask(ResourceAgent.Reply.class, reports.get(survivor).agent(), r.operationTimeout().multipliedBy(2),
+      getContext().ask(ResourceAgent.Reply.class, model.report(survivor).agent(), r.operationTimeout().multipliedBy(2),
           reply -> new NodeAgent.ResolveSplitBrain(r.name(), false, d.node(), reply),
           (reply, failure) -> new StepDone(r.name(), saga.id(), survivor, "keep", reply, failure));
       return this;
@@ -928,6 +746,11 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
     saga.replyTo().ifPresent(r -> r.tell(new ControlReply(ok, ok ? 200 : 500, message)));
   }
 
+  /** A ledger event for one node, written by a LedgerWrite child that retries until it is recorded. */
+  private void record(NodeAgent.Report node, String resource, LedgerEvent event) {
+    getContext().spawn(LedgerWrite.create(node.agent(), node.node(), resource, event), "ledger-write-" + nextLedgerWrite++);
+  }
+
   private Behavior<Command> onSwitchover(Switchover s) {
     Optional<Resource> r = config.resource(s.resource());
     if (r.isEmpty()) {
@@ -950,35 +773,12 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
       s.replyTo().tell(new ControlReply(false, 409, "the cluster is in maintenance mode; turn it off first"));
       return this;
     }
-    List<Placement.NodeView> views = views(r.get());
-    List<Placement.NodeView> holders = views.stream().filter(v -> v.role().equals("primary")).toList();
-    if (holders.size() != 1) {
-      s.replyTo().tell(new ControlReply(false, 409, s.resource() + " is not active on exactly one node (" + holders.size() + "); nothing to switch over"));
-      return this;
+    io.hanfs.sbr.SwitchoverPlan.Plan plan = io.hanfs.sbr.SwitchoverPlan.plan(s.resource(), views(r.get()), s.to());
+    if (plan instanceof io.hanfs.sbr.SwitchoverPlan.SwitchTo go) {
+      startDemote(r.get(), go.from(), Optional.of(go.to()), "switchover", Optional.of(s.replyTo()));
+    } else if (plan instanceof io.hanfs.sbr.SwitchoverPlan.Refused no) {
+      s.replyTo().tell(new ControlReply(false, 409, no.why()));
     }
-    String from = holders.get(0).name();
-    Optional<String> to = s.to();
-    if (to.isPresent()) {
-      if (to.get().equals(from)) {
-        s.replyTo().tell(new ControlReply(false, 409, s.resource() + " is already active on " + from));
-        return this;
-      }
-    }
-    // The data gate first: demoting the only current copy for a target that may not be
-    // promoted (outdated, fenced off, behind) would leave the resource served nowhere.
-    Optional<Placement.NodeView> target = views.stream().filter(v -> !v.name().equals(from))
-        .filter(v -> to.isEmpty() || v.name().equals(to.get())).filter(v -> v.dataRefusal().isEmpty())
-        .filter(v -> v.reachable() && !v.standby() && !v.banned() && v.role().equals("secondary") || v.reachable() && !v.standby() && (v.role().equals("start-failed") || v.role().equals("needs-move")))
-        .findFirst();
-    if (target.isEmpty()) {
-      String which = to.orElse("any other data node");
-      Optional<Placement.NodeView> v = views.stream().filter(x -> x.name().equals(to.orElse(""))).findFirst();
-      String reason = v.map(x -> !x.reachable() ? "it is unreachable" : !x.dataRefusal().isEmpty() ? "its copy may not be promoted (" + x.dataRefusal() + ")"
-          : x.standby() ? "it is in standby" : x.banned() ? "the resource failed there recently" : "it is " + x.role()).orElse("none is eligible");
-      s.replyTo().tell(new ControlReply(false, 409, "cannot switch " + s.resource() + " over to " + which + ": " + reason));
-      return this;
-    }
-    startDemote(r.get(), from, Optional.of(target.get().name()), "switchover", Optional.of(s.replyTo()));
     return this;
   }
 
@@ -1004,7 +804,7 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
     }
     List<Placement.NodeView> views = views(r.get());
     Placement.NodeView to = views.stream().filter(v -> v.name().equals(f.to())).findFirst().orElseThrow();
-    if (!to.reachable() || reports.get(f.to()) == null) {
+    if (!to.reachable() || model.report(f.to()) == null) {
       f.replyTo().tell(new ControlReply(false, 409, f.to() + " is not reachable; a forced promotion needs the node itself"));
       return this;
     }
@@ -1028,7 +828,7 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
           + config.nodes().stream().filter(HanfsConfig.Node::isData).map(HanfsConfig.Node::name).toList()));
       return this;
     }
-    NodeAgent.Report rep = reports.get(s.node());
+    NodeAgent.Report rep = model.report(s.node());
     if (rep == null || !reachable(s.node())) {
       s.replyTo().tell(new ControlReply(false, 409, s.node() + " is not reachable; its standby flag is kept on the node itself"));
       return this;
@@ -1056,7 +856,7 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
     List<io.hanfs.sbr.PromotionBans.Ban> cleared = bans.clear(c.target(), System.nanoTime());
     List<String> told = new ArrayList<>();
     for (HanfsConfig.Node n : config.nodes()) {
-      NodeAgent.Report rep = reports.get(n.name());
+      NodeAgent.Report rep = model.report(n.name());
       if (!n.isData() || rep == null || !reachable(n.name()) || node && !n.name().equals(c.target())) continue;
       rep.agent().tell(new NodeAgent.ClearFailures(resource ? Optional.of(c.target()) : Optional.empty()));
       told.add(n.name());
@@ -1072,7 +872,7 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
   private Behavior<Command> onMaintenance(Maintenance m) {
     List<String> unreached = new ArrayList<>();
     for (HanfsConfig.Node n : config.nodes()) {
-      NodeAgent.Report rep = reports.get(n.name());
+      NodeAgent.Report rep = model.report(n.name());
       if (rep != null && reachable(n.name())) rep.agent().tell(new NodeAgent.SetMaintenance(m.on(), getContext().getSystem().ignoreRef()));
       else unreached.add(n.name());
     }
@@ -1082,42 +882,15 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
 
   private ClusterStatus status() {
     long now = System.nanoTime();
-    List<MemberView> mv = new ArrayList<>();
-    for (HanfsConfig.Node n : config.nodes()) {
-      Member m = members.get(n.name());
-      NodeAgent.Report rep = reports.get(n.name());
-      Long at = reportedAt.get(n.name());
-      mv.add(new MemberView(n.name(), n.address(), m == null ? "absent" : m.status().toString().toLowerCase(),
-          m != null && !unreachable.contains(m.address()), n.roles().stream().map(x -> x.name().toLowerCase()).sorted().toList(),
-          rep != null && rep.standby(), rep != null && rep.maintenance(), at == null ? -1 : (now - at) / 1_000_000));
-    }
     List<ResourceView> rv = new ArrayList<>();
     for (Resource r : config.resources()) {
-      Map<String, String> roles = new LinkedHashMap<>();
-      Optional<String> active = Optional.empty();
-      long epoch = 0;
-      for (Placement.NodeView v : views(r)) {
-        roles.put(v.name(), v.role());
-        if (v.role().equals("primary") && v.reachable()) {
-          active = Optional.of(v.name());
-          epoch = v.epoch();
-        }
-      }
+      List<Placement.NodeView> views = views(r);
       Saga saga = sagas.get(r.name());
-      LeaseVoter.GrantInfo mine = grants.getOrDefault(r.name(), Map.of()).get(selfNode);
-      Map<String, String> data = new LinkedHashMap<>();
-      for (PromotionGate.Verdict v : gateVerdicts.getOrDefault(r.name(), List.of())) {
-        Optional<ResourceStatus> st = statusOf(r, v.node());
-        String copy = st.map(x -> x.disk() + x.ledger().map(l -> " generation " + l.current() + (l.outdated() ? " outdated" : "")
-            + (l.splitBrain() ? " split-brain" : "")).orElse(" (ledger not read yet)")).orElse("unknown");
-        data.put(v.node(), copy + "; " + (v instanceof PromotionGate.Refuse x ? "refused: " + x.message() : "may be promoted"));
-      }
-      rv.add(new ResourceView(r.name(), active, epoch, roles,
-          saga == null ? Optional.empty() : Optional.of(saga.kind() + saga.from().map(f -> " from " + f).orElse("") + saga.to().map(t -> " to " + t).orElse("")),
-          lastDecision.getOrDefault(r.name(), "none yet"), mine == null ? Optional.empty() : mine.holder(), mine == null ? 0 : mine.remainingMillis(),
-          data, bans.active(System.nanoTime()).stream().filter(b -> b.resource().equals(r.name()))
-              .map(b -> b.node() + " until " + java.time.Instant.ofEpochMilli(b.untilEpochMillis()) + ": " + b.reason()).toList()));
+      Optional<String> transition = saga == null ? Optional.empty()
+          : Optional.of(saga.kind() + saga.from().map(f -> " from " + f).orElse("") + saga.to().map(t -> " to " + t).orElse(""));
+      rv.add(StatusView.resource(r, model, views, transition, lastDecision.getOrDefault(r.name(), "none yet"), selfNode,
+          gateVerdicts.getOrDefault(r.name(), List.of()), bans, now));
     }
-    return new ClusterStatus(selfNode, maintenance(), coldStartDone, mv, rv);
+    return new ClusterStatus(selfNode, maintenance(), coldStartDone, StatusView.members(config, model, now), rv);
   }
 }

@@ -361,6 +361,35 @@ final class VmCluster {
    * starts from a whole cluster (a guest that just booted or a respawned daemon takes minutes on
    * emulated CPUs).
    */
+  /**
+   * Every node a member and both data nodes standing by (probed, ledgers read), as the leader
+   * sees it: the daemons' cold start, the heaviest phase on emulated CPUs, is over.
+   */
+  void awaitStandingBy(Duration max) throws Exception {
+    long deadline = System.nanoTime() + max.toNanos();
+    String last = "";
+    while (System.nanoTime() < deadline) {
+      Optional<JsonNode> c = cluster("w");
+      if (c.isPresent()) {
+        long up = 0;
+        for (JsonNode m : c.get().path("members")) if (m.path("status").asText().equalsIgnoreCase("up") && m.path("reachable").asBoolean()) up++;
+        JsonNode roles = JSON.createObjectNode();
+        for (JsonNode r : c.get().path("resources")) if (r.path("name").asText().equals("home")) roles = r.path("roleByNode");
+        last = up + " members up, roles " + roles;
+        if (up == 3 && roles.path("d1").asText().equals("secondary") && roles.path("d2").asText().equals("secondary")) return;
+      }
+      Thread.sleep(2000);
+    }
+    throw new IllegalStateException("the cluster is not standing by within " + max.toSeconds() + " s (" + last + ")\n" + logs());
+  }
+
+  /** Maintenance mode for the whole cluster, through w's management endpoint (with its API token). */
+  void maintenance(boolean on) throws IOException {
+    String token = g("w").agent.readFile("/var/lib/hanfs/api-token").strip();
+    g("w").agent.check(List.of("curl", "-sf", "-m", "60", "-X", "POST", "-H", "Authorization: Bearer " + token,
+        "http://127.0.0.1:7626/hanfs/maintenance/" + (on ? "on" : "off")), Duration.ofSeconds(90));
+  }
+
   String awaitWholeCluster(Duration max) throws Exception {
     long deadline = System.nanoTime() + max.toNanos();
     String last = "";

@@ -10,10 +10,13 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * One ledger event the leader wants on one node (the leader's child per write): asked until the
- * node answers that it is recorded, again after each refusal or silence with a growing pause
- * (1 s doubling to 30 s), for as long as this leader runs. The leader remembers what it asked to
- * write before the answer, so a write once refused used never to be retried.
+ * One ledger event the leader wants on one node (the leader's child per write): asked again after
+ * each refusal with a growing pause (1 s doubling to 30 s), for as long as this leader runs, until
+ * the node answers that it is recorded. The leader remembers what it asked to write before the
+ * answer, so a write once refused used never to be retried. Only a refusal is retried: it changed
+ * nothing. Silence (an ask timeout on a starved node) may hide a write that happened, and ledger
+ * events are not idempotent (a second PeerOutdated moves the generation on), so it is logged and
+ * left, as before.
  */
 final class LedgerWrite {
   private LedgerWrite() {}
@@ -43,6 +46,11 @@ final class LedgerWrite {
           .onMessage(Answered.class, a -> {
             if (a.reply() instanceof ResourceAgent.Done) {
               if (failures[0] > 0) ctx.getLog().info("resource {}: {} recorded {} after {} failed attempt(s)", resource, node, event, failures[0]);
+              return Behaviors.stopped();
+            }
+            if (!(a.reply() instanceof ResourceAgent.Refused)) {
+              ctx.getLog().warn("resource {}: {} did not confirm {} ({}); not asked again, it may have been recorded", resource, node, event,
+                  a.reply() == null ? a.failure() : a.reply());
               return Behaviors.stopped();
             }
             failures[0]++;

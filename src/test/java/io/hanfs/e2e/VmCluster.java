@@ -371,8 +371,7 @@ final class VmCluster {
     while (System.nanoTime() < deadline) {
       Optional<JsonNode> c = cluster("w");
       if (c.isPresent()) {
-        long up = 0;
-        for (JsonNode m : c.get().path("members")) if (m.path("status").asText().equalsIgnoreCase("up") && m.path("reachable").asBoolean()) up++;
+        long up = upMembers(c.get());
         JsonNode roles = JSON.createObjectNode();
         for (JsonNode r : c.get().path("resources")) if (r.path("name").asText().equals("home")) roles = r.path("roleByNode");
         last = up + " members up, roles " + roles;
@@ -381,6 +380,13 @@ final class VmCluster {
       Thread.sleep(2000);
     }
     throw new IllegalStateException("the cluster is not standing by within " + max.toSeconds() + " s (" + last + ")\n" + logs());
+  }
+
+  /** The members the leader sees up and reachable. */
+  static long upMembers(JsonNode cluster) {
+    long up = 0;
+    for (JsonNode m : cluster.path("members")) if (m.path("status").asText().equalsIgnoreCase("up") && m.path("reachable").asBoolean()) up++;
+    return up;
   }
 
   /** Maintenance mode for the whole cluster, through w's management endpoint (with its API token). */
@@ -396,10 +402,9 @@ final class VmCluster {
     while (System.nanoTime() < deadline) {
       Optional<JsonNode> c = cluster("w");
       if (c.isPresent()) {
-        long up = 0;
+        long up = upMembers(c.get());
         List<String> seen = new ArrayList<>();
         for (JsonNode m : c.get().path("members")) {
-          if (m.path("status").asText().equalsIgnoreCase("up") && m.path("reachable").asBoolean()) up++;
           seen.add(m.path("node").asText(m.path("address").asText("?")) + " " + m.path("status").asText() + (m.path("reachable").asBoolean() ? "" : " unreachable"));
         }
         Optional<String> a = active("w");

@@ -17,6 +17,7 @@ import io.hanfs.sbr.data.DiskState;
 import io.hanfs.sbr.data.Generation;
 import io.hanfs.sbr.data.LedgerSummary;
 import io.hanfs.sbr.LocalPromotionGate;
+import io.hanfs.sbr.Role;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -120,8 +121,6 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
       this(message, status, false);
     }
   }
-
-  public enum Role { PROBING, SECONDARY, PROMOTING, PRIMARY, DEMOTING, RESTARTING, FENCING, STOP_FAILED, START_FAILED, NEEDS_MOVE }
 
   private enum Kind { PROBE, ACQUIRE, ADOPT, PROMOTE, ROLLBACK, DEMOTE, RESTART, FENCE, MOVE_AWAY }
 

@@ -156,6 +156,8 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
   private long nextSaga = 1;
   private long nextFenceVote = 1;
   private long nextLedgerWrite = 1;
+  /** Prefixes this leader's ledger write ids: a restarted leader counts from 1 again. */
+  private final String ledgerWriteIncarnation = java.util.UUID.randomUUID().toString();
   /** Per voter, the address its Inspect answers go to: an answer counts for that voter only. */
   private final Map<String, ActorRef<LeaseVoter.GrantInfo>> grantReplies = new LinkedHashMap<>();
 
@@ -748,7 +750,9 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
 
   /** A ledger event for one node, written by a LedgerWrite child that retries until it is recorded. */
   private void record(NodeAgent.Report node, String resource, LedgerEvent event) {
-    getContext().spawn(LedgerWrite.create(node.agent(), node.node(), resource, event), "ledger-write-" + nextLedgerWrite++);
+    long n = nextLedgerWrite++;
+    String writeId = LedgerWrite.writeId(ledgerWriteIncarnation, n, resource, node.node());
+    getContext().spawn(LedgerWrite.create(node.agent(), node.node(), resource, event, writeId), "ledger-write-" + n);
   }
 
   private Behavior<Command> onSwitchover(Switchover s) {

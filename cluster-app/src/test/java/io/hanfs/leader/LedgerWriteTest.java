@@ -6,6 +6,7 @@ import io.hanfs.node.NodeAgent;
 import io.hanfs.node.resource.ResourceAgent;
 import io.hanfs.node.resource.ResourceStatus;
 import io.hanfs.persistence.ledger.LedgerEvent;
+import io.hanfs.sbr.Role;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -36,7 +37,7 @@ class LedgerWriteTest {
     node.expectMessageClass(NodeAgent.RecordLedger.class, Duration.ofSeconds(10)).replyTo().tell(new ResourceAgent.Refused("busy", "still"));
     NodeAgent.RecordLedger third = node.expectMessageClass(NodeAgent.RecordLedger.class, Duration.ofSeconds(10));
     assertEquals("home", third.resource());
-    third.replyTo().tell(new ResourceAgent.Done(new ResourceStatus("home", "primary", 1, "", List.of(), 0, Optional.empty(), "")));
+    third.replyTo().tell(new ResourceAgent.Done(new ResourceStatus("home", Role.PRIMARY, 1, "", List.of(), 0, Optional.empty(), "")));
     TestProbe<Object> watcher = kit.createTestProbe();
     watcher.expectTerminated(w, Duration.ofSeconds(10));
     node.expectNoMessage(Duration.ofSeconds(2));

@@ -8,6 +8,7 @@ import io.hanfs.node.resource.ResourceAgent;
 import io.hanfs.node.resource.ResourceStatus;
 import io.hanfs.node.resource.replication.ReplicationDetail;
 import io.hanfs.sbr.Placement;
+import io.hanfs.sbr.Role;
 import io.hanfs.persistence.ledger.LedgerEvent;
 import io.hanfs.sbr.data.DiskState;
 import io.hanfs.sbr.data.Generation;
@@ -98,7 +99,7 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
   public record MemberView(String node, String address, String status, boolean reachable, List<String> roles, boolean standby,
       boolean maintenance, long reportAgeMillis) implements CborSerializable {}
 
-  public record ResourceView(String name, Optional<String> activeNode, long epoch, Map<String, String> roleByNode,
+  public record ResourceView(String name, Optional<String> activeNode, long epoch, Map<String, Role> roleByNode,
       Optional<String> transition, String lastDecision, Optional<String> leaseHolder, long leaseRemainingMillis,
       Map<String, String> dataByNode, List<String> bans) implements CborSerializable {}
 
@@ -289,7 +290,7 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
       boolean banned = bans.banned(r.name(), n.name(), now);
       boolean reach = reachable(n.name()) && !leaseLapsed(r, n.name(), st);
       out.add(new Placement.NodeView(n.name(), reach, rep != null && rep.standby(), banned,
-          st.map(ResourceStatus::role).orElse("unknown"), st.map(ResourceStatus::epoch).orElse(0L),
+          st.map(ResourceStatus::role).orElse(Role.UNKNOWN), st.map(ResourceStatus::epoch).orElse(0L),
           reach ? refusals.getOrDefault(n.name(), "") : ""));
     }
     return out;
@@ -329,8 +330,8 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
       return this;
     }
     Optional<ResourceStatus> peerStatus = statusOf(r.get(), peer.get());
-    if (reachable(peer.get()) && peerStatus.map(st -> Placement.HOLDING.contains(st.role())).orElse(false)) {
-      f.replyTo().tell(new FenceReply(6, peer.get() + " is " + peerStatus.get().role() + " itself: refusing to outdate an active copy"));
+    if (reachable(peer.get()) && peerStatus.map(st -> Role.HOLDING.contains(st.role())).orElse(false)) {
+      f.replyTo().tell(new FenceReply(6, peer.get() + " is " + peerStatus.get().role().display() + " itself: refusing to outdate an active copy"));
       return this;
     }
     Generation at = mine.get().current().next();
@@ -447,8 +448,8 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
     Optional<Resource> r = config.resource(u.resource());
     Optional<String> other = r.flatMap(res -> peerOf(res, u.requester(), u.peer()));
     boolean requesterResynced = r.isPresent() && other.isPresent()
-        && statusOf(r.get(), other.get()).map(st -> st.role().equals("primary")).orElse(false)
-        && !statusOf(r.get(), u.requester()).map(st -> st.role().equals("primary")).orElse(false);
+        && statusOf(r.get(), other.get()).map(st -> st.role() == Role.PRIMARY).orElse(false)
+        && !statusOf(r.get(), u.requester()).map(st -> st.role() == Role.PRIMARY).orElse(false);
     String primaryNode = requesterResynced ? other.get() : u.requester();
     Optional<String> peer = requesterResynced ? Optional.of(u.requester()) : other;
     Optional<LedgerSummary> mine = r.flatMap(res -> statusOf(res, primaryNode)).flatMap(ResourceStatus::ledger);
@@ -491,7 +492,7 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
    * node then simply fails.
    */
   private boolean leaseLapsed(Resource r, String node, Optional<ResourceStatus> st) {
-    if (st.isEmpty() || !st.get().role().equals("primary")) return false;
+    if (st.isEmpty() || st.get().role() != Role.PRIMARY) return false;
     LeaseVoter.GrantInfo mine = model.grants(r.name()).get(selfNode);
     if (mine == null) return false;
     boolean holdsNow = mine.holder().map(h -> h.equals(node)).orElse(false) && mine.epoch() == st.get().epoch();
@@ -553,10 +554,10 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
 
   /** Victim demoted first if it serves; then it saves and discards its changes; then the survivor reconnects. */
   private void startResolve(Resource r, String victim, String survivor, Optional<ActorRef<ControlReply>> replyTo) {
-    String victimRole = statusOf(r, victim).map(ResourceStatus::role).orElse("unknown");
-    if (Placement.HOLDING.contains(victimRole)) {
+    Role victimRole = statusOf(r, victim).map(ResourceStatus::role).orElse(Role.UNKNOWN);
+    if (Role.HOLDING.contains(victimRole)) {
       startDemote(r, victim, Optional.empty(), "split-brain demote", Optional.empty());
-      replyTo.ifPresent(x -> x.tell(new ControlReply(false, 409, victim + " is " + victimRole + "; demoting it first, run the command again when it is secondary")));
+      replyTo.ifPresent(x -> x.tell(new ControlReply(false, 409, victim + " is " + victimRole.display() + "; demoting it first, run the command again when it is secondary")));
       return;
     }
     NodeAgent.Report rep = model.report(victim);
@@ -812,13 +813,13 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
       f.replyTo().tell(new ControlReply(false, 409, f.to() + " is not reachable; a forced promotion needs the node itself"));
       return this;
     }
-    Optional<Placement.NodeView> active = views.stream().filter(v -> v.reachable() && Placement.HOLDING.contains(v.role())).findFirst();
+    Optional<Placement.NodeView> active = views.stream().filter(v -> v.reachable() && Role.HOLDING.contains(v.role())).findFirst();
     if (active.isPresent()) {
-      f.replyTo().tell(new ControlReply(false, 409, f.resource() + " is " + active.get().role() + " on " + active.get().name()
+      f.replyTo().tell(new ControlReply(false, 409, f.resource() + " is " + active.get().role().display() + " on " + active.get().name()
           + "; --force never makes a second active node: demote it or use switchover"));
       return this;
     }
-    Optional<String> unreachableHolder = views.stream().filter(v -> !v.reachable() && Placement.HOLDING.contains(v.role())).map(Placement.NodeView::name).findFirst();
+    Optional<String> unreachableHolder = views.stream().filter(v -> !v.reachable() && Role.HOLDING.contains(v.role())).map(Placement.NodeView::name).findFirst();
     getContext().getLog().warn("resource {}: forced promotion of {} by {} ({}); the data gate said: {}", f.resource(), f.to(), f.by(), f.reason(),
         to.dataRefusal().isEmpty() ? "allowed" : to.dataRefusal());
     startPromote(r.get(), f.to(), unreachableHolder, Optional.of(f.replyTo()), Optional.of(new ResourceAgent.Force(f.by(), f.reason())));

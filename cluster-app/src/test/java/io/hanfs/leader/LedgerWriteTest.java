@@ -10,6 +10,7 @@ import io.hanfs.node.resource.ResourceAgent;
 import io.hanfs.node.resource.ResourceStatus;
 import io.hanfs.persistence.ledger.LedgerEvent;
 import io.hanfs.persistence.ledger.ResourceLedger;
+import io.hanfs.sbr.Role;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -28,7 +29,7 @@ class LedgerWriteTest {
     kit.shutdownTestKit();
   }
 
-  static final ResourceAgent.Done DONE = new ResourceAgent.Done(new ResourceStatus("home", "primary", 1, "", List.of(), 0, Optional.empty(), ""));
+  static final ResourceAgent.Done DONE = new ResourceAgent.Done(new ResourceStatus("home", Role.PRIMARY, 1, "", List.of(), 0, Optional.empty(), ""));
 
   @Test
   void aRefusedWriteIsRetriedUntilRecorded() {

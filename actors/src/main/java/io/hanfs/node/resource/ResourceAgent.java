@@ -718,7 +718,7 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
   }
 
   private ResourceStatus status() {
-    return new ResourceStatus(resource.name(), role.name().toLowerCase().replace('_', '-'), epoch, message,
+    return new ResourceStatus(resource.name(), role, epoch, message,
         List.copyOf(layerStatus.values()), failureTimes.size(), ledgerSummary, diskState().drbdName);
   }
 

@@ -118,31 +118,23 @@ class ResourceAgentTest {
   }
 
   void awaitRole(ActorRef<ResourceAgent.Command> agent, String role) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (status(agent).role().equals(role)) return;
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-    throw new AssertionError("role never became " + role + ": " + status(agent));
+    awaitAssert(() -> assertEquals(role, status(agent).role(), "role never became " + role));
   }
 
   /** Waits until the resource is primary again after {@code failures} monitor failures. */
   void awaitRestarted(ActorRef<ResourceAgent.Command> agent, int failures) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (System.nanoTime() < deadline) {
+    awaitAssert(() -> {
       ResourceStatus s = status(agent);
-      if (s.role().equals("primary") && s.recentFailures() == failures) return;
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-    throw new AssertionError("never restarted: " + status(agent));
+      assertTrue(s.role().equals("primary") && s.recentFailures() == failures, "never restarted: " + s);
+    });
+  }
+
+  /** Pekko's awaitAssert, with room for a busy machine. */
+  void awaitAssert(org.apache.pekko.japi.function.Effect check) {
+    testKit.createTestProbe().awaitAssert(Duration.ofSeconds(20), Duration.ofMillis(50), () -> {
+      check.apply();
+      return null;
+    });
   }
 
   @Test
@@ -233,13 +225,8 @@ class ResourceAgentTest {
     awaitRole(agent, "secondary");
     assertTrue(promote(agent, 1) instanceof ResourceAgent.Done);
     layers.get("replication").monitorDetail = "drbd r0 Connected Primary/Secondary UpToDate/UpToDate";
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    String detail = "";
-    while (System.nanoTime() < deadline && !detail.contains("Connected")) {
-      detail = status(agent).layers().stream().filter(l -> l.name().equals("replication")).findFirst().orElseThrow().detail();
-      Thread.sleep(50);
-    }
-    assertEquals("drbd r0 Connected Primary/Secondary UpToDate/UpToDate", detail);
+    awaitAssert(() -> assertEquals("drbd r0 Connected Primary/Secondary UpToDate/UpToDate",
+        status(agent).layers().stream().filter(l -> l.name().equals("replication")).findFirst().orElseThrow().detail()));
     assertEquals("primary", status(agent).role());
   }
 
@@ -337,7 +324,8 @@ class ResourceAgentTest {
     TestProbe<LeaseVoter.Answer> p = testKit.createTestProbe();
     @SuppressWarnings("unchecked")
     ActorRef<LeaseVoter.Command> voter = (ActorRef<LeaseVoter.Command>) spawned.get(0);
-    Thread.sleep(LEASE.duration().plus(LEASE.margin()).toMillis() + 100); // past the new voter's quiet period
+    // Kept sleep, the time under test: past the new voter's quiet period (a lease and its margin).
+    Thread.sleep(LEASE.duration().plus(LEASE.margin()).toMillis() + 100);
     voter.tell(new LeaseVoter.Request("home", "n2", 7, 1, CONTRACT, p.getRef()));
     assertInstanceOf(LeaseVoter.Granted.class, p.receiveMessage());
     ResourceAgent.Refused r = assertInstanceOf(ResourceAgent.Refused.class, promote(agent, 0));

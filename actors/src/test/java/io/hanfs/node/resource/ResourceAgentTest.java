@@ -362,4 +362,15 @@ class ResourceAgentTest {
     assertTrue(status(agent).message().contains("lease lost"), status(agent).message());
     assertTrue(tookMs < LEASE.duration().toMillis() + 1000, "stopped within the lease: " + tookMs + " ms");
   }
+
+  /** A malformed ledger write id is refused before the ledger is asked (and says what to send). */
+  @Test
+  void aLedgerWriteWithABadWriteIdIsRefused() throws Exception {
+    ActorRef<ResourceAgent.Command> agent = spawn(3);
+    TestProbe<ResourceAgent.Reply> p = testKit.createTestProbe();
+    agent.tell(new ResourceAgent.RecordLedger(new io.hanfs.persistence.ledger.LedgerEvent.PeerConnected("n2"), "has space", p.getRef()));
+    ResourceAgent.Refused refused = assertInstanceOf(ResourceAgent.Refused.class, p.receiveMessage(Duration.ofSeconds(10)));
+    assertEquals("BAD_WRITE_ID", refused.reason());
+    assertTrue(refused.message().contains("writeId") && refused.message().contains("visible ASCII"), refused.message());
+  }
 }

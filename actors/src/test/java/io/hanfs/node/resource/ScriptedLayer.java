@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * an in-memory active flag, appends every call to a shared journal, and can be told to fail or
  * to block. The real layers run in the namespace lab end-to-end test.
  */
-final class ScriptedLayer implements Layer {
+public final class ScriptedLayer implements Layer {
   private final String name;
   private final List<String> journal;
   final AtomicBoolean active = new AtomicBoolean();
@@ -24,7 +24,7 @@ final class ScriptedLayer implements Layer {
   /** What a healthy monitor reports (a DRBD link that connects, say); null: "NAME up". */
   volatile String monitorDetail;
 
-  ScriptedLayer(String name, List<String> journal) {
+  public ScriptedLayer(String name, List<String> journal) {
     this.name = name;
     this.journal = journal;
   }

@@ -225,8 +225,8 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
           g.replyTo().tell(status());
           return this;
         })
-        .onMessage(LayerEvent.class, e -> handle(fromLayer(e.event()), new Nobody()))
-        .onMessage(LeaseEvent.class, e -> handle(fromLease(e.event()), new Nobody()))
+        .onMessage(LayerEvent.class, e -> handle(StackEvents.fromLayer(e.event()), new Nobody()))
+        .onMessage(LeaseEvent.class, e -> handle(StackEvents.fromLease(e.event()), new Nobody()))
         .onMessage(LedgerAnswer.class, this::onLedgerAnswer)
         .onMessage(ReadLedgerAgain.class, r -> {
           readLedger();
@@ -314,22 +314,6 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
     if (response instanceof io.hanfs.sbr.stack.Response.Refused r) return new Refused(r.refusal().reason().name(), r.refusal().message());
     if (response instanceof io.hanfs.sbr.stack.Response.Failed f) return new Failed(f.message(), status(), f.heldElsewhere());
     return new Done(status());
-  }
-
-  private static StackEvent fromLayer(LayerActor.Event event) {
-    if (event instanceof LayerActor.MonitorFailed mf) return new StackEvent.MonitorFailed(mf.layer(), mf.detail(), System.nanoTime());
-    if (event instanceof LayerActor.Monitored m) return new StackEvent.Monitored(m.layer(), m.probe().detail());
-    LayerActor.Completed c = (LayerActor.Completed) event;
-    boolean ok = c.ok();
-    return new StackEvent.LayerCompleted(c.layer(), c.op(), ok, ok && c.probe().healthy(), ok && c.probe().active(),
-        ok ? c.probe().detail() : "", ok ? "" : c.error(), c.heldElsewhere());
-  }
-
-  private static StackEvent fromLease(ResourceLease.Event event) {
-    if (event instanceof ResourceLease.Acquired) return new StackEvent.LeaseAcquired();
-    if (event instanceof ResourceLease.NotAcquired n) return new StackEvent.LeaseNotAcquired(n.reason());
-    if (event instanceof ResourceLease.Refusing r) return new StackEvent.LeaseRefusing(r.epoch(), r.voter(), r.reason());
-    return new StackEvent.LeaseLost(((ResourceLease.Lost) event).reason());
   }
 
   private void readLedger() {

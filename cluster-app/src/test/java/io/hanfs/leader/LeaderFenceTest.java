@@ -8,7 +8,10 @@ import io.hanfs.config.ConfigLoader;
 import io.hanfs.config.HanfsConfig;
 import io.hanfs.node.NodeAgent;
 import io.hanfs.node.resource.ResourceAgent;
+import io.hanfs.node.resource.Layer;
 import io.hanfs.node.resource.ResourceStatus;
+import io.hanfs.node.resource.replication.DrbdLayer;
+import io.hanfs.node.resource.replication.DrbdState;
 import io.hanfs.persistence.EpochStore;
 import io.hanfs.persistence.FenceMarks;
 import io.hanfs.persistence.ledger.LedgerEvent;
@@ -26,6 +29,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -149,17 +153,19 @@ public class LeaderFenceTest {
 
   /** Maintenance on, so that the leader itself promotes nothing while the test talks to it. */
   static void report(TestProbe<NodeAgent.Command> agent, String node, Role role, LedgerSummary ledger) {
-    ResourceStatus st = new ResourceStatus("home", role, ledger.lastEpoch(), "", List.of(), 0, Optional.of(ledger), "UpToDate");
+    ResourceStatus st = new ResourceStatus("home", role, ledger.lastEpoch(), "", List.of(), 0, Optional.of(ledger), "UpToDate", Optional.empty());
     leader.tell(new Leader.NodeReported(new NodeAgent.Report(node, agent.ref(), false, true, List.of(st))));
   }
 
   /** Resource "data" only, maintenance off: the leader acts on it by itself. */
   static void reportData(TestProbe<NodeAgent.Command> agent, String node, Role role, LedgerSummary ledger) {
-    reportData(agent, node, role, ledger, List.of());
+    reportData(agent, node, role, ledger, Optional.empty());
   }
 
-  static void reportData(TestProbe<NodeAgent.Command> agent, String node, Role role, LedgerSummary ledger, List<ResourceStatus.LayerStatus> layers) {
-    ResourceStatus st = new ResourceStatus("data", role, ledger.lastEpoch(), "", layers, 0, Optional.of(ledger), "UpToDate");
+  /** {@code replication}: the replication layer's answer, if any, as its detail and facts. */
+  static void reportData(TestProbe<NodeAgent.Command> agent, String node, Role role, LedgerSummary ledger, Optional<Layer.Probe> replication) {
+    ResourceStatus st = new ResourceStatus("data", role, ledger.lastEpoch(), "", replication.map(p -> layers(p)).orElse(List.of()), 0,
+        Optional.of(ledger), "UpToDate", replication.flatMap(Layer.Probe::replication));
     leader.tell(new Leader.NodeReported(new NodeAgent.Report(node, agent.ref(), false, false, List.of(st))));
   }
 
@@ -181,9 +187,28 @@ public class LeaderFenceTest {
     return p.receiveMessage(Duration.ofSeconds(5));
   }
 
-  static void reportWeb(TestProbe<NodeAgent.Command> agent, String node, Role role, String drbd, LedgerSummary ledger) {
-    ResourceStatus st = new ResourceStatus("web", role, ledger.lastEpoch(), "", List.of(new ResourceStatus.LayerStatus("replication", "up", drbd)),
-        0, Optional.of(ledger), "UpToDate");
+  /**
+   * What DRBD's replication layer answers for resource {@code res} in state "CSTATE ROLE/PEERROLE
+   * DISK/PEERDISK", with its out-of-sync count and split-brain finding: the detail and the facts
+   * the leader reads, built as the layer builds them.
+   */
+  static Layer.Probe drbd(String res, String cstate, String roles, String disks, OptionalLong oos, boolean splitBrain) {
+    String[] ro = roles.split("/");
+    String[] ds = disks.split("/");
+    return DrbdLayer.probeOf(new DrbdState(res, ro[0], ro[1], cstate, ds[0], ds[1]), oos, splitBrain);
+  }
+
+  static Layer.Probe drbd(String res, String cstate, String roles, String disks) {
+    return drbd(res, cstate, roles, disks, OptionalLong.empty(), false);
+  }
+
+  static List<ResourceStatus.LayerStatus> layers(Layer.Probe replication) {
+    return List.of(new ResourceStatus.LayerStatus("replication", replication.active() ? "up" : "down", replication.detail()));
+  }
+
+  static void reportWeb(TestProbe<NodeAgent.Command> agent, String node, Role role, Layer.Probe drbd, LedgerSummary ledger) {
+    ResourceStatus st = new ResourceStatus("web", role, ledger.lastEpoch(), "", List.of(new ResourceStatus.LayerStatus("replication", "up", drbd.detail())),
+        0, Optional.of(ledger), "UpToDate", drbd.replication());
     leader.tell(new Leader.NodeReported(new NodeAgent.Report(node, agent.ref(), false, true, List.of(st))));
   }
 
@@ -197,12 +222,13 @@ public class LeaderFenceTest {
     TestProbe<NodeAgent.Command> f2 = kit.createTestProbe(NodeAgent.Command.class);
     Generation g7 = new Generation(7, 0);
     awaitMember();
-    String inSync = "drbd r2 Connected Primary/Secondary UpToDate/UpToDate";
+    Layer.Probe inSync = drbd("r2", "Connected", "Primary/Secondary", "UpToDate/UpToDate");
+    Layer.Probe secondaryInSync = drbd("r2", "Connected", "Secondary/Primary", "UpToDate/UpToDate");
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     NodeAgent.RecordLedger rec = null;
     while (rec == null && System.nanoTime() < deadline) {
       reportWeb(f1, "d1", Role.PRIMARY, inSync, ledger("d1", false, Generation.NONE, g7));
-      reportWeb(f2, "d2", Role.SECONDARY, "drbd r2 Connected Secondary/Primary UpToDate/UpToDate", ledger("d2", false, Generation.NONE));
+      reportWeb(f2, "d2", Role.SECONDARY, secondaryInSync, ledger("d2", false, Generation.NONE));
       try {
         NodeAgent.Command m = f2.receiveMessage(Duration.ofSeconds(1));
         if (m instanceof NodeAgent.RecordLedger r) rec = r;
@@ -220,14 +246,14 @@ public class LeaderFenceTest {
     deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (System.nanoTime() < deadline && (fenced == null || fenced.exitCode() != 4)) {
       reportWeb(f1, "d1", Role.PRIMARY, inSync, ledger("d1", false, Generation.NONE, g7));
-      reportWeb(f2, "d2", Role.SECONDARY, "drbd r2 Connected Secondary/Primary UpToDate/UpToDate", ledger("d2", false, Generation.NONE, g7));
+      reportWeb(f2, "d2", Role.SECONDARY, secondaryInSync, ledger("d2", false, Generation.NONE, g7));
       leader.tell(new Leader.FencePeer("web", "d1", Optional.empty(), reply.ref()));
       fenced = reply.receiveMessage(Duration.ofSeconds(10));
     }
     assertEquals(4, fenced.exitCode(), fenced.message());
     for (int i = 0; i < 8; i++) {
       reportWeb(f1, "d1", Role.PRIMARY, inSync, ledger("d1", false, Generation.NONE, g7, g71));
-      reportWeb(f2, "d2", Role.SECONDARY, "drbd r2 Connected Secondary/Primary UpToDate/UpToDate", ledger("d2", false, Generation.NONE, g7));
+      reportWeb(f2, "d2", Role.SECONDARY, secondaryInSync, ledger("d2", false, Generation.NONE, g7));
       Thread.sleep(250);
     }
     List<NodeAgent.Command> seen = new java.util.ArrayList<>();
@@ -245,7 +271,8 @@ public class LeaderFenceTest {
     // d2 reboots: its DRBD resyncs before its daemon is up, so its after-resync-target reaches
     // nobody. The primary, past the mark, reports d2 out of sync (while d2 is not even
     // reporting), then Connected and UpToDate: that is DRBD's word that d2 resynced after the fence.
-    for (String detail : List.of("drbd r2 WFConnection Primary/Unknown UpToDate/DUnknown", "drbd r2 SyncSource Primary/Secondary UpToDate/Inconsistent")) {
+    for (Layer.Probe detail : List.of(drbd("r2", "WFConnection", "Primary/Unknown", "UpToDate/DUnknown"),
+        drbd("r2", "SyncSource", "Primary/Secondary", "UpToDate/Inconsistent"))) {
       reportWeb(f1, "d1", Role.PRIMARY, detail, ledger("d1", false, Generation.NONE, g7, g71));
       Thread.sleep(300);
     }
@@ -253,7 +280,7 @@ public class LeaderFenceTest {
     deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (resynced == null && System.nanoTime() < deadline) {
       reportWeb(f1, "d1", Role.PRIMARY, inSync, ledger("d1", false, Generation.NONE, g7, g71));
-      reportWeb(f2, "d2", Role.SECONDARY, "drbd r2 Connected Secondary/Primary UpToDate/UpToDate", ledger("d2", true, Generation.NONE, g7));
+      reportWeb(f2, "d2", Role.SECONDARY, secondaryInSync, ledger("d2", true, Generation.NONE, g7));
       try {
         NodeAgent.Command m = f2.receiveMessage(Duration.ofSeconds(1));
         if (m instanceof NodeAgent.RecordLedger r && r.event() instanceof LedgerEvent.SyncCompleted) resynced = r;
@@ -279,7 +306,8 @@ public class LeaderFenceTest {
       for (String n : List.of("d1", "d2")) {
         LedgerSummary l = new LedgerSummary(n, g2, List.of(Generation.NONE, g2), false, sb, 2);
         // d1 serves (so placement has nothing to do); DRBD found the split when the link came back.
-        ResourceStatus st = new ResourceStatus("mail", n.equals("d1") ? Role.PRIMARY : Role.SECONDARY, 2, "", List.of(), 0, Optional.of(l), "UpToDate");
+        ResourceStatus st = new ResourceStatus("mail", n.equals("d1") ? Role.PRIMARY : Role.SECONDARY, 2, "", List.of(), 0, Optional.of(l), "UpToDate",
+            Optional.empty());
         leader.tell(new Leader.NodeReported(new NodeAgent.Report(n, (n.equals("d1") ? m1 : m2).ref(), false, false, List.of(st))));
       }
     };
@@ -313,10 +341,10 @@ public class LeaderFenceTest {
     Runnable reportFiles = () -> {
       for (String n : List.of("d1", "d2")) {
         LedgerSummary l = new LedgerSummary(n, g3, List.of(Generation.NONE, g3), false, false, 3);
-        String detail = n.equals("d1") ? "drbd r4 StandAlone Primary/Unknown UpToDate/DUnknown oos:8 split-brain"
-            : "drbd r4 StandAlone Secondary/Unknown UpToDate/DUnknown oos:0";
+        Layer.Probe detail = n.equals("d1") ? drbd("r4", "StandAlone", "Primary/Unknown", "UpToDate/DUnknown", OptionalLong.of(8), true)
+            : drbd("r4", "StandAlone", "Secondary/Unknown", "UpToDate/DUnknown", OptionalLong.of(0), false);
         ResourceStatus st = new ResourceStatus("files", n.equals("d1") ? Role.PRIMARY : Role.SECONDARY, 3, "",
-            List.of(new ResourceStatus.LayerStatus("replication", n.equals("d1") ? "up" : "down", detail)), 0, Optional.of(l), "UpToDate");
+            layers(detail), 0, Optional.of(l), "UpToDate", detail.replication());
         leader.tell(new Leader.NodeReported(new NodeAgent.Report(n, (n.equals("d1") ? f1 : f2).ref(), false, false, List.of(st))));
       }
     };
@@ -350,7 +378,7 @@ public class LeaderFenceTest {
     java.util.concurrent.atomic.AtomicReference<LedgerSummary> l2 = new java.util.concurrent.atomic.AtomicReference<>(ledger("d2", false, g5, g51));
     java.util.concurrent.ScheduledExecutorService reporter = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
     java.util.concurrent.atomic.AtomicReference<Role> role2 = new java.util.concurrent.atomic.AtomicReference<>(Role.SECONDARY);
-    java.util.concurrent.atomic.AtomicReference<List<ResourceStatus.LayerStatus>> layers2 = new java.util.concurrent.atomic.AtomicReference<>(List.of());
+    java.util.concurrent.atomic.AtomicReference<Optional<Layer.Probe>> layers2 = new java.util.concurrent.atomic.AtomicReference<>(Optional.empty());
     reporter.scheduleAtFixedRate(() -> {
       reportData(e1, "d1", Role.SECONDARY, l1.get());
       reportData(e2, "d2", role2.get(), l2.get(), layers2.get());
@@ -369,7 +397,7 @@ public class LeaderFenceTest {
       // d2's DRBD still shows the split brain it logged until d1's discarding connection arrives
       // (StandAlone, the kernel's "unresolved" line): that is this split brain, not a new one.
       l1.set(ledger("d1", true, g5, g51));
-      layers2.set(List.of(new ResourceStatus.LayerStatus("replication", "down", "drbd r1 StandAlone Secondary/Unknown UpToDate/DUnknown oos:0 split-brain")));
+      layers2.set(Optional.of(drbd("r1", "StandAlone", "Secondary/Unknown", "UpToDate/DUnknown", OptionalLong.of(0), true)));
       // d2's own split-brain handler, run by DRBD when it found the split brain but slow to arrive
       // (the VM lab's JVM hook took 27 s): the split brain just resolved, nothing is flagged again.
       TestProbe<Leader.FenceReply> late = kit.createTestProbe();
@@ -379,7 +407,7 @@ public class LeaderFenceTest {
       assertTrue(lateReply.message().contains("nothing recorded"), lateReply.message());
       // (noted, both copies would get SplitBrainDetected: d1's probe sees nothing)
       e1.expectNoMessage(Duration.ofSeconds(2));
-      layers2.set(List.of());
+      layers2.set(Optional.empty());
       String data = status().resources().get(1).dataByNode().get("d1");
       assertTrue(data.contains("refused") && data.contains("outdated"), data);
       // With the split brain over and nobody active, the survivor (the only current copy) is promoted.
@@ -524,7 +552,7 @@ public class LeaderFenceTest {
     java.util.function.BiConsumer<String, Boolean> reportCold = (node, ready) -> {
       // Its ledger is read already (the data gate would hold d2 back otherwise): only the probe is not done.
       ResourceStatus st = new ResourceStatus("cold", ready ? Role.SECONDARY : Role.PROBING, 1, "", List.of(), 0,
-          Optional.of(ledger(node, false, Generation.NONE, g)), "UpToDate");
+          Optional.of(ledger(node, false, Generation.NONE, g)), "UpToDate", Optional.empty());
       cold.tell(new Leader.NodeReported(new NodeAgent.Report(node, (node.equals("d1") ? c1 : c2).ref(), false, false, List.of(st))));
     };
     for (int i = 0; i < 10; i++) {
@@ -543,13 +571,14 @@ public class LeaderFenceTest {
     kit.stop(cold);
   }
 
-  /** A split brain's change counts come from DRBD's out-of-sync figure in the replication layer's detail. */
+  /** A split brain's change counts come from DRBD's out-of-sync figure in the replication layer's facts. */
   @Test
-  void changeCountsComeFromTheReplicationDetail() {
-    assertEquals(40960, Replicas.changedKiB(List.of(new ResourceStatus.LayerStatus("replication", "up",
-        "drbd r0 StandAlone Primary/Unknown UpToDate/DUnknown oos:40960"))));
-    assertEquals(-1, Replicas.changedKiB(List.of(new ResourceStatus.LayerStatus("replication", "up",
-        "drbd r0 Connected Primary/Secondary UpToDate/UpToDate"))));
-    assertEquals(-1, Replicas.changedKiB(List.of(new ResourceStatus.LayerStatus("filesystem", "up", "oos:5"))));
+  void changeCountsComeFromTheReplicationFacts() {
+    java.util.function.Function<Optional<Layer.Probe>, ResourceStatus> status = p -> new ResourceStatus("r0", Role.PRIMARY, 1, "",
+        p.map(x -> layers(x)).orElse(List.of()), 0, Optional.empty(), "UpToDate", p.flatMap(Layer.Probe::replication));
+    assertEquals(40960, Replicas.changedKiB(status.apply(Optional.of(drbd("r0", "StandAlone", "Primary/Unknown", "UpToDate/DUnknown",
+        OptionalLong.of(40960), false)))));
+    assertEquals(-1, Replicas.changedKiB(status.apply(Optional.of(drbd("r0", "Connected", "Primary/Secondary", "UpToDate/UpToDate")))));
+    assertEquals(-1, Replicas.changedKiB(status.apply(Optional.empty())), "a shared disk counts nothing");
   }
 }

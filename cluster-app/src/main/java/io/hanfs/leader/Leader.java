@@ -6,7 +6,6 @@ import io.hanfs.config.HanfsConfig.Resource;
 import io.hanfs.node.NodeAgent;
 import io.hanfs.node.resource.ResourceAgent;
 import io.hanfs.node.resource.ResourceStatus;
-import io.hanfs.node.resource.replication.ReplicationDetail;
 import io.hanfs.sbr.Placement;
 import io.hanfs.sbr.Role;
 import io.hanfs.persistence.ledger.LedgerEvent;
@@ -14,6 +13,7 @@ import io.hanfs.sbr.data.DiskState;
 import io.hanfs.sbr.data.Generation;
 import io.hanfs.sbr.data.LedgerSummary;
 import io.hanfs.sbr.data.PromotionGate;
+import io.hanfs.sbr.data.ReplicationFacts;
 import io.hanfs.sbr.data.SplitBrainVerdict;
 import io.hanfs.voter.LeaseVoter;
 import io.hanfs.voter.Voters;
@@ -430,7 +430,7 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
       if (!n.isData() || !reachable(n.name())) continue;
       Optional<ResourceStatus> st = statusOf(r, n.name());
       if (st.isEmpty() || st.get().ledger().isEmpty() || st.get().ledger().get().splitBrain()) continue;
-      if (!Replicas.replicationDetail(st.get().layers()).map(ReplicationDetail::splitBrain).orElse(false)) continue;
+      if (!st.get().replication().map(ReplicationFacts::splitBrain).orElse(false)) continue;
       Optional<String> peer = peerOf(r, n.name(), Optional.empty());
       if (peer.isEmpty()) continue;
       if (replicaSplitBrainsNoted.add(r.name() + "/" + n.name() + "/" + st.get().ledger().get().current())) {

@@ -2,6 +2,7 @@ package io.hanfs.leader;
 
 import io.hanfs.sbr.Role;
 import static io.hanfs.leader.LeaderFixture.PATIENCE;
+import static io.hanfs.leader.LeaderFixture.drbd;
 import static io.hanfs.leader.LeaderFixture.expect;
 import static io.hanfs.leader.LeaderFixture.expectNoneMatching;
 import static io.hanfs.leader.LeaderFixture.ledger;
@@ -15,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.hanfs.config.HanfsConfig;
 import io.hanfs.node.NodeAgent;
 import io.hanfs.node.resource.ResourceAgent;
+import io.hanfs.node.resource.Layer;
 import io.hanfs.node.resource.ResourceStatus;
 import io.hanfs.persistence.FenceMarks;
 import io.hanfs.persistence.ledger.LedgerEvent;
@@ -73,8 +75,8 @@ public class LeaderFenceTest {
     TestProbe<NodeAgent.Command> f2 = fx.agent();
     Generation g7 = new Generation(7, 0);
     Generation g71 = new Generation(7, 1);
-    String inSync = "drbd r2 Connected Primary/Secondary UpToDate/UpToDate";
-    String secondaryInSync = "drbd r2 Connected Secondary/Primary UpToDate/UpToDate";
+    Layer.Probe inSync = drbd("r2", "Connected", "Primary/Secondary", "UpToDate/UpToDate");
+    Layer.Probe secondaryInSync = drbd("r2", "Connected", "Secondary/Primary", "UpToDate/UpToDate");
     try (AutoCloseable r = reporting(EVERY, () -> {
       fx.reportWeb(f1, "d1", Role.PRIMARY, inSync, ledger("d1", false, Generation.NONE, g7));
       fx.reportWeb(f2, "d2", Role.SECONDARY, secondaryInSync, ledger("d2", false, Generation.NONE));
@@ -108,8 +110,8 @@ public class LeaderFenceTest {
     // d2 reboots: its DRBD resyncs before its daemon is up, so its after-resync-target reaches
     // nobody. The primary, past the mark, reports d2 out of sync (while d2 is not even
     // reporting), then Connected and UpToDate: that is DRBD's word that d2 resynced after the fence.
-    fx.reportWeb(f1, "d1", Role.PRIMARY, "drbd r2 WFConnection Primary/Unknown UpToDate/DUnknown", ledger("d1", false, Generation.NONE, g7, g71));
-    fx.reportWeb(f1, "d1", Role.PRIMARY, "drbd r2 SyncSource Primary/Secondary UpToDate/Inconsistent", ledger("d1", false, Generation.NONE, g7, g71));
+    fx.reportWeb(f1, "d1", Role.PRIMARY, drbd("r2", "WFConnection", "Primary/Unknown", "UpToDate/DUnknown"), ledger("d1", false, Generation.NONE, g7, g71));
+    fx.reportWeb(f1, "d1", Role.PRIMARY, drbd("r2", "SyncSource", "Primary/Secondary", "UpToDate/Inconsistent"), ledger("d1", false, Generation.NONE, g7, g71));
     // Kept sleep: the leader samples the reports on its 100 ms tick, and no state of it shows that
     // a tick saw the out-of-sync report; the report must stand for a few ticks, as a real one does.
     Thread.sleep(500);
@@ -136,7 +138,7 @@ public class LeaderFenceTest {
       for (String n : List.of("d1", "d2")) {
         LedgerSummary l = new LedgerSummary(n, g2, List.of(Generation.NONE, g2), false, sb, 2);
         // d1 serves (so placement has nothing to do); DRBD found the split when the link came back.
-        fx.report(n, n.equals("d1") ? m1 : m2, false, resourceStatus("mail", n.equals("d1") ? Role.PRIMARY : Role.SECONDARY, l, List.of()));
+        fx.report(n, n.equals("d1") ? m1 : m2, false, resourceStatus("mail", n.equals("d1") ? Role.PRIMARY : Role.SECONDARY, l, Optional.empty()));
       }
     };
     reportMail.accept(false);
@@ -171,10 +173,9 @@ public class LeaderFenceTest {
     Runnable reportFiles = () -> {
       for (String n : List.of("d1", "d2")) {
         LedgerSummary l = new LedgerSummary(n, g3, List.of(Generation.NONE, g3), false, false, 3);
-        String detail = n.equals("d1") ? "drbd r4 StandAlone Primary/Unknown UpToDate/DUnknown oos:8 split-brain"
-            : "drbd r4 StandAlone Secondary/Unknown UpToDate/DUnknown oos:0";
-        fx.report(n, n.equals("d1") ? f1 : f2, false, resourceStatus("files", n.equals("d1") ? Role.PRIMARY : Role.SECONDARY, l,
-            List.of(new ResourceStatus.LayerStatus("replication", n.equals("d1") ? "up" : "down", detail))));
+        Layer.Probe drbd = n.equals("d1") ? drbd("r4", "StandAlone", "Primary/Unknown", "UpToDate/DUnknown", OptionalLong.of(8), true)
+            : drbd("r4", "StandAlone", "Secondary/Unknown", "UpToDate/DUnknown", OptionalLong.of(0), false);
+        fx.report(n, n.equals("d1") ? f1 : f2, false, resourceStatus("files", n.equals("d1") ? Role.PRIMARY : Role.SECONDARY, l, Optional.of(drbd)));
       }
     };
     try (AutoCloseable r = reporting(EVERY, reportFiles)) {
@@ -203,9 +204,9 @@ public class LeaderFenceTest {
     AtomicReference<LedgerSummary> l1 = new AtomicReference<>(ledger("d1", false, g5, g6));
     AtomicReference<LedgerSummary> l2 = new AtomicReference<>(ledger("d2", false, g5, g51));
     AtomicReference<Role> role2 = new AtomicReference<>(Role.SECONDARY);
-    AtomicReference<List<ResourceStatus.LayerStatus>> layers2 = new AtomicReference<>(List.of());
+    AtomicReference<Optional<Layer.Probe>> layers2 = new AtomicReference<>(Optional.empty());
     try (AutoCloseable r = reporting(Duration.ofMillis(300), () -> {
-      fx.reportData(e1, "d1", Role.SECONDARY, l1.get(), List.of());
+      fx.reportData(e1, "d1", Role.SECONDARY, l1.get(), Optional.empty());
       fx.reportData(e2, "d2", role2.get(), l2.get(), layers2.get());
     })) {
       assertEquals(new LedgerEvent.SplitBrainDetected("d2", g6, g51), expect(e1, NodeAgent.RecordLedger.class).event());
@@ -221,7 +222,7 @@ public class LeaderFenceTest {
       // d2's DRBD still shows the split brain it logged until d1's discarding connection arrives
       // (StandAlone, the kernel's "unresolved" line): that is this split brain, not a new one.
       l1.set(ledger("d1", true, g5, g51));
-      layers2.set(List.of(new ResourceStatus.LayerStatus("replication", "down", "drbd r1 StandAlone Secondary/Unknown UpToDate/DUnknown oos:0 split-brain")));
+      layers2.set(Optional.of(drbd("r1", "StandAlone", "Secondary/Unknown", "UpToDate/DUnknown", OptionalLong.of(0), true)));
       // d2's own split-brain handler, run by DRBD when it found the split brain but slow to arrive
       // (the VM lab's JVM hook took 27 s): the split brain just resolved, nothing is flagged again.
       TestProbe<Leader.FenceReply> late = fx.kit.createTestProbe();
@@ -231,7 +232,7 @@ public class LeaderFenceTest {
       assertTrue(lateReply.message().contains("nothing recorded"), lateReply.message());
       // What is asserted is that d1 is not flagged (both copies would get SplitBrainDetected).
       e1.expectNoMessage(Duration.ofSeconds(2));
-      layers2.set(List.of());
+      layers2.set(Optional.empty());
       String data = fx.data("data", "d1");
       assertTrue(data.contains("refused") && data.contains("outdated"), data);
       // With the split brain over and nobody active, the survivor (the only current copy) is promoted.
@@ -377,7 +378,7 @@ public class LeaderFenceTest {
     Generation g = new Generation(1, 0);
     java.util.function.BiConsumer<String, Boolean> reportCold = (node, ready) -> {
       // Its ledger is read already (the data gate would hold d2 back otherwise): only the probe is not done.
-      ResourceStatus st = resourceStatus("cold", ready ? Role.SECONDARY : Role.PROBING, ledger(node, false, Generation.NONE, g), List.of());
+      ResourceStatus st = resourceStatus("cold", ready ? Role.SECONDARY : Role.PROBING, ledger(node, false, Generation.NONE, g), Optional.empty());
       cold.tell(new Leader.NodeReported(new NodeAgent.Report(node, (node.equals("d1") ? c1 : c2).ref(), false, false, List.of(st))));
     };
     try (AutoCloseable r = reporting(Duration.ofMillis(300), () -> {

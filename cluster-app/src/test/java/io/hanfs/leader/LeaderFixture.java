@@ -1,5 +1,9 @@
 package io.hanfs.leader;
 
+import io.hanfs.node.resource.Layer;
+import io.hanfs.node.resource.replication.DrbdLayer;
+import io.hanfs.node.resource.replication.DrbdState;
+import java.util.OptionalLong;
 import io.hanfs.sbr.Role;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -88,9 +92,29 @@ final class LeaderFixture implements AutoCloseable {
     return new LedgerSummary(node, lineage[lineage.length - 1], List.of(lineage), outdated, false, lineage[lineage.length - 1].epoch());
   }
 
-  /** One resource's state as a node reports it, UpToDate, its epoch the ledger's last. */
-  static ResourceStatus resourceStatus(String resource, Role role, LedgerSummary ledger, List<ResourceStatus.LayerStatus> layers) {
-    return new ResourceStatus(resource, role, ledger.lastEpoch(), "", layers, 0, Optional.of(ledger), "UpToDate");
+  /**
+   * One resource's state as a node reports it, UpToDate, its epoch the ledger's last;
+   * {@code replication}: the replication layer's answer, if any, as its detail and facts.
+   */
+  static ResourceStatus resourceStatus(String resource, Role role, LedgerSummary ledger, Optional<Layer.Probe> replication) {
+    List<ResourceStatus.LayerStatus> layers = replication
+        .map(p -> List.of(new ResourceStatus.LayerStatus("replication", p.active() ? "up" : "down", p.detail()))).orElse(List.of());
+    return new ResourceStatus(resource, role, ledger.lastEpoch(), "", layers, 0, Optional.of(ledger), "UpToDate",
+        replication.flatMap(Layer.Probe::replication));
+  }
+
+  /**
+   * What DRBD's replication layer answers in state "CSTATE ROLE/PEERROLE DISK/PEERDISK", with its
+   * out-of-sync count and split-brain finding, built as the layer builds it.
+   */
+  static Layer.Probe drbd(String res, String cstate, String roles, String disks, OptionalLong oos, boolean splitBrain) {
+    String[] ro = roles.split("/");
+    String[] ds = disks.split("/");
+    return DrbdLayer.probeOf(new DrbdState(res, ro[0], ro[1], cstate, ds[0], ds[1]), oos, splitBrain);
+  }
+
+  static Layer.Probe drbd(String res, String cstate, String roles, String disks) {
+    return drbd(res, cstate, roles, disks, OptionalLong.empty(), false);
   }
 
   /** A node agent's report; with maintenance on, the leader itself promotes nothing. */
@@ -100,17 +124,17 @@ final class LeaderFixture implements AutoCloseable {
 
   /** Resource "home", maintenance on, so that the leader itself promotes nothing while the test talks to it. */
   void reportHome(TestProbe<NodeAgent.Command> agent, String node, Role role, LedgerSummary ledger) {
-    report(node, agent, true, resourceStatus("home", role, ledger, List.of()));
+    report(node, agent, true, resourceStatus("home", role, ledger, Optional.empty()));
   }
 
   /** Resource "data" only, maintenance off: the leader acts on it by itself. */
-  void reportData(TestProbe<NodeAgent.Command> agent, String node, Role role, LedgerSummary ledger, List<ResourceStatus.LayerStatus> layers) {
-    report(node, agent, false, resourceStatus("data", role, ledger, layers));
+  void reportData(TestProbe<NodeAgent.Command> agent, String node, Role role, LedgerSummary ledger, Optional<Layer.Probe> replication) {
+    report(node, agent, false, resourceStatus("data", role, ledger, replication));
   }
 
-  /** Resource "web", maintenance on, with DRBD's status line as the replication layer's detail. */
-  void reportWeb(TestProbe<NodeAgent.Command> agent, String node, Role role, String drbd, LedgerSummary ledger) {
-    report(node, agent, true, resourceStatus("web", role, ledger, List.of(new ResourceStatus.LayerStatus("replication", "up", drbd))));
+  /** Resource "web", maintenance on, with DRBD's answer as the replication layer's. */
+  void reportWeb(TestProbe<NodeAgent.Command> agent, String node, Role role, Layer.Probe drbd, LedgerSummary ledger) {
+    report(node, agent, true, resourceStatus("web", role, ledger, Optional.of(drbd)));
   }
 
   /** Runs {@code report} every {@code every} until closed, as the nodes' agents report on their own. */

@@ -1,8 +1,10 @@
 package io.hanfs.node.resource;
 
+import io.hanfs.sbr.data.ReplicationFacts;
 import io.hanfs.sbr.stack.LayerOp;
 import io.hanfs.sbr.stack.StackLayer;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -60,8 +62,8 @@ public final class LayerActor extends AbstractBehavior<LayerActor.Command> {
   public record MonitorFailed(StackLayer layer, String detail) implements Event {}
 
   /**
-   * The monitor found the layer healthy and its detail changed (DRBD's peer connected or
-   * resynced, its out-of-sync count): the leader reads the link state from it.
+   * The monitor found the layer healthy and its detail or replication facts changed (DRBD's
+   * peer connected or resynced, its out-of-sync count): the leader reads the link state from it.
    */
   public record Monitored(StackLayer layer, Layer.Probe probe) implements Event {}
 
@@ -81,8 +83,9 @@ public final class LayerActor extends AbstractBehavior<LayerActor.Command> {
   private final Duration monitorInterval;
   private boolean busy;
   private boolean monitoring;
-  /** The detail last told to the parent (by an operation or the monitor). */
+  /** The detail and replication facts last told to the parent (by an operation or the monitor). */
   private String lastDetail;
+  private Optional<ReplicationFacts> lastReplication = Optional.empty();
 
   private LayerActor(ActorContext<Command> ctx, StashBuffer<Command> stash, TimerScheduler<Command> timers, StackLayer serves, Layer layer,
       ActorRef<Event> parent, Executor blocking, Duration opTimeout, Duration monitorInterval) {
@@ -139,7 +142,7 @@ public final class LayerActor extends AbstractBehavior<LayerActor.Command> {
     }
     if (error != null) getContext().getLog().warn("{} {} failed: {}", layer.name(), done.op(), error);
     else getContext().getLog().info("{} {} ok: {}", layer.name(), done.op(), done.probe().detail());
-    if (done.probe() != null) lastDetail = done.probe().detail();
+    if (done.probe() != null) remember(done.probe());
     parent.tell(new Completed(serves, done.op(), done.probe(), error, done.heldElsewhere()));
     return stash.unstashAll(this);
   }
@@ -166,10 +169,17 @@ public final class LayerActor extends AbstractBehavior<LayerActor.Command> {
     if (monitoring) {
       if (done.error() != null) parent.tell(new MonitorFailed(serves, "monitor failed: " + done.error()));
       else if (!done.probe().healthy() || !done.probe().active()) parent.tell(new MonitorFailed(serves, done.probe().detail()));
-      else if (!done.probe().detail().equals(lastDetail)) parent.tell(new Monitored(serves, done.probe()));
-      if (done.error() == null) lastDetail = done.probe().detail();
+      else if (!done.probe().detail().equals(lastDetail) || !done.probe().replication().equals(lastReplication)) {
+        parent.tell(new Monitored(serves, done.probe()));
+      }
+      if (done.error() == null) remember(done.probe());
     }
     return stash.unstashAll(this);
+  }
+
+  private void remember(Layer.Probe probe) {
+    lastDetail = probe.detail();
+    lastReplication = probe.replication();
   }
 
   private static Throwable cause(Throwable t) {

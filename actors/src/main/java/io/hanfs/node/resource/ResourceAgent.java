@@ -6,7 +6,6 @@ import io.hanfs.config.HanfsConfig.Resource;
 import io.hanfs.node.resource.ResourceStatus.LayerStatus;
 import io.hanfs.node.resource.lease.LeaseView;
 import io.hanfs.node.resource.lease.ResourceLease;
-import io.hanfs.node.resource.replication.ReplicationDetail;
 import io.hanfs.node.resource.splitbrain.SplitBrainRecovery;
 import io.hanfs.node.resource.splitbrain.SplitBrainStep;
 import io.hanfs.persistence.EpochStore;
@@ -14,6 +13,7 @@ import io.hanfs.persistence.ledger.LedgerEvent;
 import io.hanfs.persistence.ledger.ResourceLedger;
 import io.hanfs.sbr.Role;
 import io.hanfs.sbr.data.DiskState;
+import io.hanfs.sbr.data.ReplicationFacts;
 import io.hanfs.sbr.stack.StackEffect;
 import io.hanfs.sbr.stack.StackEffect.LedgerPurpose;
 import io.hanfs.sbr.stack.StackEvent;
@@ -372,12 +372,12 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
     List<LayerStatus> layers = StackLayer.ORDER.stream()
         .map(l -> new LayerStatus(l.layerName(), state.layer(l).state().display(), state.layer(l).detail())).toList();
     return new ResourceStatus(resource.name(), state.role(), state.epoch(), state.message(), layers, state.failureTimes().size(),
-        state.ledger(), diskState().drbdName);
+        state.ledger(), diskState().drbdName, state.layer(StackLayer.REPLICATION).replication());
   }
 
   /** This copy's disk state from the replication layer's last probe (a shared disk is its own current copy). */
   private DiskState diskState() {
     if (resource.replication().shared()) return DiskState.UP_TO_DATE;
-    return ReplicationDetail.parse(state.layer(StackLayer.REPLICATION).detail()).map(d -> DiskState.fromDrbd(d.localDisk())).orElse(DiskState.UNKNOWN);
+    return state.layer(StackLayer.REPLICATION).replication().map(ReplicationFacts::localDisk).orElse(DiskState.UNKNOWN);
   }
 }

@@ -9,6 +9,8 @@ import io.hanfs.config.ConfigLoader;
 import io.hanfs.config.HanfsConfig;
 import io.hanfs.config.HanfsConfig.Resource;
 import io.hanfs.node.resource.lease.LeaseView;
+import io.hanfs.sbr.data.DiskState;
+import io.hanfs.sbr.data.ReplicationFacts;
 import io.hanfs.voter.LeaseContract;
 import io.hanfs.voter.LeaseVoter;
 import io.hanfs.voter.Voters;
@@ -19,6 +21,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -219,15 +222,19 @@ class ResourceAgentTest {
     assertEquals(Role.SECONDARY, status(agent).role());
   }
 
-  /** A healthy monitor's changed detail (DRBD's peer reconnected and resynced) reaches the status the leader reads. */
+  /** A healthy monitor's changed detail and facts (DRBD's peer reconnected and resynced) reach the status the leader reads. */
   @Test
   void aHealthyMonitorsNewDetailReachesTheStatus() throws Exception {
     var agent = spawn(3);
     awaitRole(agent, Role.SECONDARY);
     assertTrue(promote(agent, 1) instanceof ResourceAgent.Done);
+    assertEquals(Optional.empty(), status(agent).replication());
+    ReplicationFacts linked = new ReplicationFacts(ReplicationFacts.Kind.DRBD, true, true, -1, false, DiskState.UP_TO_DATE);
+    layers.get("replication").monitorReplication = Optional.of(linked);
     layers.get("replication").monitorDetail = "drbd r0 Connected Primary/Secondary UpToDate/UpToDate";
     awaitAssert(() -> assertEquals("drbd r0 Connected Primary/Secondary UpToDate/UpToDate",
         status(agent).layers().stream().filter(l -> l.name().equals("replication")).findFirst().orElseThrow().detail()));
+    awaitAssert(() -> assertEquals(Optional.of(linked), status(agent).replication()));
     assertEquals(Role.PRIMARY, status(agent).role());
   }
 

@@ -23,6 +23,8 @@ public final class ScriptedLayer implements Layer {
   volatile CountDownLatch startGate;
   /** What a healthy monitor reports (a DRBD link that connects, say); null: "NAME up". */
   volatile String monitorDetail;
+  /** The replication facts a healthy monitor reports with it (none unless set). */
+  volatile java.util.Optional<io.hanfs.sbr.data.ReplicationFacts> monitorReplication = java.util.Optional.empty();
 
   public ScriptedLayer(String name, List<String> journal) {
     this.name = name;
@@ -67,6 +69,6 @@ public final class ScriptedLayer implements Layer {
   public Probe monitor() {
     if (!active.get() || !healthy.get()) return Probe.failed(name + " broke");
     String d = monitorDetail;
-    return Probe.up(d == null ? name + " up" : d);
+    return new Probe(true, true, d == null ? name + " up" : d, monitorReplication);
   }
 }

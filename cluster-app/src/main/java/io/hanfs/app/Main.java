@@ -40,6 +40,11 @@ public final class Main {
 
     @Override
     public Integer call() throws Exception {
+      java.util.Optional<String> logProblem = LogSetup.formatProblem();
+      if (logProblem.isPresent()) {
+        System.err.println("hanfs run: " + logProblem.get() + "; refusing to start, nothing was changed.");
+        return EXIT_CONFIG;
+      }
       HanfsConfig cfg;
       Path file = config != null ? config : Path.of(defaultConfig());
       try {

@@ -15,15 +15,30 @@ import picocli.CommandLine.Parameters;
 /** The {@code hanfs} command: the daemon, config validation and the operator commands. */
 @Command(name = "hanfs", mixinStandardHelpOptions = true, version = "hanfs 0.1.0",
     description = "High-availability NFS server on Apache Pekko.",
-    subcommands = {Main.Run.class, Main.Validate.class, Main.Status.class, Main.Promote.class, Main.Demote.class,
+    subcommands = {Main.Run.class, Main.Validate.class, StatusCommand.class, Main.Promote.class, Main.Demote.class,
         Main.Switchover.class, Main.StandbyCmd.class, Main.Unstandby.class, Main.MaintenanceCmd.class, Main.Clear.class, Main.Fence.class,
         Main.FencePeer.class, Main.UnfencePeer.class, Main.SplitBrainHandler.class, Main.HastEvent.class, Main.ResolveCmd.class,
-        Main.Cds.class, io.hanfs.app.tls.CertsCommand.class})
+        Main.Cds.class, io.hanfs.app.tls.CertsCommand.class, CommandLine.HelpCommand.class, CompletionCommand.class},
+    exitCodeListHeading = "%nExit codes:%n", footer = {"%nhanfs help COMMAND, or hanfs COMMAND --help, describes each command."})
 public final class Main {
-  static final int EXIT_CONFIG = 2;
+  static final int EXIT_CONFIG = ExitCodes.USAGE;
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Main()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line with --help on every command and the exit codes in every command's help. */
+  static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Main());
+    everyCommand(cl);
+    return cl;
+  }
+
+  private static void everyCommand(CommandLine cl) {
+    CommandLine.Model.CommandSpec spec = cl.getCommandSpec();
+    if (!spec.mixinStandardHelpOptions() && !(cl.getCommand() instanceof CommandLine.HelpCommand)) spec.mixinStandardHelpOptions(true);
+    if (spec.usageMessage().exitCodeList().isEmpty()) spec.usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(ExitCodes.help());
+    for (CommandLine sub : cl.getSubcommands().values()) everyCommand(sub);
   }
 
   static String defaultConfig() {
@@ -40,6 +55,11 @@ public final class Main {
 
     @Override
     public Integer call() throws Exception {
+      java.util.Optional<String> logProblem = LogSetup.formatProblem();
+      if (logProblem.isPresent()) {
+        System.err.println("hanfs run: " + logProblem.get() + "; refusing to start, nothing was changed.");
+        return EXIT_CONFIG;
+      }
       HanfsConfig cfg;
       Path file = config != null ? config : Path.of(defaultConfig());
       try {
@@ -124,6 +144,10 @@ public final class Main {
     @Option(names = "--json", description = "print the raw JSON answer")
     boolean json;
 
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "300",
+        description = "how long to wait for a change's answer (default ${DEFAULT-VALUE}); then exit 4: it may still be running")
+    long timeoutSeconds;
+
     /** The replication hooks' arguments: the chosen daemon, then the action. */
     String[] hookArgs(String action) {
       java.util.List<String> a = new java.util.ArrayList<>();
@@ -136,21 +160,11 @@ public final class Main {
     ManagementClient client() {
       LocalEndpoint e = LocalEndpoint.locate(Optional.ofNullable(url), config != null ? config : Path.of(defaultConfig()));
       try {
-        return new ManagementClient(e.url(), e.token(), e.sslContext());
+        return new ManagementClient(e.url(), e.token(), e.sslContext()).timeout(java.time.Duration.ofSeconds(Math.max(1, timeoutSeconds)));
       } catch (java.io.IOException | java.security.GeneralSecurityException x) {
         return ManagementClient.unusable(e.url(), "hanfs.tls: cannot load the CA and node files to reach " + e.url() + " over HTTPS: " + x.getMessage()
             + "; fix: check the files hanfs.tls names (hanfs certs), or give --url");
       }
-    }
-  }
-
-  @Command(name = "status", description = "Show this node's resources and each layer's state.")
-  static final class Status implements Callable<Integer> {
-    @CommandLine.Mixin ClientOptions options = new ClientOptions();
-
-    @Override
-    public Integer call() {
-      return options.client().status(options.json);
     }
   }
 
@@ -186,15 +200,16 @@ public final class Main {
       if (!force) {
         System.err.println("hanfs promote: --to and --reason are for a forced promotion; add --force, or use 'hanfs switchover "
             + resource + " --to NODE' for a planned move");
-        return 2;
+        return ExitCodes.USAGE;
       }
       if (to == null || reason == null || reason.isBlank()) {
         System.err.println("hanfs promote: --force needs --to NODE and --reason \"why\" (the reason is recorded in the ledger)");
-        return 2;
+        return ExitCodes.USAGE;
       }
       String by = System.getProperty("user.name", "operator") + "@cli";
       return options.client().post("/hanfs/resources/" + ManagementClient.encode(resource) + "/force-promote?to=" + ManagementClient.encode(to)
-          + "&by=" + ManagementClient.encode(by) + "&reason=" + ManagementClient.encode(reason), "forced promotion of " + resource + " on " + to, options.json);
+          + "&by=" + ManagementClient.encode(by) + "&reason=" + ManagementClient.encode(reason), "forced promotion of " + resource + " on " + to, options.json,
+          Optional.of(OperationProgress.Source.CLUSTER), resource);
     }
   }
 
@@ -213,7 +228,8 @@ public final class Main {
   }
 
   @Command(name = "fence-peer", description = {"DRBD fence-peer handler: mark the peer's copy outdated at a majority of voters through "
-      + "the cluster leader before this primary writes on without it.", "Exit codes as DRBD expects: 4 peer outdated, 6 peer is primary, 1 failed."})
+      + "the cluster leader before this primary writes on without it."}, exitCodeListHeading = "%nExit codes (as DRBD expects):%n",
+      exitCodeList = {" 4:peer outdated", " 6:peer is primary", " 1:failed"})
   static final class FencePeer extends DrbdHandlerCmd {
     @Override
     String action() {
@@ -282,7 +298,7 @@ public final class Main {
     @Override
     public Integer call() {
       return options.client().post("/hanfs/resources/" + ManagementClient.encode(resource) + "/switchover"
-          + (to == null ? "" : "?to=" + ManagementClient.encode(to)), "switchover " + resource, options.json);
+          + (to == null ? "" : "?to=" + ManagementClient.encode(to)), "switchover " + resource, options.json, Optional.of(OperationProgress.Source.CLUSTER), resource);
     }
   }
 
@@ -335,7 +351,7 @@ public final class Main {
     public Integer call() {
       if (!state.equals("on") && !state.equals("off")) {
         System.err.println("maintenance: say on or off, not \"" + state + "\"");
-        return 2;
+        return ExitCodes.USAGE;
       }
       return options.client().post("/hanfs/maintenance/" + state, "maintenance " + state, options.json);
     }

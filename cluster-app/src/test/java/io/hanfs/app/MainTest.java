@@ -25,7 +25,7 @@ class MainTest {
     try {
       System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
       System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = new CommandLine(new Main()).execute(args);
+      int code = Main.commandLine().execute(args);
       return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     } finally {
       System.setOut(oldOut);
@@ -92,5 +92,40 @@ class MainTest {
     Run r = hanfs("status", "--url", "http://127.0.0.1:1");
     assertEquals(3, r.code());
     assertTrue(r.err().contains("cannot reach the hanfs daemon"), r.err());
+  }
+
+  /** Every command answers --help with its usage and the exit codes, and exits 0; hanfs help CMD says the same. */
+  @Test
+  void everyCommandHasHelpWithItsExitCodes() {
+    for (String name : Main.commandLine().getSubcommands().keySet()) {
+      if (name.equals("help")) continue;
+      Run r = hanfs(name, "--help");
+      assertEquals(0, r.code(), name + ": " + r.err());
+      assertTrue(r.out().startsWith("Usage: hanfs " + name), name + ": " + r.out());
+      assertTrue(r.out().contains("Exit codes"), name + ": " + r.out());
+      assertEquals(r.out(), hanfs("help", name).out(), name);
+    }
+    Run status = hanfs("status", "--help");
+    assertTrue(status.out().contains("2   DOWN: a resource is active nowhere"), status.out());
+    Run switchover = hanfs("help", "switchover");
+    assertTrue(switchover.out().contains("4   no answer in time; the operation may still be running"), switchover.out());
+    assertTrue(hanfs("fence-peer", "--help").out().contains("6   peer is primary"));
+    assertEquals(2, hanfs("status", "--colour").code(), "an unknown option is still a usage error");
+  }
+
+  @Test
+  void completionForBashIsGeneratedFromTheCommands() {
+    Run r = hanfs("completion", "bash");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().startsWith("#!/usr/bin/env bash"), r.out());
+    assertTrue(r.out().contains("complete -F _complete_hanfs") && r.out().contains("switchover") && r.out().contains("--watch"), "the commands and their options");
+    assertEquals(2, hanfs("completion", "tcsh").code());
+  }
+
+  @Test
+  void aChangeWithoutADaemonSaysSoAndExits3() {
+    Run r = hanfs("switchover", "home", "--url", "http://127.0.0.1:1");
+    assertEquals(3, r.code());
+    assertTrue(r.err().contains("cannot reach the hanfs daemon at http://127.0.0.1:1: connection refused"), r.err());
   }
 }

@@ -5,21 +5,20 @@ import io.hanfs.config.HanfsConfig.Resource;
 import io.hanfs.node.resource.ResourceStatus;
 import io.hanfs.node.resource.replication.ReplicationDetail;
 import io.hanfs.persistence.ledger.LedgerEvent;
+import io.hanfs.sbr.Remembered;
 import io.hanfs.sbr.data.Generation;
 import io.hanfs.sbr.data.LedgerSummary;
 import io.hanfs.sbr.data.SplitBrainVerdict;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * What the leader reads from the replicated copies' reports and what it writes into their
  * ledgers because of it: a primary's link coming up, a secondary in sync with its primary (so it
  * may take over), two copies whose histories diverged, and each side of a split brain for the
- * policy. Returns the ledger writes to make ({@link Write}); the leader carries them out. Keeps
- * what it has already asked for, so each fact is written once per leader.
+ * policy. Returns the ledger writes to make ({@link Write}); the leader carries them out. What it
+ * has already asked for is remembered in the model, so each fact is written once per leader.
  */
 final class Replicas {
   /** A ledger event for one node's copy, and what to log about it ("" for nothing). */
@@ -27,12 +26,6 @@ final class Replicas {
 
   private final HanfsConfig config;
   private final ClusterModel model;
-  /** Secondaries the leader told it saw in sync ("resource/node/generation"), so it tells each once. */
-  private final Set<String> syncRecorded = new HashSet<>();
-  /** Primaries whose DRBD link the leader saw up (PeerConnected written once per connection). */
-  private final Set<String> connectedSeen = new HashSet<>();
-  /** Fenced copies whose primary, already past the fence mark, reported them out of sync ("resource/primary/epoch/copy/mark"). */
-  private final Set<String> outOfSyncAfterMark = new HashSet<>();
 
   Replicas(HanfsConfig config, ClusterModel model) {
     this.config = config;
@@ -66,11 +59,11 @@ final class Replicas {
       Optional<ReplicationDetail> link = replicationDetail(p.get().layers());
       boolean peerInSync = link.map(ReplicationDetail::peerInSync).orElse(false);
       boolean connected = link.map(ReplicationDetail::connected).orElse(false);
-      String linkKey = r.name() + "/" + pn.name() + "/" + p.get().epoch();
-      if (connected && connectedSeen.add(linkKey)) {
+      Remembered linkKey = new Remembered.LinkSeen(r.name(), pn.name(), p.get().epoch());
+      if (connected && model.remember(linkKey)) {
         peerOf(pn.name(), Optional.empty()).ifPresent(peer -> out.add(new Write(pn.name(), new LedgerEvent.PeerConnected(peer), "")));
       } else if (!connected) {
-        connectedSeen.remove(linkKey);
+        model.forget(linkKey);
       }
       LedgerSummary primary = p.get().ledger().get();
       for (HanfsConfig.Node sn : config.nodes()) {
@@ -84,7 +77,7 @@ final class Replicas {
         if (copy.isEmpty() || copy.get().current().equals(primary.current()) || copy.get().splitBrain()) continue;
         if (mark.isPresent() && !copy.get().contains(mark.get()) && !resynced) continue;
         if (!peerInSync) continue;
-        if (!syncRecorded.add(r.name() + "/" + sn.name() + "/" + primary.current())) continue;
+        if (!model.remember(new Remembered.SyncRecorded(r.name(), sn.name(), primary.current()))) continue;
         String why = sn.name() + " is in sync with primary " + pn.name() + " at generation " + primary.current()
             + (mark.isPresent() && !copy.get().contains(mark.get()) ? " (resynced after the fence mark at " + mark.get() + "; its own after-resync-target did not reach the leader)" : "");
         out.add(new Write(sn.name(), new LedgerEvent.SyncCompleted(primary.current(), primary.lineage()), why));
@@ -104,12 +97,12 @@ final class Replicas {
    */
   private boolean resyncedSinceMark(Resource r, String primaryNode, long epoch, String copy, Generation mark, LedgerSummary primary, boolean peerInSync) {
     if (!primary.contains(mark)) return false;
-    String key = r.name() + "/" + primaryNode + "/" + epoch + "/" + copy + "/" + mark;
+    Remembered key = new Remembered.OutOfSyncAfterMark(r.name(), primaryNode, epoch, copy, mark);
     if (!peerInSync) {
-      outOfSyncAfterMark.add(key);
+      model.remember(key);
       return false;
     }
-    return outOfSyncAfterMark.contains(key);
+    return model.remembers(key);
   }
 
   /**

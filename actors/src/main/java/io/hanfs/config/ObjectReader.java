@@ -4,6 +4,7 @@ import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -134,6 +135,18 @@ final class ObjectReader {
       return Optional.empty();
     }
     return Optional.of(d);
+  }
+
+  /** An absolute, normalised path (what every file and directory setting is). */
+  Optional<Path> absolutePath(String key, boolean required, String example) {
+    return string(key, required, example).flatMap(s -> {
+      Optional<String> problem = Syntax.pathProblem(s);
+      if (problem.isPresent()) {
+        error(key, problem.get(), "write an absolute, normalised path such as " + example);
+        return Optional.empty();
+      }
+      return Optional.of(Path.of(s));
+    });
   }
 
   <E extends Enum<E>> Optional<E> enumValue(String key, Class<E> type, Optional<E> dflt) {

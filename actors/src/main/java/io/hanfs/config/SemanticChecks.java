@@ -62,7 +62,7 @@ final class SemanticChecks {
         String prev = replicated.putIfAbsent(r.replication().type() + "/" + tool, r.name());
         if (prev != null) out.add(error(rp + ".replication.resource", r.replication().type() + " resource " + tool + " is also resource " + prev + "'s", "give every resource its own replicated resource"));
       });
-      // "/" itself, a shared device and nested mountpoints are the field checks' (ConfigLoader).
+      // "/" itself, a shared device and nested mountpoints are the field checks' (ResourceLayers, CrossResourceChecks).
       if (mp.getNameCount() > 0 && isSystemDir(mp)) {
         out.add(error(rp + ".filesystem.mountpoint", mp + " is a system directory", "mount the resource on a directory of its own, e.g. /srv/nfs/" + r.name()));
       }
@@ -98,7 +98,7 @@ final class SemanticChecks {
     long network = ip.get() & mask;
     long broadcast = network | (~mask & 0xFFFFFFFFL);
     String fix = "use a free unicast address of the clients' network for the resource";
-    // Loopback and 0.x are the field check's (ConfigLoader).
+    // Loopback and 0.x are the field check's (ResourceLayers.floatingIp).
     if (isMulticast(ip.get()) || ip.get() == 0xFFFFFFFFL) {
       out.add(error(path, r.floatingIp().address() + " is not a unicast address clients can reach", fix));
     } else if (prefix <= 30 && (ip.get() == network || ip.get() == broadcast)) {

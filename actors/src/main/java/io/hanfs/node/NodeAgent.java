@@ -49,8 +49,20 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   /** Data split brain: this node's copy of {@code resource} lost (discard) or won (keep). */
   public record ResolveSplitBrain(String resource, boolean discard, String peer, ActorRef<ResourceAgent.Reply> replyTo) implements Command {}
 
-  /** Record a leader-decided event in this node's ledger of {@code resource}. */
-  public record RecordLedger(String resource, io.hanfs.persistence.ledger.LedgerEvent event, ActorRef<ResourceAgent.Reply> replyTo) implements Command {}
+  /**
+   * Record a leader-decided event in this node's ledger of {@code resource}; a retry with the same
+   * {@code writeId} is recorded once ("" = no id; one missing from an older leader's message reads as "").
+   */
+  public record RecordLedger(String resource, io.hanfs.persistence.ledger.LedgerEvent event, String writeId, ActorRef<ResourceAgent.Reply> replyTo)
+      implements Command {
+    public RecordLedger {
+      if (writeId == null) writeId = "";
+    }
+
+    public RecordLedger(String resource, io.hanfs.persistence.ledger.LedgerEvent event, ActorRef<ResourceAgent.Reply> replyTo) {
+      this(resource, event, "", replyTo);
+    }
+  }
 
   public record GetStatus(ActorRef<NodeStatus> replyTo) implements Command {}
 
@@ -142,7 +154,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
         .onMessage(Demote.class, d -> forward(d.resource(), d.replyTo(), a -> a.tell(new ResourceAgent.Demote(d.epoch(), d.replyTo()))))
         .onMessage(ResolveSplitBrain.class, d -> forward(d.resource(), d.replyTo(), a -> a.tell(d.discard()
             ? new ResourceAgent.DiscardData(d.peer(), d.replyTo()) : new ResourceAgent.KeepData(d.peer(), d.replyTo()))))
-        .onMessage(RecordLedger.class, d -> forward(d.resource(), d.replyTo(), a -> a.tell(new ResourceAgent.RecordLedger(d.event(), d.replyTo()))))
+        .onMessage(RecordLedger.class, d -> forward(d.resource(), d.replyTo(), a -> a.tell(new ResourceAgent.RecordLedger(d.event(), d.writeId(), d.replyTo()))))
         .onMessage(GetStatus.class, g -> {
           g.replyTo().tell(nodeStatus());
           return this;

@@ -4,6 +4,7 @@ import io.hanfs.config.HanfsConfig;
 import io.hanfs.node.NodeAgent;
 import io.hanfs.node.resource.ResourceStatus;
 import io.hanfs.sbr.Remembered;
+import io.hanfs.sbr.Role;
 import io.hanfs.sbr.data.Generation;
 import io.hanfs.voter.LeaseVoter;
 import java.time.Duration;
@@ -145,7 +146,7 @@ final class ClusterModel {
   boolean settled(String node) {
     NodeAgent.Report rep = reports.get(node);
     return rep != null && !rep.resources().isEmpty()
-        && rep.resources().stream().allMatch(st -> !st.role().equals("probing") && st.ledger().isPresent());
+        && rep.resources().stream().allMatch(st -> st.role() != Role.PROBING && st.ledger().isPresent());
   }
 
   /** Every voter's last answer for the resource, by voter. */

@@ -9,6 +9,7 @@ import io.hanfs.sbr.LeaderDecision;
 import io.hanfs.sbr.Placement;
 import io.hanfs.sbr.PromotionBans;
 import io.hanfs.sbr.Remembered;
+import io.hanfs.sbr.Role;
 import io.hanfs.sbr.data.DiskState;
 import io.hanfs.sbr.data.Generation;
 import io.hanfs.sbr.data.LedgerSummary;
@@ -70,7 +71,7 @@ final class DecisionInput {
       Optional<ResourceStatus> st = model.statusOf(r.name(), n.name());
       boolean reach = model.reachable(n.name(), now) && !leaseLapsed(r, n.name(), st);
       out.add(new Placement.NodeView(n.name(), reach, rep != null && rep.standby(), bans.banned(r.name(), n.name(), now),
-          st.map(ResourceStatus::role).orElse("unknown"), st.map(ResourceStatus::epoch).orElse(0L),
+          st.map(ResourceStatus::role).orElse(Role.UNKNOWN), st.map(ResourceStatus::epoch).orElse(0L),
           reach ? refusals.getOrDefault(n.name(), "") : ""));
     }
     return out;
@@ -97,7 +98,7 @@ final class DecisionInput {
    * node then simply fails.
    */
   private boolean leaseLapsed(Resource r, String node, Optional<ResourceStatus> st) {
-    if (st.isEmpty() || !st.get().role().equals("primary")) return false;
+    if (st.isEmpty() || st.get().role() != Role.PRIMARY) return false;
     LeaseVoter.GrantInfo mine = model.grants(r.name()).get(selfNode);
     if (mine == null) return false;
     boolean holdsNow = mine.holder().map(h -> h.equals(node)).orElse(false) && mine.epoch() == st.get().epoch();

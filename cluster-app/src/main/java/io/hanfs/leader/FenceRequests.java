@@ -4,7 +4,7 @@ import io.hanfs.config.HanfsConfig;
 import io.hanfs.config.HanfsConfig.Resource;
 import io.hanfs.node.resource.ResourceStatus;
 import io.hanfs.persistence.ledger.LedgerEvent;
-import io.hanfs.sbr.Placement;
+import io.hanfs.sbr.Role;
 import io.hanfs.sbr.data.Generation;
 import io.hanfs.sbr.data.LedgerSummary;
 import java.time.Duration;
@@ -69,8 +69,8 @@ final class FenceRequests {
     Optional<LedgerSummary> mine = model.statusOf(resource, requester).flatMap(ResourceStatus::ledger);
     if (mine.isEmpty()) return new Answer(1, requester + "'s ledger of " + resource + " is not known to the leader yet");
     Optional<ResourceStatus> peerStatus = model.statusOf(resource, peer.get());
-    if (model.reachable(peer.get(), now) && peerStatus.map(st -> Placement.HOLDING.contains(st.role())).orElse(false)) {
-      return new Answer(6, peer.get() + " is " + peerStatus.get().role() + " itself: refusing to outdate an active copy");
+    if (model.reachable(peer.get(), now) && peerStatus.map(st -> st.role().holding()).orElse(false)) {
+      return new Answer(6, peer.get() + " is " + peerStatus.get().role().display() + " itself: refusing to outdate an active copy");
     }
     return new Vote(peer.get(), mine.get().current().next());
   }
@@ -92,8 +92,8 @@ final class FenceRequests {
     Optional<Resource> r = config.resource(resource);
     Optional<String> other = r.flatMap(res -> replicas.peerOf(requester, named));
     boolean requesterResynced = r.isPresent() && other.isPresent()
-        && model.statusOf(resource, other.get()).map(st -> st.role().equals("primary")).orElse(false)
-        && !model.statusOf(resource, requester).map(st -> st.role().equals("primary")).orElse(false);
+        && model.statusOf(resource, other.get()).map(st -> st.role() == Role.PRIMARY).orElse(false)
+        && !model.statusOf(resource, requester).map(st -> st.role() == Role.PRIMARY).orElse(false);
     String primaryNode = requesterResynced ? other.get() : requester;
     Optional<String> peer = requesterResynced ? Optional.of(requester) : other;
     Optional<LedgerSummary> mine = r.flatMap(res -> model.statusOf(resource, primaryNode)).flatMap(ResourceStatus::ledger);

@@ -12,6 +12,7 @@ import io.hanfs.sbr.LeaderEffect;
 import io.hanfs.sbr.Placement;
 import io.hanfs.sbr.PromotionBans;
 import io.hanfs.sbr.Remembered;
+import io.hanfs.sbr.Role;
 import io.hanfs.sbr.SagaKind;
 import io.hanfs.sbr.SwitchoverPlan;
 import io.hanfs.sbr.data.Generation;
@@ -96,7 +97,7 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
   public record MemberView(String node, String address, String status, boolean reachable, List<String> roles, boolean standby,
       boolean maintenance, long reportAgeMillis) implements CborSerializable {}
 
-  public record ResourceView(String name, Optional<String> activeNode, long epoch, Map<String, String> roleByNode,
+  public record ResourceView(String name, Optional<String> activeNode, long epoch, Map<String, Role> roleByNode,
       Optional<String> transition, String lastDecision, Optional<String> leaseHolder, long leaseRemainingMillis,
       Map<String, String> dataByNode, List<String> bans) implements CborSerializable {}
 
@@ -144,6 +145,8 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
   private final Voters voters;
   private boolean coldStartDone;
   private long nextLedgerWrite = 1;
+  /** Prefixes this leader's ledger write ids: a restarted leader counts from 1 again. */
+  private final String ledgerWriteIncarnation = java.util.UUID.randomUUID().toString();
   /** Per voter, the address its Inspect answers go to: an answer counts for that voter only. */
   private final Map<String, ActorRef<LeaseVoter.GrantInfo>> grantReplies = new LinkedHashMap<>();
 
@@ -287,7 +290,9 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
 
   /** A ledger event for one node, written by a LedgerWrite child that retries until it is recorded. */
   private void record(NodeAgent.Report node, String resource, LedgerEvent event) {
-    getContext().spawn(LedgerWrite.create(node.agent(), node.node(), resource, event), "ledger-write-" + nextLedgerWrite++);
+    long n = nextLedgerWrite++;
+    String writeId = LedgerWrite.writeId(ledgerWriteIncarnation, n, resource, node.node());
+    getContext().spawn(LedgerWrite.create(node.agent(), node.node(), resource, event, writeId), "ledger-write-" + n);
   }
 
   // ---- operators' commands: refused with why, or carried out ----
@@ -316,7 +321,7 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
     List<Placement.NodeView> views = refused.isPresent() ? List.of() : inputs.views(r, System.nanoTime());
     return answer(refused.or(() -> checks.forcePromote(f.resource(), f.to(), views, model.report(f.to()) != null)), f.replyTo(), () -> {
       Placement.NodeView to = views.stream().filter(v -> v.name().equals(f.to())).findFirst().orElseThrow();
-      Optional<String> unreachableHolder = views.stream().filter(v -> !v.reachable() && Placement.HOLDING.contains(v.role()))
+      Optional<String> unreachableHolder = views.stream().filter(v -> !v.reachable() && v.role().holding())
           .map(Placement.NodeView::name).findFirst();
       getContext().getLog().warn("resource {}: forced promotion of {} by {} ({}); the data gate said: {}", f.resource(), f.to(), f.by(), f.reason(),
           to.dataRefusal().isEmpty() ? "allowed" : to.dataRefusal());

@@ -3,6 +3,7 @@ package io.hanfs.leader;
 import io.hanfs.node.NodeAgent;
 import io.hanfs.node.resource.ResourceAgent;
 import io.hanfs.persistence.ledger.LedgerEvent;
+import io.hanfs.persistence.ledger.ResourceLedger;
 import java.time.Duration;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -11,12 +12,12 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
  * One ledger event the leader wants on one node (the leader's child per write): asked again after
- * each refusal with a growing pause (1 s doubling to 30 s), for as long as this leader runs, until
- * the node answers that it is recorded. The leader remembers what it asked to write before the
- * answer, so a write once refused used never to be retried. Only a refusal is retried: it changed
- * nothing. Silence (an ask timeout on a starved node) may hide a write that happened, and ledger
- * events are not idempotent (a second PeerOutdated moves the generation on), so it is logged and
- * left, as before.
+ * each refusal or unanswered ask with a growing pause (1 s doubling to 30 s), for as long as this
+ * leader runs, until the node answers that it is recorded. Every attempt carries the same write id,
+ * chosen by the leader for this one logical write: an ask that timed out may have been recorded
+ * (a starved node answering late), and ledger events are not idempotent (a second PeerOutdated
+ * moves the generation on), so the node's ledger answers a retry of a write it already holds
+ * without recording it again. It remembers the last {@link ResourceLedger#MAX_WRITE_IDS} ids.
  */
 final class LedgerWrite {
   private LedgerWrite() {}
@@ -31,13 +32,30 @@ final class LedgerWrite {
 
   private record Retry() implements Command {}
 
-  static Behavior<Command> create(ActorRef<NodeAgent.Command> agent, String node, String resource, LedgerEvent event) {
-    return create(agent, node, resource, event, ASK);
+  /**
+   * The id of a leader's {@code sequence}-th ledger write: {@code incarnation} (a random id per
+   * Leader instance, so that a restarted leader, whose sequence starts again at 1, never reuses an
+   * id), then the resource and node for the logs. Cut to the ledger's 128 characters: the unique
+   * part comes first.
+   */
+  static String writeId(String incarnation, long sequence, String resource, String node) {
+    String id = incarnation + "/" + sequence + "/" + resource + "@" + node;
+    return id.length() <= 128 ? id : id.substring(0, 128);
   }
 
-  static Behavior<Command> create(ActorRef<NodeAgent.Command> agent, String node, String resource, LedgerEvent event, Duration askTimeout) {
+  static Behavior<Command> create(ActorRef<NodeAgent.Command> agent, String node, String resource, LedgerEvent event, String writeId) {
+    return create(agent, node, resource, event, writeId, ASK);
+  }
+
+  static Behavior<Command> create(ActorRef<NodeAgent.Command> agent, String node, String resource, LedgerEvent event, String writeId,
+      Duration askTimeout) {
+    // A bad id would be refused on every attempt, for ever: fail where the leader chose it.
+    ResourceLedger.writeIdProblem(writeId).ifPresent(p -> {
+      throw new IllegalArgumentException(p);
+    });
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-      Runnable ask = () -> ctx.ask(ResourceAgent.Reply.class, agent, askTimeout, replyTo -> new NodeAgent.RecordLedger(resource, event, replyTo),
+      Runnable ask = () -> ctx.ask(ResourceAgent.Reply.class, agent, askTimeout,
+          replyTo -> new NodeAgent.RecordLedger(resource, event, writeId, replyTo),
           (reply, err) -> new Answered(reply, err == null ? "" : "no answer in " + askTimeout.toMillis() + " ms"));
       ask.run();
       Duration[] pause = {FIRST_RETRY};
@@ -45,19 +63,16 @@ final class LedgerWrite {
       return Behaviors.receive(Command.class)
           .onMessage(Answered.class, a -> {
             if (a.reply() instanceof ResourceAgent.Done) {
-              if (failures[0] > 0) ctx.getLog().info("resource {}: {} recorded {} after {} failed attempt(s)", resource, node, event, failures[0]);
-              return Behaviors.stopped();
-            }
-            if (!(a.reply() instanceof ResourceAgent.Refused)) {
-              ctx.getLog().warn("resource {}: {} did not confirm {} ({}); not asked again, it may have been recorded", resource, node, event,
-                  a.reply() == null ? a.failure() : a.reply());
+              if (failures[0] > 0) {
+                ctx.getLog().info("resource {}: {} recorded {} (write {}) after {} failed attempt(s)", resource, node, event, writeId, failures[0]);
+              }
               return Behaviors.stopped();
             }
             failures[0]++;
             // The first failure and then every tenth: a node down for an hour logs a few lines.
             if (failures[0] % 10 == 1) {
-              ctx.getLog().warn("resource {}: {} did not record {} (attempt {}: {}); retrying in {} s", resource, node, event, failures[0],
-                  a.reply() == null ? a.failure() : a.reply(), pause[0].toSeconds());
+              ctx.getLog().warn("resource {}: {} did not record {} (write {}, attempt {}: {}); retrying in {} s", resource, node, event, writeId,
+                  failures[0], a.reply() == null ? a.failure() : a.reply(), pause[0].toSeconds());
             }
             timers.startSingleTimer(new Retry(), pause[0]);
             pause[0] = pause[0].multipliedBy(2).compareTo(LONGEST_RETRY) > 0 ? LONGEST_RETRY : pause[0].multipliedBy(2);

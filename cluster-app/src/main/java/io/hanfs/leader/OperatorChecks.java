@@ -52,9 +52,9 @@ final class OperatorChecks {
   Optional<Leader.ControlReply> forcePromote(String resource, String to, List<Placement.NodeView> views, boolean reported) {
     Placement.NodeView target = views.stream().filter(v -> v.name().equals(to)).findFirst().orElseThrow();
     if (!target.reachable() || !reported) return refuse(409, to + " is not reachable; a forced promotion needs the node itself");
-    Optional<Placement.NodeView> active = views.stream().filter(v -> v.reachable() && Placement.HOLDING.contains(v.role())).findFirst();
+    Optional<Placement.NodeView> active = views.stream().filter(v -> v.reachable() && v.role().holding()).findFirst();
     if (active.isEmpty()) return Optional.empty();
-    return refuse(409, resource + " is " + active.get().role() + " on " + active.get().name()
+    return refuse(409, resource + " is " + active.get().role().display() + " on " + active.get().name()
         + "; --force never makes a second active node: demote it or use switchover");
   }
 

@@ -6,6 +6,7 @@ import io.hanfs.node.resource.ResourceStatus;
 import io.hanfs.node.resource.replication.ReplicationDetail;
 import io.hanfs.persistence.ledger.LedgerEvent;
 import io.hanfs.sbr.Remembered;
+import io.hanfs.sbr.Role;
 import io.hanfs.sbr.data.Generation;
 import io.hanfs.sbr.data.LedgerSummary;
 import io.hanfs.sbr.data.SplitBrainVerdict;
@@ -53,7 +54,7 @@ final class Replicas {
     // A new leader first hears every fence mark a majority of voters hold.
     if (model.grants(r.name()).size() < config.voters().size() / 2 + 1) return out;
     for (HanfsConfig.Node pn : config.nodes()) {
-      Optional<ResourceStatus> p = model.statusOf(r.name(), pn.name()).filter(st -> st.role().equals("primary") && model.reachable(pn.name(), nowNanos));
+      Optional<ResourceStatus> p = model.statusOf(r.name(), pn.name()).filter(st -> st.role() == Role.PRIMARY && model.reachable(pn.name(), nowNanos));
       if (p.isEmpty() || p.get().ledger().isEmpty()) continue;
       // From the replication layer's monitor on the primary (DRBD or HAST).
       Optional<ReplicationDetail> link = replicationDetail(p.get().layers());
@@ -72,7 +73,7 @@ final class Replicas {
         // Seen whether or not the fenced node's daemon is up: a rebooted node resyncs first.
         boolean resynced = mark.isPresent() && resyncedSinceMark(r, pn.name(), p.get().epoch(), sn.name(), mark.get(), primary, peerInSync);
         if (!model.reachable(sn.name(), nowNanos)) continue;
-        Optional<ResourceStatus> s = model.statusOf(r.name(), sn.name()).filter(st -> st.role().equals("secondary"));
+        Optional<ResourceStatus> s = model.statusOf(r.name(), sn.name()).filter(st -> st.role() == Role.SECONDARY);
         Optional<LedgerSummary> copy = s.flatMap(ResourceStatus::ledger);
         if (copy.isEmpty() || copy.get().current().equals(primary.current()) || copy.get().splitBrain()) continue;
         if (mark.isPresent() && !copy.get().contains(mark.get()) && !resynced) continue;
@@ -118,8 +119,8 @@ final class Replicas {
       Optional<ReplicationDetail> d = replicationDetail(st.get().layers());
       // A primary's detail is monitored (current); a secondary's is from its last operation, so
       // it counts only when it shows both disks UpToDate as well.
-      if (st.get().role().equals("primary") && d.map(ReplicationDetail::connected).orElse(false)) return true;
-      if (st.get().role().equals("secondary") && d.map(ReplicationDetail::peerInSync).orElse(false)) return true;
+      if (st.get().role() == Role.PRIMARY && d.map(ReplicationDetail::connected).orElse(false)) return true;
+      if (st.get().role() == Role.SECONDARY && d.map(ReplicationDetail::peerInSync).orElse(false)) return true;
     }
     return false;
   }
@@ -149,7 +150,7 @@ final class Replicas {
     boolean fencedOff = mark.isPresent() && !l.contains(mark.get()) && o.map(x -> x.contains(mark.get())).orElse(false);
     // DRBD's out-of-sync count while disconnected ("... oos:KIB" in the replication layer's
     // detail); unknown (-1) leaves the change-count policies to an operator.
-    return new SplitBrainVerdict.Side(node, l.current(), l.current().epoch(), changedKiB(st.layers()), st.role().equals("primary"), fencedOff);
+    return new SplitBrainVerdict.Side(node, l.current(), l.current().epoch(), changedKiB(st.layers()), st.role() == Role.PRIMARY, fencedOff);
   }
 
   /** What the replication layer counts as changed here and not at the peer (DRBD oos, HAST dirty), or -1. */

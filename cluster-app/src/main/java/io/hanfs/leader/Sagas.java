@@ -9,6 +9,7 @@ import io.hanfs.sbr.LeaderDecision;
 import io.hanfs.sbr.Placement;
 import io.hanfs.sbr.PromotionBans;
 import io.hanfs.sbr.Remembered;
+import io.hanfs.sbr.Role;
 import io.hanfs.sbr.SagaKind;
 import io.hanfs.sbr.data.Generation;
 import java.net.URLEncoder;
@@ -134,10 +135,10 @@ final class Sagas {
 
   /** Victim demoted first if it serves; then it saves and discards its changes; then the survivor reconnects. */
   void resolve(Resource r, String victim, String survivor, Optional<Remembered.SplitBrain> split, Optional<ActorRef<Leader.ControlReply>> replyTo) {
-    String victimRole = model.statusOf(r.name(), victim).map(ResourceStatus::role).orElse("unknown");
-    if (Placement.HOLDING.contains(victimRole)) {
+    Role victimRole = model.statusOf(r.name(), victim).map(ResourceStatus::role).orElse(Role.UNKNOWN);
+    if (victimRole.holding()) {
       demote(r, victim, Optional.empty(), SagaKind.SPLIT_BRAIN_DEMOTE, Optional.empty());
-      replyTo.ifPresent(x -> x.tell(new Leader.ControlReply(false, 409, victim + " is " + victimRole
+      replyTo.ifPresent(x -> x.tell(new Leader.ControlReply(false, 409, victim + " is " + victimRole.display()
           + "; demoting it first, run the command again when it is secondary")));
       return;
     }

@@ -6,6 +6,7 @@ import io.hanfs.node.NodeAgent;
 import io.hanfs.node.resource.ResourceStatus;
 import io.hanfs.sbr.Placement;
 import io.hanfs.sbr.PromotionBans;
+import io.hanfs.sbr.Role;
 import io.hanfs.sbr.data.PromotionGate;
 import io.hanfs.voter.LeaseVoter;
 import java.util.ArrayList;
@@ -35,12 +36,12 @@ final class StatusView {
    */
   static Leader.ResourceView resource(Resource r, ClusterModel model, List<Placement.NodeView> views, Optional<String> transition, String lastDecision,
       String selfNode, List<PromotionGate.Verdict> verdicts, PromotionBans bans, long nowNanos) {
-    Map<String, String> roles = new LinkedHashMap<>();
+    Map<String, Role> roles = new LinkedHashMap<>();
     Optional<String> active = Optional.empty();
     long epoch = 0;
     for (Placement.NodeView v : views) {
       roles.put(v.name(), v.role());
-      if (v.role().equals("primary") && v.reachable()) {
+      if (v.role() == Role.PRIMARY && v.reachable()) {
         active = Optional.of(v.name());
         epoch = v.epoch();
       }

@@ -12,6 +12,7 @@ import io.hanfs.node.resource.ResourceStatus;
 import io.hanfs.persistence.EpochStore;
 import io.hanfs.persistence.FenceMarks;
 import io.hanfs.persistence.ledger.LedgerEvent;
+import io.hanfs.sbr.Role;
 import io.hanfs.sbr.data.Generation;
 import io.hanfs.sbr.data.LedgerSummary;
 import io.hanfs.voter.LeaseContract;
@@ -147,17 +148,17 @@ public class LeaderFenceTest {
   }
 
   /** Maintenance on, so that the leader itself promotes nothing while the test talks to it. */
-  static void report(TestProbe<NodeAgent.Command> agent, String node, String role, LedgerSummary ledger) {
+  static void report(TestProbe<NodeAgent.Command> agent, String node, Role role, LedgerSummary ledger) {
     ResourceStatus st = new ResourceStatus("home", role, ledger.lastEpoch(), "", List.of(), 0, Optional.of(ledger), "UpToDate");
     leader.tell(new Leader.NodeReported(new NodeAgent.Report(node, agent.ref(), false, true, List.of(st))));
   }
 
   /** Resource "data" only, maintenance off: the leader acts on it by itself. */
-  static void reportData(TestProbe<NodeAgent.Command> agent, String node, String role, LedgerSummary ledger) {
+  static void reportData(TestProbe<NodeAgent.Command> agent, String node, Role role, LedgerSummary ledger) {
     reportData(agent, node, role, ledger, List.of());
   }
 
-  static void reportData(TestProbe<NodeAgent.Command> agent, String node, String role, LedgerSummary ledger, List<ResourceStatus.LayerStatus> layers) {
+  static void reportData(TestProbe<NodeAgent.Command> agent, String node, Role role, LedgerSummary ledger, List<ResourceStatus.LayerStatus> layers) {
     ResourceStatus st = new ResourceStatus("data", role, ledger.lastEpoch(), "", layers, 0, Optional.of(ledger), "UpToDate");
     leader.tell(new Leader.NodeReported(new NodeAgent.Report(node, agent.ref(), false, false, List.of(st))));
   }
@@ -180,7 +181,7 @@ public class LeaderFenceTest {
     return p.receiveMessage(Duration.ofSeconds(5));
   }
 
-  static void reportWeb(TestProbe<NodeAgent.Command> agent, String node, String role, String drbd, LedgerSummary ledger) {
+  static void reportWeb(TestProbe<NodeAgent.Command> agent, String node, Role role, String drbd, LedgerSummary ledger) {
     ResourceStatus st = new ResourceStatus("web", role, ledger.lastEpoch(), "", List.of(new ResourceStatus.LayerStatus("replication", "up", drbd)),
         0, Optional.of(ledger), "UpToDate");
     leader.tell(new Leader.NodeReported(new NodeAgent.Report(node, agent.ref(), false, true, List.of(st))));
@@ -200,8 +201,8 @@ public class LeaderFenceTest {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     NodeAgent.RecordLedger rec = null;
     while (rec == null && System.nanoTime() < deadline) {
-      reportWeb(f1, "d1", "primary", inSync, ledger("d1", false, Generation.NONE, g7));
-      reportWeb(f2, "d2", "secondary", "drbd r2 Connected Secondary/Primary UpToDate/UpToDate", ledger("d2", false, Generation.NONE));
+      reportWeb(f1, "d1", Role.PRIMARY, inSync, ledger("d1", false, Generation.NONE, g7));
+      reportWeb(f2, "d2", Role.SECONDARY, "drbd r2 Connected Secondary/Primary UpToDate/UpToDate", ledger("d2", false, Generation.NONE));
       try {
         NodeAgent.Command m = f2.receiveMessage(Duration.ofSeconds(1));
         if (m instanceof NodeAgent.RecordLedger r) rec = r;
@@ -218,15 +219,15 @@ public class LeaderFenceTest {
     Leader.FenceReply fenced = null;
     deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (System.nanoTime() < deadline && (fenced == null || fenced.exitCode() != 4)) {
-      reportWeb(f1, "d1", "primary", inSync, ledger("d1", false, Generation.NONE, g7));
-      reportWeb(f2, "d2", "secondary", "drbd r2 Connected Secondary/Primary UpToDate/UpToDate", ledger("d2", false, Generation.NONE, g7));
+      reportWeb(f1, "d1", Role.PRIMARY, inSync, ledger("d1", false, Generation.NONE, g7));
+      reportWeb(f2, "d2", Role.SECONDARY, "drbd r2 Connected Secondary/Primary UpToDate/UpToDate", ledger("d2", false, Generation.NONE, g7));
       leader.tell(new Leader.FencePeer("web", "d1", Optional.empty(), reply.ref()));
       fenced = reply.receiveMessage(Duration.ofSeconds(10));
     }
     assertEquals(4, fenced.exitCode(), fenced.message());
     for (int i = 0; i < 8; i++) {
-      reportWeb(f1, "d1", "primary", inSync, ledger("d1", false, Generation.NONE, g7, g71));
-      reportWeb(f2, "d2", "secondary", "drbd r2 Connected Secondary/Primary UpToDate/UpToDate", ledger("d2", false, Generation.NONE, g7));
+      reportWeb(f1, "d1", Role.PRIMARY, inSync, ledger("d1", false, Generation.NONE, g7, g71));
+      reportWeb(f2, "d2", Role.SECONDARY, "drbd r2 Connected Secondary/Primary UpToDate/UpToDate", ledger("d2", false, Generation.NONE, g7));
       Thread.sleep(250);
     }
     List<NodeAgent.Command> seen = new java.util.ArrayList<>();
@@ -245,14 +246,14 @@ public class LeaderFenceTest {
     // nobody. The primary, past the mark, reports d2 out of sync (while d2 is not even
     // reporting), then Connected and UpToDate: that is DRBD's word that d2 resynced after the fence.
     for (String detail : List.of("drbd r2 WFConnection Primary/Unknown UpToDate/DUnknown", "drbd r2 SyncSource Primary/Secondary UpToDate/Inconsistent")) {
-      reportWeb(f1, "d1", "primary", detail, ledger("d1", false, Generation.NONE, g7, g71));
+      reportWeb(f1, "d1", Role.PRIMARY, detail, ledger("d1", false, Generation.NONE, g7, g71));
       Thread.sleep(300);
     }
     NodeAgent.RecordLedger resynced = null;
     deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (resynced == null && System.nanoTime() < deadline) {
-      reportWeb(f1, "d1", "primary", inSync, ledger("d1", false, Generation.NONE, g7, g71));
-      reportWeb(f2, "d2", "secondary", "drbd r2 Connected Secondary/Primary UpToDate/UpToDate", ledger("d2", true, Generation.NONE, g7));
+      reportWeb(f1, "d1", Role.PRIMARY, inSync, ledger("d1", false, Generation.NONE, g7, g71));
+      reportWeb(f2, "d2", Role.SECONDARY, "drbd r2 Connected Secondary/Primary UpToDate/UpToDate", ledger("d2", true, Generation.NONE, g7));
       try {
         NodeAgent.Command m = f2.receiveMessage(Duration.ofSeconds(1));
         if (m instanceof NodeAgent.RecordLedger r && r.event() instanceof LedgerEvent.SyncCompleted) resynced = r;
@@ -278,7 +279,7 @@ public class LeaderFenceTest {
       for (String n : List.of("d1", "d2")) {
         LedgerSummary l = new LedgerSummary(n, g2, List.of(Generation.NONE, g2), false, sb, 2);
         // d1 serves (so placement has nothing to do); DRBD found the split when the link came back.
-        ResourceStatus st = new ResourceStatus("mail", n.equals("d1") ? "primary" : "secondary", 2, "", List.of(), 0, Optional.of(l), "UpToDate");
+        ResourceStatus st = new ResourceStatus("mail", n.equals("d1") ? Role.PRIMARY : Role.SECONDARY, 2, "", List.of(), 0, Optional.of(l), "UpToDate");
         leader.tell(new Leader.NodeReported(new NodeAgent.Report(n, (n.equals("d1") ? m1 : m2).ref(), false, false, List.of(st))));
       }
     };
@@ -314,7 +315,7 @@ public class LeaderFenceTest {
         LedgerSummary l = new LedgerSummary(n, g3, List.of(Generation.NONE, g3), false, false, 3);
         String detail = n.equals("d1") ? "drbd r4 StandAlone Primary/Unknown UpToDate/DUnknown oos:8 split-brain"
             : "drbd r4 StandAlone Secondary/Unknown UpToDate/DUnknown oos:0";
-        ResourceStatus st = new ResourceStatus("files", n.equals("d1") ? "primary" : "secondary", 3, "",
+        ResourceStatus st = new ResourceStatus("files", n.equals("d1") ? Role.PRIMARY : Role.SECONDARY, 3, "",
             List.of(new ResourceStatus.LayerStatus("replication", n.equals("d1") ? "up" : "down", detail)), 0, Optional.of(l), "UpToDate");
         leader.tell(new Leader.NodeReported(new NodeAgent.Report(n, (n.equals("d1") ? f1 : f2).ref(), false, false, List.of(st))));
       }
@@ -348,10 +349,10 @@ public class LeaderFenceTest {
     java.util.concurrent.atomic.AtomicReference<LedgerSummary> l1 = new java.util.concurrent.atomic.AtomicReference<>(ledger("d1", false, g5, g6));
     java.util.concurrent.atomic.AtomicReference<LedgerSummary> l2 = new java.util.concurrent.atomic.AtomicReference<>(ledger("d2", false, g5, g51));
     java.util.concurrent.ScheduledExecutorService reporter = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
-    java.util.concurrent.atomic.AtomicReference<String> role2 = new java.util.concurrent.atomic.AtomicReference<>("secondary");
+    java.util.concurrent.atomic.AtomicReference<Role> role2 = new java.util.concurrent.atomic.AtomicReference<>(Role.SECONDARY);
     java.util.concurrent.atomic.AtomicReference<List<ResourceStatus.LayerStatus>> layers2 = new java.util.concurrent.atomic.AtomicReference<>(List.of());
     reporter.scheduleAtFixedRate(() -> {
-      reportData(e1, "d1", "secondary", l1.get());
+      reportData(e1, "d1", Role.SECONDARY, l1.get());
       reportData(e2, "d2", role2.get(), l2.get(), layers2.get());
     }, 0, 300, java.util.concurrent.TimeUnit.MILLISECONDS);
     try {
@@ -384,7 +385,7 @@ public class LeaderFenceTest {
       // With the split brain over and nobody active, the survivor (the only current copy) is promoted.
       NodeAgent.Promote promote = expect(e2, NodeAgent.Promote.class);
       assertEquals("data", promote.resource());
-      role2.set("primary");
+      role2.set(Role.PRIMARY);
       Thread.sleep(500); // d2 reports itself primary before the answer, as a real node does
       promote.replyTo().tell(new ResourceAgent.Done(null));
       Thread.sleep(700);
@@ -435,15 +436,15 @@ public class LeaderFenceTest {
     long deadline;
 
     // d2 is primary and lost its peer d1 (a secondary): fence-peer from d2.
-    report(d1, "d1", "secondary", ledger("d1", false, g3));
-    report(d2, "d2", "primary", ledger("d2", false, g3));
+    report(d1, "d1", Role.SECONDARY, ledger("d1", false, g3));
+    report(d2, "d2", Role.PRIMARY, ledger("d2", false, g3));
     TestProbe<Leader.FenceReply> reply = kit.createTestProbe();
     // The leader learns the voters from the receptionist; until it has, nobody can be fenced.
     Leader.FenceReply fenced = null;
     deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (System.nanoTime() < deadline && (fenced == null || fenced.message().startsWith("only 0 of 3"))) {
-      report(d1, "d1", "secondary", ledger("d1", false, g3));
-      report(d2, "d2", "primary", ledger("d2", false, g3));
+      report(d1, "d1", Role.SECONDARY, ledger("d1", false, g3));
+      report(d2, "d2", Role.PRIMARY, ledger("d2", false, g3));
       leader.tell(new Leader.FencePeer("home", "d2", Optional.empty(), reply.ref()));
       fenced = reply.receiveMessage(Duration.ofSeconds(10));
     }
@@ -464,15 +465,15 @@ public class LeaderFenceTest {
     String data = "";
     deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (System.nanoTime() < deadline && !data.contains("fenced off")) {
-      report(d1, "d1", "secondary", ledger("d1", false, g3));
-      report(d2, "d2", "primary", ledger("d2", false, g3, g31));
+      report(d1, "d1", Role.SECONDARY, ledger("d1", false, g3));
+      report(d2, "d2", Role.PRIMARY, ledger("d2", false, g3, g31));
       Thread.sleep(300);
       data = status().resources().get(0).dataByNode().getOrDefault("d1", "");
     }
     assertTrue(data.contains("refused: d1 was fenced off") && data.contains("3.1"), data);
 
     // fence-peer against a copy that is primary itself is refused with DRBD's 6.
-    report(d1, "d1", "primary", ledger("d1", false, g3));
+    report(d1, "d1", Role.PRIMARY, ledger("d1", false, g3));
     leader.tell(new Leader.FencePeer("home", "d2", Optional.empty(), reply.ref()));
     assertEquals(6, reply.receiveMessage(Duration.ofSeconds(10)).exitCode());
     // A shared resource or an unknown peer: 1.
@@ -480,15 +481,15 @@ public class LeaderFenceTest {
     assertEquals(1, reply.receiveMessage(Duration.ofSeconds(10)).exitCode());
 
     // unfence-peer after the resync: d1 takes d2's generation and lineage, and is current again.
-    report(d1, "d1", "secondary", ledger("d1", true, g3));
+    report(d1, "d1", Role.SECONDARY, ledger("d1", true, g3));
     leader.tell(new Leader.UnfencePeer("home", "d2", Optional.empty(), reply.ref()));
     NodeAgent.RecordLedger sync = expect(d1, NodeAgent.RecordLedger.class);
     assertEquals(new LedgerEvent.SyncCompleted(g31, List.of(g3, g31)), sync.event());
     sync.replyTo().tell(new ResourceAgent.Done(null));
     assertEquals(0, reply.receiveMessage(Duration.ofSeconds(10)).exitCode());
     // DRBD 8.4 runs its after-resync-target on the copy that resynced (d1): the same record on d1.
-    report(d2, "d2", "primary", ledger("d2", false, g3, g31));
-    report(d1, "d1", "secondary", ledger("d1", true, g3));
+    report(d2, "d2", Role.PRIMARY, ledger("d2", false, g3, g31));
+    report(d1, "d1", Role.SECONDARY, ledger("d1", true, g3));
     leader.tell(new Leader.UnfencePeer("home", "d1", Optional.empty(), reply.ref()));
     NodeAgent.RecordLedger sync84 = expect(d1, NodeAgent.RecordLedger.class);
     assertEquals(new LedgerEvent.SyncCompleted(g31, List.of(g3, g31)), sync84.event());
@@ -496,8 +497,8 @@ public class LeaderFenceTest {
     assertEquals(0, reply.receiveMessage(Duration.ofSeconds(10)).exitCode());
     deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (System.nanoTime() < deadline && !data.contains("may be promoted")) {
-      report(d1, "d1", "secondary", ledger("d1", false, g3, g31));
-      report(d2, "d2", "primary", ledger("d2", false, g3, g31));
+      report(d1, "d1", Role.SECONDARY, ledger("d1", false, g3, g31));
+      report(d2, "d2", Role.PRIMARY, ledger("d2", false, g3, g31));
       Thread.sleep(300);
       data = status().resources().get(0).dataByNode().getOrDefault("d1", "");
     }
@@ -522,7 +523,7 @@ public class LeaderFenceTest {
     Generation g = new Generation(1, 0);
     java.util.function.BiConsumer<String, Boolean> reportCold = (node, ready) -> {
       // Its ledger is read already (the data gate would hold d2 back otherwise): only the probe is not done.
-      ResourceStatus st = new ResourceStatus("cold", ready ? "secondary" : "probing", 1, "", List.of(), 0,
+      ResourceStatus st = new ResourceStatus("cold", ready ? Role.SECONDARY : Role.PROBING, 1, "", List.of(), 0,
           Optional.of(ledger(node, false, Generation.NONE, g)), "UpToDate");
       cold.tell(new Leader.NodeReported(new NodeAgent.Report(node, (node.equals("d1") ? c1 : c2).ref(), false, false, List.of(st))));
     };

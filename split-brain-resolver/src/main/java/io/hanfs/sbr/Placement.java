@@ -3,7 +3,6 @@ package io.hanfs.sbr;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Where one resource should be active, decided by the leader from plain data: a pure function,
@@ -14,31 +13,28 @@ import java.util.Set;
 public final class Placement {
   private Placement() {}
 
-  /** The roles that mean "this node is (becoming) active". */
-  public static final Set<String> HOLDING = Set.of("primary", "promoting", "restarting", "demoting", "fencing");
-
   /**
    * What the leader knows of one data node for this resource.
    *
    * @param reachable a cluster member that is reachable and has reported recently
    * @param standby put in standby by an operator
    * @param banned the resource failed here recently (needs-move or start-failed)
-   * @param role the resource's role there as last reported ("unknown" before the first report)
+   * @param role the resource's role there as last reported ({@link Role#UNKNOWN} before the first report)
    * @param epoch the epoch that node holds for the resource
    * @param dataRefusal why the data promotion gate refuses this node's copy ("" when it allows it)
    */
-  public record NodeView(String name, boolean reachable, boolean standby, boolean banned, String role, long epoch, String dataRefusal) {
-    public NodeView(String name, boolean reachable, boolean standby, boolean banned, String role, long epoch) {
+  public record NodeView(String name, boolean reachable, boolean standby, boolean banned, Role role, long epoch, String dataRefusal) {
+    public NodeView(String name, boolean reachable, boolean standby, boolean banned, Role role, long epoch) {
       this(name, reachable, standby, banned, role, epoch, "");
     }
 
     boolean holding() {
-      return HOLDING.contains(role);
+      return role.holding();
     }
 
     public boolean eligible() {
       return reachable && !standby && !banned && dataRefusal.isEmpty()
-          && (role.equals("secondary") || role.equals("start-failed") || role.equals("needs-move"));
+          && role.released();
     }
   }
 
@@ -53,9 +49,6 @@ public final class Placement {
       this(dataNodes, preferred, failback, maintenance, coldStartDone, false);
     }
   }
-
-  /** Roles a reachable node reports when it certainly does not hold the data. */
-  static final Set<String> RELEASED = Set.of("secondary", "start-failed", "needs-move");
 
   public sealed interface Decision {}
 
@@ -81,17 +74,17 @@ public final class Placement {
       NodeView older = reachableHolders.stream().min(Comparator.comparingLong(NodeView::epoch)).orElseThrow();
       return new DemoteExtra(older.name(), "active on " + reachableHolders.stream().map(NodeView::name).toList() + "; keeping the higher epoch");
     }
-    Optional<NodeView> fenced = nodes.stream().filter(n -> n.role().equals("stop-failed")).findFirst();
+    Optional<NodeView> fenced = nodes.stream().filter(n -> n.role() == Role.STOP_FAILED).findFirst();
     if (fenced.isPresent()) {
       return new Wait(fenced.get().name() + " failed to stop the resource and may still hold its data; demote it cleanly or take it out of the cluster");
     }
     Optional<NodeView> best = best(in);
     if (reachableHolders.isEmpty() && in.releaseMustBeConfirmed()) {
-      Optional<NodeView> unconfirmed = nodes.stream().filter(n -> !(n.reachable() && RELEASED.contains(n.role())))
+      Optional<NodeView> unconfirmed = nodes.stream().filter(n -> !(n.reachable() && n.role().released()))
           .filter(n -> best.isEmpty() || !n.name().equals(best.get().name())).findFirst();
       if (unconfirmed.isPresent() && best.isPresent()) {
         NodeView u = unconfirmed.get();
-        return new Wait("held by " + u.name() + " (" + (u.reachable() ? u.role() : "unreachable, last seen " + u.role())
+        return new Wait("held by " + u.name() + " (" + (u.reachable() ? u.role().display() : "unreachable, last seen " + u.role().display())
             + "): a shared disk without a watchdog moves only after " + u.name() + " confirms its demotion (its daemon back) or its fence step ran");
       }
     }
@@ -104,7 +97,7 @@ public final class Placement {
     }
     if (reachableHolders.size() == 1) {
       NodeView h = reachableHolders.get(0);
-      if (!h.role().equals("primary")) return new Stay(h.name());
+      if (h.role() != Role.PRIMARY) return new Stay(h.name());
       if (h.standby()) {
         return best.<Decision>map(b -> new Move(h.name(), b.name(), true, h.name() + " is in standby"))
             .orElse(new Stay(h.name()));

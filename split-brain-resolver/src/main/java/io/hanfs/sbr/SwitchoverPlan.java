@@ -23,7 +23,7 @@ public final class SwitchoverPlan {
   public record Refused(String why) implements Plan {}
 
   public static Plan plan(String resource, List<NodeView> views, Optional<String> to) {
-    List<NodeView> holders = views.stream().filter(v -> v.role().equals("primary")).toList();
+    List<NodeView> holders = views.stream().filter(v -> v.role() == Role.PRIMARY).toList();
     if (holders.size() != 1) return new Refused(resource + " is not active on exactly one node (" + holders.size() + "); nothing to switch over");
     String from = holders.get(0).name();
     if (to.isPresent() && to.get().equals(from)) return new Refused(resource + " is already active on " + from);
@@ -40,6 +40,6 @@ public final class SwitchoverPlan {
     if (!v.dataRefusal().isEmpty()) return "its copy may not be promoted (" + v.dataRefusal() + ")";
     if (v.standby()) return "it is in standby";
     if (v.banned()) return "the resource failed there recently (hanfs clear " + v.name() + " lifts that)";
-    return "it is " + v.role();
+    return "it is " + v.role().display();
   }
 }

@@ -37,17 +37,17 @@ class LeaderDecisionTest {
   static final Generation A_AT = new Generation(4, 1);
   static final Generation B_AT = new Generation(5, 1);
 
-  static NodeView node(String name, String role, long epoch) {
+  static NodeView node(String name, Role role, long epoch) {
     return new NodeView(name, true, false, false, role, epoch);
   }
 
-  static NodeView unreachable(String name, String role, long epoch) {
+  static NodeView unreachable(String name, Role role, long epoch) {
     return new NodeView(name, false, false, false, role, epoch);
   }
 
   /** Two secondaries, nothing running, nothing remembered: the base every case changes. */
   static Input idle(NodeView... nodes) {
-    List<NodeView> views = nodes.length == 0 ? List.of(node("n1", "secondary", 1), node("n2", "secondary", 1)) : List.of(nodes);
+    List<NodeView> views = nodes.length == 0 ? List.of(node("n1", Role.SECONDARY, 1), node("n2", Role.SECONDARY, 1)) : List.of(nodes);
     return new Input("web", Optional.empty(), false, List.of(), Optional.empty(),
         new Placement.Input(views, Optional.of("n1"), false, false, true), List.of(), Optional.empty(), Set.of());
   }
@@ -140,22 +140,22 @@ class LeaderDecisionTest {
       new Case("nothing active: the preferred node is promoted",
           idle(), List.of(SYNC, new Decided("Promote[node=n1, why=no node is active]", Loudness.INFO), new StartPromote("n1", Optional.empty()))),
       new Case("an active primary stays, quietly, and its held-elsewhere note goes",
-          idle(node("n1", "primary", 3), node("n2", "secondary", 1)),
+          idle(node("n1", Role.PRIMARY, 3), node("n2", Role.SECONDARY, 1)),
           List.of(SYNC, new ForgetHeldElsewhere(), new Decided("Stay[node=n1]", Loudness.QUIET))),
       new Case("failback: demote the active node, then promote the preferred one",
-          failback(idle(node("n1", "secondary", 1), node("n2", "primary", 3))),
+          failback(idle(node("n1", Role.SECONDARY, 1), node("n2", Role.PRIMARY, 3))),
           List.of(SYNC, new Decided("Move[from=n2, to=n1, fromReachable=true, why=failback to the preferred node]", Loudness.INFO),
               new StartDemote("n2", Optional.of("n1"), SagaKind.MOVE))),
       new Case("an unreachable holder is replaced under the lease, without a demotion",
-          idle(unreachable("n1", "primary", 3), node("n2", "secondary", 1)),
+          idle(unreachable("n1", Role.PRIMARY, 3), node("n2", Role.SECONDARY, 1)),
           List.of(SYNC, new Decided("Move[from=n1, to=n2, fromReachable=false, why=n1 is unreachable]", Loudness.INFO),
               new StartPromote("n2", Optional.of("n1")))),
       new Case("two active nodes: the lower epoch is demoted",
-          idle(node("n1", "primary", 3), node("n2", "primary", 4)),
+          idle(node("n1", Role.PRIMARY, 3), node("n2", Role.PRIMARY, 4)),
           List.of(SYNC, new Decided("DemoteExtra[node=n1, why=active on [n1, n2]; keeping the higher epoch]", Loudness.INFO),
               new StartDemote("n1", Optional.empty(), SagaKind.DEMOTE_EXTRA))),
       new Case("a wait says which ban leaves no candidate and how to lift it",
-          banned(idle(new NodeView("n1", true, false, true, "secondary", 1)), BAN),
+          banned(idle(new NodeView("n1", true, false, true, Role.SECONDARY, 1)), BAN),
           List.of(SYNC, new Decided("Wait[why=no eligible data node (all unreachable, in standby, or failed here recently); n1 is banned until "
               + java.time.Instant.ofEpochMilli(1_000_000L) + " (" + BAN.reason() + "): hanfs clear n1 lifts it]", Loudness.INFO))),
       new Case("the last promotion's held-elsewhere note is said until the resource stays somewhere",

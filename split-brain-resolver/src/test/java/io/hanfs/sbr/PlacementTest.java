@@ -19,7 +19,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class PlacementTest {
-  static NodeView n(String name, String role) {
+  static NodeView n(String name, Role role) {
     return new NodeView(name, true, false, false, role, 1);
   }
 
@@ -29,13 +29,13 @@ class PlacementTest {
 
   @Test
   void promotesThePreferredNodeWhenNothingIsActive() {
-    assertEquals("n2", ((Promote) decide(Optional.of("n2"), false, n("n1", "secondary"), n("n2", "secondary"))).node());
-    assertEquals("n1", ((Promote) decide(Optional.empty(), false, n("n1", "secondary"), n("n2", "secondary"))).node());
+    assertEquals("n2", ((Promote) decide(Optional.of("n2"), false, n("n1", Role.SECONDARY), n("n2", Role.SECONDARY))).node());
+    assertEquals("n1", ((Promote) decide(Optional.empty(), false, n("n1", Role.SECONDARY), n("n2", Role.SECONDARY))).node());
   }
 
   @Test
   void staysWithoutFailbackAndMovesBackWithIt() {
-    NodeView[] nodes = {n("n1", "secondary"), n("n2", "primary")};
+    NodeView[] nodes = {n("n1", Role.SECONDARY), n("n2", Role.PRIMARY)};
     assertInstanceOf(Stay.class, decide(Optional.of("n1"), false, nodes));
     Move m = (Move) decide(Optional.of("n1"), true, nodes);
     assertEquals("n2", m.from());
@@ -44,7 +44,7 @@ class PlacementTest {
 
   @Test
   void anUnreachableHolderIsReplacedUnderTheLease() {
-    Move m = (Move) decide(Optional.of("n1"), false, new NodeView("n1", false, false, false, "primary", 3), n("n2", "secondary"));
+    Move m = (Move) decide(Optional.of("n1"), false, new NodeView("n1", false, false, false, Role.PRIMARY, 3), n("n2", Role.SECONDARY));
     assertEquals("n2", m.to());
     assertTrue(!m.fromReachable());
   }
@@ -52,41 +52,41 @@ class PlacementTest {
   @Test
   void twoActiveNodesKeepTheHigherEpoch() {
     DemoteExtra d = (DemoteExtra) decide(Optional.empty(), false,
-        new NodeView("n1", true, false, false, "primary", 4), new NodeView("n2", true, false, false, "primary", 5));
+        new NodeView("n1", true, false, false, Role.PRIMARY, 4), new NodeView("n2", true, false, false, Role.PRIMARY, 5));
     assertEquals("n1", d.node());
   }
 
   @Test
   void aStaleReportOfAnUnreachableNodeDoesNotCountAsSecondHolder() {
     assertInstanceOf(Stay.class, decide(Optional.empty(), false,
-        new NodeView("n1", false, false, false, "primary", 5), new NodeView("n2", true, false, false, "primary", 6)));
+        new NodeView("n1", false, false, false, Role.PRIMARY, 5), new NodeView("n2", true, false, false, Role.PRIMARY, 6)));
   }
 
   @Test
   void aStopFailedNodeBlocksEveryPromotion() {
-    assertInstanceOf(Wait.class, decide(Optional.empty(), false, n("n1", "stop-failed"), n("n2", "secondary")));
+    assertInstanceOf(Wait.class, decide(Optional.empty(), false, n("n1", Role.STOP_FAILED), n("n2", Role.SECONDARY)));
   }
 
   @Test
   void standbyMovesAway() {
-    Move m = (Move) decide(Optional.empty(), false, new NodeView("n1", true, true, false, "primary", 1), n("n2", "secondary"));
+    Move m = (Move) decide(Optional.empty(), false, new NodeView("n1", true, true, false, Role.PRIMARY, 1), n("n2", Role.SECONDARY));
     assertEquals("n2", m.to());
-    assertInstanceOf(Stay.class, decide(Optional.empty(), false, new NodeView("n1", true, true, false, "primary", 1), new NodeView("n2", true, true, false, "secondary", 1)),
+    assertInstanceOf(Stay.class, decide(Optional.empty(), false, new NodeView("n1", true, true, false, Role.PRIMARY, 1), new NodeView("n2", true, true, false, Role.SECONDARY, 1)),
         "nowhere to go: stay");
   }
 
   @Test
   void maintenanceAndColdStartWait() {
-    assertInstanceOf(Wait.class, Placement.decide(new Input(List.of(n("n1", "secondary")), Optional.empty(), false, true, true)));
-    assertInstanceOf(Wait.class, Placement.decide(new Input(List.of(n("n1", "secondary")), Optional.empty(), false, false, false)));
+    assertInstanceOf(Wait.class, Placement.decide(new Input(List.of(n("n1", Role.SECONDARY)), Optional.empty(), false, true, true)));
+    assertInstanceOf(Wait.class, Placement.decide(new Input(List.of(n("n1", Role.SECONDARY)), Optional.empty(), false, false, false)));
   }
 
   /** Over every combination of two nodes' facts: never two targets, never an ineligible target. */
   @Test
   void exhaustiveSafety() {
-    String[] roles = {"unknown", "secondary", "primary", "promoting", "demoting", "start-failed", "needs-move", "stop-failed"};
+    Role[] roles = {Role.UNKNOWN, Role.SECONDARY, Role.PRIMARY, Role.PROMOTING, Role.DEMOTING, Role.START_FAILED, Role.NEEDS_MOVE, Role.STOP_FAILED};
     List<NodeView> views = new ArrayList<>();
-    for (String role : roles) {
+    for (Role role : roles) {
       for (int bits = 0; bits < 8; bits++) {
         views.add(new NodeView("x", (bits & 1) != 0, (bits & 2) != 0, (bits & 4) != 0, role, 1));
       }
@@ -99,7 +99,7 @@ class PlacementTest {
         for (boolean failback : new boolean[] {false, true}) {
           Decision d = decide(Optional.of("n1"), failback, a, b);
           cases++;
-          boolean anyStopFailed = a.role().equals("stop-failed") || b.role().equals("stop-failed");
+          boolean anyStopFailed = a.role().equals(Role.STOP_FAILED) || b.role().equals(Role.STOP_FAILED);
           boolean twoHolders = a.holding() && b.holding() && a.reachable() && b.reachable();
           boolean anyReachableHolder = a.holding() && a.reachable() || b.holding() && b.reachable();
           if (d instanceof Promote p) {
@@ -129,9 +129,9 @@ class PlacementTest {
    */
   @Test
   void aSharedDiskWithoutAWatchdogMovesOnlyAfterTheHolderConfirmed() {
-    String[] roles = {"unknown", "secondary", "primary", "promoting", "demoting", "start-failed", "needs-move", "stop-failed"};
+    Role[] roles = {Role.UNKNOWN, Role.SECONDARY, Role.PRIMARY, Role.PROMOTING, Role.DEMOTING, Role.START_FAILED, Role.NEEDS_MOVE, Role.STOP_FAILED};
     List<NodeView> views = new ArrayList<>();
-    for (String role : roles) {
+    for (Role role : roles) {
       for (int bits = 0; bits < 4; bits++) views.add(new NodeView("x", (bits & 1) != 0, false, (bits & 2) != 0, role, 1));
     }
     int waits = 0;
@@ -149,7 +149,7 @@ class PlacementTest {
           }
           for (NodeView o : List.of(a, b, c)) {
             if (o.name().equals(target)) continue;
-            assertTrue(o.reachable() && Set.of("secondary", "start-failed", "needs-move").contains(o.role()),
+            assertTrue(o.reachable() && Set.of(Role.SECONDARY, Role.START_FAILED, Role.NEEDS_MOVE).contains(o.role()),
                 "promoted " + target + " while " + o + " has not confirmed: " + a + b + c);
           }
         }
@@ -157,20 +157,20 @@ class PlacementTest {
     }
     assertTrue(waits > 0);
     // The reason names the node it waits for.
-    Decision d = Placement.decide(new Input(List.of(new NodeView("n1", false, false, false, "primary", 4),
-        new NodeView("n2", true, false, false, "secondary", 4)), Optional.of("n1"), false, false, true, true));
+    Decision d = Placement.decide(new Input(List.of(new NodeView("n1", false, false, false, Role.PRIMARY, 4),
+        new NodeView("n2", true, false, false, Role.SECONDARY, 4)), Optional.of("n1"), false, false, true, true));
     assertTrue(d instanceof Wait w && w.why().contains("held by n1") && w.why().contains("confirms its demotion"), d.toString());
   }
 
   /** A copy the data gate refuses is never promoted, and the refusal is the reason to wait. */
   @Test
   void dataGateRefusalBlocksPromotionAndSaysWhy() {
-    NodeView stale = new NodeView("n1", true, false, false, "secondary", 1, "n1 holds generation 5.0, older than n2's 6.0");
-    Decision d = Placement.decide(new Placement.Input(List.of(stale, new NodeView("n2", false, false, false, "secondary", 1)),
+    NodeView stale = new NodeView("n1", true, false, false, Role.SECONDARY, 1, "n1 holds generation 5.0, older than n2's 6.0");
+    Decision d = Placement.decide(new Placement.Input(List.of(stale, new NodeView("n2", false, false, false, Role.SECONDARY, 1)),
         Optional.of("n1"), false, false, true));
     Placement.Wait w = assertInstanceOf(Placement.Wait.class, d);
     assertTrue(w.why().contains("older than n2's 6.0"), w.why());
-    NodeView fine = new NodeView("n2", true, false, false, "secondary", 1, "");
+    NodeView fine = new NodeView("n2", true, false, false, Role.SECONDARY, 1, "");
     assertEquals("n2", assertInstanceOf(Promote.class, Placement.decide(new Placement.Input(List.of(stale, fine),
         Optional.of("n1"), false, false, true))).node());
   }

@@ -64,7 +64,11 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
    * Record an event the cluster leader decided on (fence-peer outdates a copy, unfence-peer marks
    * it synced again); the reply comes when it is on disk.
    */
-  public record RecordLedger(LedgerEvent event, ActorRef<Reply> replyTo) implements Command {}
+  public record RecordLedger(LedgerEvent event, String writeId, ActorRef<Reply> replyTo) implements Command {
+    public RecordLedger(LedgerEvent event, ActorRef<Reply> replyTo) {
+      this(event, "", replyTo);
+    }
+  }
 
   /**
    * Data split brain, this copy lost: save what it wrote since the split to a rescue directory,
@@ -309,11 +313,16 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
   }
 
   private Behavior<Command> onRecordLedger(RecordLedger r) {
+    Optional<String> badId = ResourceLedger.writeIdProblem(r.writeId());
+    if (badId.isPresent()) {
+      r.replyTo().tell(new Refused("BAD_WRITE_ID", "RecordLedger.writeId: " + badId.get()));
+      return this;
+    }
     if (ledger.isEmpty()) {
       r.replyTo().tell(new Refused("NO_LEDGER", "this node keeps no ledger for " + resource.name()));
       return this;
     }
-    getContext().ask(ResourceLedger.Recorded.class, ledger.get(), LEDGER_TIMEOUT, reply -> new ResourceLedger.Record(r.event(), reply),
+    getContext().ask(ResourceLedger.Recorded.class, ledger.get(), LEDGER_TIMEOUT, reply -> new ResourceLedger.Record(r.event(), r.writeId(), reply),
         (rec, err) -> {
           r.replyTo().tell(rec != null ? new Done(status()) : new Refused("LEDGER_NOT_WRITTEN", "the ledger did not record "
               + r.event().getClass().getSimpleName() + ": " + (err == null ? "" : err.getMessage())));
@@ -709,7 +718,7 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
   }
 
   private ResourceStatus status() {
-    return new ResourceStatus(resource.name(), role.name().toLowerCase().replace('_', '-'), epoch, message,
+    return new ResourceStatus(resource.name(), role, epoch, message,
         List.copyOf(layerStatus.values()), failureTimes.size(), ledgerSummary, diskState().drbdName);
   }
 

@@ -1,6 +1,7 @@
 package io.hanfs.node.resource;
 
 import io.hanfs.CborSerializable;
+import io.hanfs.sbr.Role;
 import io.hanfs.sbr.data.LedgerSummary;
 import java.util.List;
 import java.util.Optional;
@@ -12,7 +13,7 @@ import java.util.Optional;
  * @param ledger this node's ledger summary of the resource (empty until the ledger answered)
  * @param disk this copy's disk state in DRBD's words (UpToDate for a shared disk)
  */
-public record ResourceStatus(String name, String role, long epoch, String message, List<LayerStatus> layers, int recentFailures,
+public record ResourceStatus(String name, Role role, long epoch, String message, List<LayerStatus> layers, int recentFailures,
     Optional<LedgerSummary> ledger, String disk) implements CborSerializable {
 
   /** state is one of up, down, failed, starting, stopping, unknown. */

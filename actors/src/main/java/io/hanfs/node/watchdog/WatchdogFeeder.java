@@ -1,6 +1,7 @@
 package io.hanfs.node.watchdog;
 
 import io.hanfs.node.resource.lease.LeaseView;
+import io.hanfs.sbr.Role;
 import io.hanfs.sbr.fence.WatchdogFeed;
 import java.io.IOException;
 import java.time.Duration;
@@ -26,7 +27,7 @@ public final class WatchdogFeeder extends AbstractBehavior<WatchdogFeeder.Comman
   public sealed interface Command {}
 
   /** The resources' roles as this node's agent last saw them. */
-  public record Roles(Map<String, String> byResource) implements Command {}
+  public record Roles(Map<String, Role> byResource) implements Command {}
 
   private record Tick() implements Command {}
 
@@ -45,7 +46,7 @@ public final class WatchdogFeeder extends AbstractBehavior<WatchdogFeeder.Comman
   private final List<Watched> resources;
   private final long marginNanos;
   private final long timeoutNanos;
-  private final Map<String, String> roles = new HashMap<>();
+  private final Map<String, Role> roles = new HashMap<>();
   private String lastStarve = "";
 
   private WatchdogFeeder(ActorContext<Command> ctx, TimerScheduler<Command> timers, WatchdogDevice device, List<Watched> resources, Duration margin) {
@@ -74,7 +75,7 @@ public final class WatchdogFeeder extends AbstractBehavior<WatchdogFeeder.Comman
     List<WatchdogFeed.Resource> in = new ArrayList<>();
     for (Watched w : resources) {
       boolean shared = w.sharedDiskInUse() != null;
-      boolean inUse = shared ? w.sharedDiskInUse().getAsBoolean() : WatchdogFeed.inUse(roles.getOrDefault(w.name(), "unknown"), w.lease().validUntil(), now);
+      boolean inUse = shared ? w.sharedDiskInUse().getAsBoolean() : WatchdogFeed.inUse(roles.getOrDefault(w.name(), Role.UNKNOWN), w.lease().validUntil(), now);
       in.add(new WatchdogFeed.Resource(w.name(), shared, inUse, w.lease().validUntil()));
     }
     WatchdogFeed.Action a = WatchdogFeed.decide(in, now, marginNanos, timeoutNanos, io.hanfs.config.HanfsConfig.Watchdog.FEED_SLACK.toNanos());

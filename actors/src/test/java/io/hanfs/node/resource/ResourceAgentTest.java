@@ -8,6 +8,7 @@ import io.hanfs.config.ConfigLoader;
 import io.hanfs.config.HanfsConfig;
 import io.hanfs.config.HanfsConfig.Resource;
 import io.hanfs.node.resource.lease.LeaseView;
+import io.hanfs.sbr.Role;
 import io.hanfs.voter.LeaseContract;
 import io.hanfs.voter.LeaseVoter;
 import io.hanfs.voter.Voters;
@@ -117,7 +118,7 @@ class ResourceAgentTest {
     return p.receiveMessage(Duration.ofSeconds(10));
   }
 
-  void awaitRole(ActorRef<ResourceAgent.Command> agent, String role) {
+  void awaitRole(ActorRef<ResourceAgent.Command> agent, Role role) {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (System.nanoTime() < deadline) {
       if (status(agent).role().equals(role)) return;
@@ -135,7 +136,7 @@ class ResourceAgentTest {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (System.nanoTime() < deadline) {
       ResourceStatus s = status(agent);
-      if (s.role().equals("primary") && s.recentFailures() == failures) return;
+      if (s.role().equals(Role.PRIMARY) && s.recentFailures() == failures) return;
       try {
         Thread.sleep(20);
       } catch (InterruptedException e) {
@@ -153,10 +154,10 @@ class ResourceAgentTest {
   @Test
   void promoteBottomUpDemoteTopDown() throws Exception {
     var agent = spawn(3);
-    awaitRole(agent, "secondary");
+    awaitRole(agent, Role.SECONDARY);
     ResourceAgent.Reply r = promote(agent, 0);
     assertInstanceOf(ResourceAgent.Done.class, r);
-    assertEquals("primary", ((ResourceAgent.Done) r).status().role());
+    assertEquals(Role.PRIMARY, ((ResourceAgent.Done) r).status().role());
     assertEquals(1, epochs.current("home"), "the epoch is persisted");
     assertInstanceOf(ResourceAgent.Done.class, demote(agent, 0));
     assertEquals(List.of("start replication", "start filesystem", "start nfs", "start floating-ip",
@@ -166,7 +167,7 @@ class ResourceAgentTest {
   @Test
   void promoteAndDemoteTwiceChangeNothingTheSecondTime() throws Exception {
     var agent = spawn(3);
-    awaitRole(agent, "secondary");
+    awaitRole(agent, Role.SECONDARY);
     promote(agent, 0);
     ResourceAgent.Reply again = promote(agent, 0);
     assertInstanceOf(ResourceAgent.Done.class, again);
@@ -180,11 +181,11 @@ class ResourceAgentTest {
   void failedStartRollsBackWhatWasStartedInReverse() throws Exception {
     layers.get("nfs").failStarts.set(1);
     var agent = spawn(3);
-    awaitRole(agent, "secondary");
+    awaitRole(agent, Role.SECONDARY);
     ResourceAgent.Reply r = promote(agent, 0);
     ResourceAgent.Failed f = assertInstanceOf(ResourceAgent.Failed.class, r);
     assertTrue(f.message().contains("nfs start failed"), f.message());
-    assertEquals("start-failed", f.status().role());
+    assertEquals(Role.START_FAILED, f.status().role());
     assertEquals(List.of("start replication", "start filesystem", "start nfs", "stop nfs", "stop filesystem", "stop replication"), journal);
     assertTrue(layers.values().stream().noneMatch(l -> l.active.get()));
     assertInstanceOf(ResourceAgent.Done.class, promote(agent, 0), "a later promote may succeed");
@@ -195,42 +196,42 @@ class ResourceAgentTest {
   void aStartRefusedBecauseTheDataIsHeldElsewhereIsNotAFailureHere() throws Exception {
     layers.get("filesystem").heldStarts.set(1);
     var agent = spawn(3);
-    awaitRole(agent, "secondary");
+    awaitRole(agent, Role.SECONDARY);
     ResourceAgent.Failed f = assertInstanceOf(ResourceAgent.Failed.class, promote(agent, 0));
     assertTrue(f.heldElsewhere(), f.toString());
     assertTrue(f.message().contains("in use elsewhere"), f.message());
-    assertEquals("secondary", f.status().role(), "eligible again at once");
+    assertEquals(Role.SECONDARY, f.status().role(), "eligible again at once");
     assertTrue(f.status().message().contains("held elsewhere"), f.status().message());
     assertEquals(List.of("start replication", "start filesystem", "stop filesystem", "stop replication"), journal);
     ResourceAgent.Failed plain = null;
     layers.get("filesystem").failStarts.set(1);
     plain = assertInstanceOf(ResourceAgent.Failed.class, promote(agent, 0));
-    assertTrue(!plain.heldElsewhere() && plain.status().role().equals("start-failed"), plain.toString());
+    assertTrue(!plain.heldElsewhere() && plain.status().role().equals(Role.START_FAILED), plain.toString());
   }
 
   @Test
   void failedStopFencesTheNodeAndRefusesPromotion() throws Exception {
     var agent = spawn(3);
-    awaitRole(agent, "secondary");
+    awaitRole(agent, Role.SECONDARY);
     promote(agent, 0);
     layers.get("filesystem").failStops.set(1);
     journal.clear();
     ResourceAgent.Failed f = assertInstanceOf(ResourceAgent.Failed.class, demote(agent, 0));
-    assertEquals("stop-failed", f.status().role());
+    assertEquals(Role.STOP_FAILED, f.status().role());
     assertTrue(f.status().message().contains("fenced"), f.status().message());
     assertEquals(List.of("stop floating-ip", "stop nfs", "stop filesystem", "stop floating-ip", "stop nfs"), journal);
     assertTrue(!layers.get("floating-ip").active.get() && !layers.get("nfs").active.get(), "VIP and NFS are down");
     ResourceAgent.Refused refused = assertInstanceOf(ResourceAgent.Refused.class, promote(agent, 0));
     assertEquals("STOP_FAILED", refused.reason());
     assertInstanceOf(ResourceAgent.Done.class, demote(agent, 0), "a clean demote clears the fence");
-    assertEquals("secondary", status(agent).role());
+    assertEquals(Role.SECONDARY, status(agent).role());
   }
 
   /** A healthy monitor's changed detail (DRBD's peer reconnected and resynced) reaches the status the leader reads. */
   @Test
   void aHealthyMonitorsNewDetailReachesTheStatus() throws Exception {
     var agent = spawn(3);
-    awaitRole(agent, "secondary");
+    awaitRole(agent, Role.SECONDARY);
     assertTrue(promote(agent, 1) instanceof ResourceAgent.Done);
     layers.get("replication").monitorDetail = "drbd r0 Connected Primary/Secondary UpToDate/UpToDate";
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -240,18 +241,18 @@ class ResourceAgentTest {
       Thread.sleep(50);
     }
     assertEquals("drbd r0 Connected Primary/Secondary UpToDate/UpToDate", detail);
-    assertEquals("primary", status(agent).role());
+    assertEquals(Role.PRIMARY, status(agent).role());
   }
 
   @Test
   void promoteDuringPromoteIsRefusedAsBusy() throws Exception {
     var agent = spawn(3);
-    awaitRole(agent, "secondary");
+    awaitRole(agent, Role.SECONDARY);
     CountDownLatch gate = new CountDownLatch(1);
     layers.get("filesystem").startGate = gate;
     TestProbe<ResourceAgent.Reply> first = testKit.createTestProbe();
     agent.tell(new ResourceAgent.Promote(0, first.getRef()));
-    awaitRole(agent, "promoting");
+    awaitRole(agent, Role.PROMOTING);
     ResourceAgent.Refused busy = assertInstanceOf(ResourceAgent.Refused.class, promote(agent, 0));
     assertEquals("BUSY", busy.reason());
     assertEquals("BUSY", ((ResourceAgent.Refused) demote(agent, 0)).reason());
@@ -262,7 +263,7 @@ class ResourceAgentTest {
   @Test
   void staleEpochsAreRejected() throws Exception {
     var agent = spawn(3);
-    awaitRole(agent, "secondary");
+    awaitRole(agent, Role.SECONDARY);
     assertInstanceOf(ResourceAgent.Done.class, promote(agent, 5));
     assertEquals(5, epochs.current("home"));
     assertEquals("STALE_EPOCH", ((ResourceAgent.Refused) demote(agent, 4)).reason());
@@ -274,7 +275,7 @@ class ResourceAgentTest {
   @Test
   void monitorFailureRestartsTheLayerAndThoseAboveItOnly() throws Exception {
     var agent = spawn(3);
-    awaitRole(agent, "secondary");
+    awaitRole(agent, Role.SECONDARY);
     promote(agent, 0);
     journal.clear();
     layers.get("nfs").healthy.set(false);
@@ -286,12 +287,12 @@ class ResourceAgentTest {
   @Test
   void pastTheMigrationThresholdTheStackGoesDownAndAsksToMove() throws Exception {
     var agent = spawn(2);
-    awaitRole(agent, "secondary");
+    awaitRole(agent, Role.SECONDARY);
     promote(agent, 0);
     layers.get("floating-ip").healthy.set(false);
     awaitRestarted(agent, 1);
     layers.get("floating-ip").healthy.set(false);
-    awaitRole(agent, "needs-move");
+    awaitRole(agent, Role.NEEDS_MOVE);
     assertTrue(layers.values().stream().noneMatch(l -> l.active.get()), "nothing left running");
     assertTrue(status(agent).message().contains("failed 2 times"), status(agent).message());
   }
@@ -301,7 +302,7 @@ class ResourceAgentTest {
     epochs.advanceTo("home", 4);
     layers.values().forEach(l -> l.active.set(true));
     var agent = spawn(3);
-    awaitRole(agent, "primary");
+    awaitRole(agent, Role.PRIMARY);
     assertEquals(4, status(agent).epoch());
     assertTrue(status(agent).message().contains("adopted"));
     assertEquals(List.of(), journal);
@@ -314,7 +315,7 @@ class ResourceAgentTest {
     layers.get("filesystem").active.set(true);
     layers.get("nfs").active.set(true);
     var agent = spawn(3);
-    awaitRole(agent, "primary");
+    awaitRole(agent, Role.PRIMARY);
     assertEquals(List.of("start replication", "start filesystem", "start nfs", "start floating-ip"), journal,
         "the starts of running layers are no-ops; only the VIP really starts");
     assertEquals(2, status(agent).epoch());
@@ -325,14 +326,14 @@ class ResourceAgentTest {
     layers.get("filesystem").active.set(true);
     layers.get("floating-ip").active.set(true);
     var agent = spawn(3);
-    awaitRole(agent, "secondary");
+    awaitRole(agent, Role.SECONDARY);
     assertEquals(List.of("stop floating-ip", "stop nfs", "stop filesystem", "stop replication"), journal);
   }
 
   @Test
   void aPromotionWithoutTheLeaseChangesNothing() throws Exception {
     var agent = spawn(3);
-    awaitRole(agent, "secondary");
+    awaitRole(agent, Role.SECONDARY);
     // Another holder owns the lease at the (only) voter: this node must not promote.
     TestProbe<LeaseVoter.Answer> p = testKit.createTestProbe();
     @SuppressWarnings("unchecked")
@@ -344,13 +345,13 @@ class ResourceAgentTest {
     assertEquals("LEASE_NOT_GRANTED", r.reason());
     assertTrue(r.message().contains("epoch 1 is stale") || r.message().contains("held by n2"), r.message());
     assertEquals(List.of(), journal, "no layer was touched");
-    assertEquals("secondary", status(agent).role());
+    assertEquals(Role.SECONDARY, status(agent).role());
   }
 
   @Test
   void aHolderWithOtherLeaseSettingsIsRefusedWithTheReason() throws Exception {
     var agent = spawn(3, new LeaseContract(10_000, 300, CONTRACT.nodes()));
-    awaitRole(agent, "secondary");
+    awaitRole(agent, Role.SECONDARY);
     ResourceAgent.Refused r = assertInstanceOf(ResourceAgent.Refused.class, promote(agent, 0));
     assertEquals("LEASE_NOT_GRANTED", r.reason());
     assertTrue(r.message().contains("lease settings differ: hanfs.lease.duration is 10000 ms there, 1500 ms here"), r.message());
@@ -361,16 +362,27 @@ class ResourceAgentTest {
   @Test
   void losingTheLeaseTakesTheStackDownVipFirst() throws Exception {
     var agent = spawn(3);
-    awaitRole(agent, "secondary");
+    awaitRole(agent, Role.SECONDARY);
     promote(agent, 0);
     journal.clear();
     // The voter disappears: no majority renews the lease any more.
     testKit.stop(spawned.get(0), Duration.ofSeconds(5));
     long t0 = System.nanoTime();
-    awaitRole(agent, "secondary");
+    awaitRole(agent, Role.SECONDARY);
     long tookMs = (System.nanoTime() - t0) / 1_000_000;
     assertEquals(List.of("stop floating-ip", "stop nfs", "stop filesystem", "stop replication"), journal);
     assertTrue(status(agent).message().contains("lease lost"), status(agent).message());
     assertTrue(tookMs < LEASE.duration().toMillis() + 1000, "stopped within the lease: " + tookMs + " ms");
+  }
+
+  /** A malformed ledger write id is refused before the ledger is asked (and says what to send). */
+  @Test
+  void aLedgerWriteWithABadWriteIdIsRefused() throws Exception {
+    ActorRef<ResourceAgent.Command> agent = spawn(3);
+    TestProbe<ResourceAgent.Reply> p = testKit.createTestProbe();
+    agent.tell(new ResourceAgent.RecordLedger(new io.hanfs.persistence.ledger.LedgerEvent.PeerConnected("n2"), "has space", p.getRef()));
+    ResourceAgent.Refused refused = assertInstanceOf(ResourceAgent.Refused.class, p.receiveMessage(Duration.ofSeconds(10)));
+    assertEquals("BAD_WRITE_ID", refused.reason());
+    assertTrue(refused.message().contains("writeId") && refused.message().contains("visible ASCII"), refused.message());
   }
 }

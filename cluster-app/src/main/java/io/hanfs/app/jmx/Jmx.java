@@ -8,6 +8,7 @@ import io.hanfs.leader.Leader;
 import io.hanfs.node.NodeAgent;
 import io.hanfs.node.resource.ResourceAgent;
 import io.hanfs.node.resource.ResourceStatus;
+import io.hanfs.sbr.Role;
 import java.lang.management.ManagementFactory;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -38,7 +39,7 @@ public final class Jmx {
   }
 
   static String describe(ResourceAgent.Reply r) {
-    if (r instanceof ResourceAgent.Done d) return "done: " + d.status().role() + " under epoch " + d.status().epoch();
+    if (r instanceof ResourceAgent.Done d) return "done: " + d.status().role().display() + " under epoch " + d.status().epoch();
     if (r instanceof ResourceAgent.Failed f) return "failed: " + f.message();
     ResourceAgent.Refused x = (ResourceAgent.Refused) r;
     return "refused (" + x.reason() + "): " + x.message();
@@ -118,7 +119,7 @@ public final class Jmx {
 
       @Override
       public String getRole() {
-        return status().map(ResourceStatus::role).orElse("unknown");
+        return status().map(ResourceStatus::role).orElse(Role.UNKNOWN).display();
       }
 
       @Override

@@ -28,7 +28,7 @@ import java.util.List;
   @JsonSubTypes.Type(value = LedgerEvent.Forced.class, name = "Forced"),
   @JsonSubTypes.Type(value = LedgerEvent.PromotionAborted.class, name = "PromotionAborted")
 })
-public sealed interface LedgerEvent extends LedgerSerializable {
+public sealed interface LedgerEvent extends LedgerEntry {
   /**
    * This node became primary under {@code epoch}; its data starts generation {@code generation}
    * at {@code atMillis} (wall clock, this node's: only used to bound a rescue copy).

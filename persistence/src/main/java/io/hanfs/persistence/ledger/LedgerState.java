@@ -18,7 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A ledger folded over its events (also its snapshot). Pure: {@link #apply} is the only way
+ * A ledger folded over its events (snapshotted inside {@link LedgerWithWriteIds}; alone in snapshots
+ * from before write ids). Pure: {@link #apply} is the only way
  * events change it, the same on recovery as when they were written.
  *
  * @param lineage generations of this copy, oldest first, at most {@link #MAX_LINEAGE}

@@ -89,4 +89,26 @@ class LedgerStateTest {
     assertEquals(LedgerState.MAX_LINEAGE, s.lineage().size());
     assertEquals(new Generation(199, 0), s.lineage().get(LedgerState.MAX_LINEAGE - 1));
   }
+
+  /** A snapshot from before write ids (a bare LedgerState) loads with no ids remembered. */
+  @Test
+  void anOldSnapshotLoadsWithoutWriteIds() {
+    LedgerState old = fold(new Promoted(4, new Generation(4, 0)));
+    LedgerWithWriteIds loaded = LedgerWithWriteIds.fromSnapshot(old);
+    assertEquals(old, loaded.ledger());
+    assertEquals(List.of(), loaded.recentWriteIds());
+    assertEquals(loaded, LedgerWithWriteIds.fromSnapshot(loaded));
+  }
+
+  @Test
+  void writeIdsAreBoundedAndNoIdIsNeverRemembered() {
+    LedgerWithWriteIds s = LedgerWithWriteIds.EMPTY.apply(new Demoted(1));
+    assertFalse(s.remembers(""));
+    for (int i = 0; i <= ResourceLedger.MAX_WRITE_IDS; i++) s = s.apply(new LedgerEntry.Identified("w" + i, new Demoted(i)));
+    assertEquals(ResourceLedger.MAX_WRITE_IDS, s.recentWriteIds().size());
+    assertFalse(s.remembers("w0"));
+    assertTrue(s.remembers("w1"));
+    assertTrue(s.remembers("w" + ResourceLedger.MAX_WRITE_IDS));
+    assertEquals(ResourceLedger.MAX_WRITE_IDS + 2, s.ledger().events());
+  }
 }

@@ -1,5 +1,6 @@
 package io.hanfs.sbr.fence;
 
+import io.hanfs.sbr.Role;
 import java.util.List;
 import java.util.Set;
 
@@ -14,12 +15,12 @@ public final class WatchdogFeed {
   private WatchdogFeed() {}
 
   /** The roles in which a resource's data may be in use here whatever its lease says. */
-  static final Set<String> HOLDING = Set.of("primary", "restarting", "demoting", "fencing", "stop-failed");
+  static final Set<Role> HOLDING = Set.of(Role.PRIMARY, Role.RESTARTING, Role.DEMOTING, Role.FENCING, Role.STOP_FAILED);
   /** Roles in which the data is in use only once the lease was granted (promoting, adopting a running stack). */
-  static final Set<String> HOLDING_UNDER_LEASE = Set.of("promoting", "probing");
+  static final Set<Role> HOLDING_UNDER_LEASE = Set.of(Role.PROMOTING, Role.PROBING);
 
   /** Whether a resource in {@code role} may have its data in use here. */
-  public static boolean inUse(String role, long leaseValidUntil, long now) {
+  public static boolean inUse(Role role, long leaseValidUntil, long now) {
     return HOLDING.contains(role) || HOLDING_UNDER_LEASE.contains(role) && now < leaseValidUntil;
   }
 

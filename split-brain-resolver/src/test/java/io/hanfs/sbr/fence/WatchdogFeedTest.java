@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hanfs.sbr.Role;
 import io.hanfs.sbr.lease.LeaseGrants;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -14,8 +15,8 @@ class WatchdogFeedTest {
   static final long M = 1000 * MS;
   static final long T = 1000 * MS;
   static final long SLACK = 200 * MS;
-  static final List<String> ROLES = List.of("unknown", "probing", "secondary", "promoting", "primary", "demoting", "restarting",
-      "fencing", "stop-failed", "start-failed", "needs-move");
+  static final List<Role> ROLES = List.of(Role.UNKNOWN, Role.PROBING, Role.SECONDARY, Role.PROMOTING, Role.PRIMARY, Role.DEMOTING, Role.RESTARTING,
+      Role.FENCING, Role.STOP_FAILED, Role.START_FAILED, Role.NEEDS_MOVE);
 
   static WatchdogFeed.Action decide(long now, WatchdogFeed.Resource... rs) {
     return WatchdogFeed.decide(List.of(rs), now, M, T, SLACK);
@@ -25,7 +26,7 @@ class WatchdogFeedTest {
   @Test
   void aFeedNeverOutlivesAHeldLease() {
     long now = 10_000 * MS;
-    for (String role : ROLES) {
+    for (Role role : ROLES) {
       for (boolean shared : List.of(true, false)) {
         for (long left = -3000; left <= 3000; left += 50) {
           long until = left == -3000 ? Long.MIN_VALUE : now + left * MS;
@@ -62,11 +63,11 @@ class WatchdogFeedTest {
 
   @Test
   void rolesThatHoldTheData() {
-    for (String role : ROLES) {
-      boolean always = List.of("primary", "restarting", "demoting", "fencing", "stop-failed").contains(role);
-      boolean underLease = List.of("promoting", "probing").contains(role);
-      assertEquals(always, WatchdogFeed.inUse(role, Long.MIN_VALUE, 0), role);
-      assertEquals(always || underLease, WatchdogFeed.inUse(role, L, 0), role);
+    for (Role role : ROLES) {
+      boolean always = List.of(Role.PRIMARY, Role.RESTARTING, Role.DEMOTING, Role.FENCING, Role.STOP_FAILED).contains(role);
+      boolean underLease = List.of(Role.PROMOTING, Role.PROBING).contains(role);
+      assertEquals(always, WatchdogFeed.inUse(role, Long.MIN_VALUE, 0), role.display());
+      assertEquals(always || underLease, WatchdogFeed.inUse(role, L, 0), role.display());
     }
   }
 

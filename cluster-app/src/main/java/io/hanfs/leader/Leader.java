@@ -4,19 +4,13 @@ import io.hanfs.CborSerializable;
 import io.hanfs.config.HanfsConfig;
 import io.hanfs.config.HanfsConfig.Resource;
 import io.hanfs.node.NodeAgent;
-import io.hanfs.node.resource.ResourceAgent;
-import io.hanfs.node.resource.ResourceStatus;
 import io.hanfs.persistence.ledger.LedgerEvent;
 import io.hanfs.sbr.LeaderDecision;
 import io.hanfs.sbr.LeaderEffect;
 import io.hanfs.sbr.Placement;
 import io.hanfs.sbr.PromotionBans;
-import io.hanfs.sbr.Remembered;
 import io.hanfs.sbr.Role;
-import io.hanfs.sbr.SagaKind;
-import io.hanfs.sbr.SwitchoverPlan;
 import io.hanfs.sbr.data.Generation;
-import io.hanfs.sbr.data.LedgerSummary;
 import io.hanfs.voter.LeaseVoter;
 import io.hanfs.voter.Voters;
 import java.time.Duration;
@@ -137,8 +131,8 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
   private final ClusterModel model;
   private final Replicas replicas;
   private final DecisionInput inputs;
-  private final FenceDesk desk;
-  private final OperatorChecks checks;
+  private final FenceDesk fenceDesk;
+  private final OperatorDesk operators;
   private final Sagas sagas;
   private final Map<String, String> lastDecision = new HashMap<>();
   private final PromotionBans bans = new PromotionBans();
@@ -158,9 +152,9 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
     this.model = new ClusterModel(config);
     this.replicas = new Replicas(config, model);
     this.inputs = new DecisionInput(config, model, replicas, bans, selfNode);
-    this.checks = new OperatorChecks(config);
     this.sagas = new Sagas(ctx, model, inputs, bans, this::record);
-    this.desk = new FenceDesk(ctx, model, new FenceRequests(config, model, replicas), inputs, sagas, voters, this::record);
+    this.operators = new OperatorDesk(ctx, config, model, replicas, inputs, sagas, bans, this::record);
+    this.fenceDesk = new FenceDesk(ctx, model, new FenceRequests(config, model, replicas), inputs, sagas, voters, this::record);
     ctx.getLog().info("hanfs leader started on {}", selfNode);
     Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(
         ctx.messageAdapter(ClusterEvent.ClusterDomainEvent.class, MembershipChanged::new), ClusterEvent.ClusterDomainEvent.class));
@@ -177,41 +171,28 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(NodeReported.class, r -> {
-          model.reported(r.report(), System.nanoTime());
-          return this;
-        })
-        .onMessage(MembershipChanged.class, m -> {
-          model.membership(m.event()).ifPresent(a -> getContext().getLog().warn("member {} is unreachable", a));
-          return this;
-        })
-        .onMessage(VoterInfo.class, v -> {
-          model.voterInfo(v.voter(), v.info());
-          return this;
-        })
+        .onMessage(NodeReported.class, r -> served(() -> model.reported(r.report(), System.nanoTime())))
+        .onMessage(MembershipChanged.class, m -> served(() ->
+            model.membership(m.event()).ifPresent(a -> getContext().getLog().warn("member {} is unreachable", a))))
+        .onMessage(VoterInfo.class, v -> served(() -> model.voterInfo(v.voter(), v.info())))
         .onMessage(Tick.class, t -> onTick())
-        .onMessage(SagaEnded.class, e -> {
-          sagas.ended(config.resource(e.resource()).orElseThrow(), e.sagaId(), e.outcome());
-          return this;
-        })
-        .onMessage(Switchover.class, this::onSwitchover)
-        .onMessage(Standby.class, this::onStandby)
-        .onMessage(ForcePromote.class, this::onForcePromote)
-        .onMessage(FencePeer.class, f -> fenced(() -> desk.fencePeer(f)))
-        .onMessage(FenceVotes.class, v -> fenced(() -> desk.votesCounted(v)))
-        .onMessage(UnfencePeer.class, u -> fenced(() -> desk.unfencePeer(u)))
-        .onMessage(ReplicaSplitBrain.class, d -> fenced(() -> desk.replicaSplitBrain(d)))
-        .onMessage(Resolve.class, this::onResolve)
-        .onMessage(Maintenance.class, this::onMaintenance)
-        .onMessage(Clear.class, this::onClear)
-        .onMessage(GetClusterStatus.class, g -> {
-          g.replyTo().tell(status());
-          return this;
-        })
+        .onMessage(SagaEnded.class, e -> served(() -> sagas.ended(config.resource(e.resource()).orElseThrow(), e.sagaId(), e.outcome())))
+        .onMessage(Switchover.class, s -> served(() -> operators.switchover(s)))
+        .onMessage(Standby.class, s -> served(() -> operators.standby(s)))
+        .onMessage(ForcePromote.class, f -> served(() -> operators.forcePromote(f)))
+        .onMessage(FencePeer.class, f -> served(() -> fenceDesk.fencePeer(f)))
+        .onMessage(FenceVotes.class, v -> served(() -> fenceDesk.votesCounted(v)))
+        .onMessage(UnfencePeer.class, u -> served(() -> fenceDesk.unfencePeer(u)))
+        .onMessage(ReplicaSplitBrain.class, d -> served(() -> fenceDesk.replicaSplitBrain(d)))
+        .onMessage(Resolve.class, c -> served(() -> operators.resolve(c)))
+        .onMessage(Maintenance.class, m -> served(() -> operators.maintenance(m)))
+        .onMessage(Clear.class, c -> served(() -> operators.clear(c)))
+        .onMessage(GetClusterStatus.class, g -> served(() -> g.replyTo().tell(status())))
         .build();
   }
 
-  private Behavior<Command> fenced(Runnable handler) {
+  /** A message handled on the leader's thread by the model or one of its desks. */
+  private Behavior<Command> served(Runnable handler) {
     handler.run();
     return this;
   }
@@ -293,102 +274,6 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
     long n = nextLedgerWrite++;
     String writeId = LedgerWrite.writeId(ledgerWriteIncarnation, n, resource, node.node());
     getContext().spawn(LedgerWrite.create(node.agent(), node.node(), resource, event, writeId), "ledger-write-" + n);
-  }
-
-  // ---- operators' commands: refused with why, or carried out ----
-
-  private Behavior<Command> answer(Optional<ControlReply> refused, ActorRef<ControlReply> replyTo, Runnable act) {
-    if (refused.isPresent()) replyTo.tell(refused.get());
-    else act.run();
-    return this;
-  }
-
-  private Behavior<Command> onSwitchover(Switchover s) {
-    return answer(checks.unknownResource(s.resource())
-        .or(() -> s.to().flatMap(to -> checks.notDataNode(to, 400)))
-        .or(() -> checks.notAcceptingSagas(s.resource(), sagas.kind(s.resource()), maintenance())), s.replyTo(), () -> {
-          Resource r = config.resource(s.resource()).orElseThrow();
-          SwitchoverPlan.Plan plan = SwitchoverPlan.plan(s.resource(), inputs.views(r, System.nanoTime()), s.to());
-          if (plan instanceof SwitchoverPlan.SwitchTo go) sagas.demote(r, go.from(), Optional.of(go.to()), SagaKind.SWITCHOVER, Optional.of(s.replyTo()));
-          else if (plan instanceof SwitchoverPlan.Refused no) s.replyTo().tell(new ControlReply(false, 409, no.why()));
-        });
-  }
-
-  private Behavior<Command> onForcePromote(ForcePromote f) {
-    Optional<ControlReply> refused = checks.unknownResource(f.resource()).or(() -> checks.notDataNode(f.to(), 400))
-        .or(() -> checks.notAcceptingSagas(f.resource(), sagas.kind(f.resource()), maintenance()));
-    Resource r = config.resource(f.resource()).orElse(null);
-    List<Placement.NodeView> views = refused.isPresent() ? List.of() : inputs.views(r, System.nanoTime());
-    return answer(refused.or(() -> checks.forcePromote(f.resource(), f.to(), views, model.report(f.to()) != null)), f.replyTo(), () -> {
-      Placement.NodeView to = views.stream().filter(v -> v.name().equals(f.to())).findFirst().orElseThrow();
-      Optional<String> unreachableHolder = views.stream().filter(v -> !v.reachable() && v.role().holding())
-          .map(Placement.NodeView::name).findFirst();
-      getContext().getLog().warn("resource {}: forced promotion of {} by {} ({}); the data gate said: {}", f.resource(), f.to(), f.by(), f.reason(),
-          to.dataRefusal().isEmpty() ? "allowed" : to.dataRefusal());
-      sagas.promote(r, f.to(), unreachableHolder, Optional.of(f.replyTo()), Optional.of(new ResourceAgent.Force(f.by(), f.reason())));
-    });
-  }
-
-  private Behavior<Command> onResolve(Resolve c) {
-    Optional<String> keep = replicas.peerOf(c.discard(), Optional.empty());
-    Optional<LedgerSummary> victim = model.statusOf(c.resource(), c.discard()).flatMap(ResourceStatus::ledger).filter(x -> reachable(c.discard()));
-    Optional<LedgerSummary> survivor = keep.flatMap(k -> model.statusOf(c.resource(), k).flatMap(ResourceStatus::ledger).filter(x -> reachable(k)));
-    return answer(checks.unknownResource(c.resource())
-        .or(() -> checks.sharedDisk(c.resource()))
-        .or(() -> checks.notDataNode(c.discard(), 400))
-        .or(() -> checks.notAcceptingSagas(c.resource(), sagas.kind(c.resource()), false))
-        .or(() -> checks.resolve(keep, victim, survivor, c.force())), c.replyTo(), () -> {
-          Resource r = config.resource(c.resource()).orElseThrow();
-          if (c.force()) {
-            record(model.report(c.discard()), c.resource(), new LedgerEvent.Forced("resolve", "discard " + c.discard() + " by hand", victim.get().lastEpoch()));
-          }
-          Optional<Remembered.SplitBrain> split = inputs.diverged(r, System.nanoTime()).map(p -> p.split(r.name()));
-          sagas.resolve(r, c.discard(), keep.get(), split, Optional.of(c.replyTo()));
-        });
-  }
-
-  private Behavior<Command> onStandby(Standby s) {
-    NodeAgent.Report rep = model.report(s.node());
-    return answer(checks.notDataNode(s.node(), 404).or(() -> checks.unreachable(s.node(), rep != null && reachable(s.node()),
-        "its standby flag is kept on the node itself")), s.replyTo(), () -> {
-          if (rep.standby() == s.on()) {
-            s.replyTo().tell(new ControlReply(true, 200, s.node() + " is already " + (s.on() ? "in standby" : "out of standby")));
-            return;
-          }
-          rep.agent().tell(new NodeAgent.SetStandby(s.on(), getContext().getSystem().ignoreRef()));
-          s.replyTo().tell(new ControlReply(true, 200, s.node() + (s.on() ? " goes into standby; its resources move away" : " is out of standby")));
-        });
-  }
-
-  private Behavior<Command> onClear(Clear c) {
-    boolean node = config.node(c.target()).map(HanfsConfig.Node::isData).orElse(false);
-    boolean resource = config.resource(c.target()).isPresent();
-    return answer(checks.clearTarget(c.target(), node, resource), c.replyTo(), () -> {
-      List<PromotionBans.Ban> cleared = bans.clear(c.target(), System.nanoTime());
-      List<String> told = new ArrayList<>();
-      for (HanfsConfig.Node n : config.nodes()) {
-        NodeAgent.Report rep = model.report(n.name());
-        if (!n.isData() || rep == null || !reachable(n.name()) || node && !n.name().equals(c.target())) continue;
-        rep.agent().tell(new NodeAgent.ClearFailures(resource ? Optional.of(c.target()) : Optional.empty()));
-        told.add(n.name());
-      }
-      sagas.clearRetries();
-      getContext().getLog().warn("operator cleared {}: bans {}, failure counts reset on {}", c.target(), cleared, told);
-      c.replyTo().tell(new ControlReply(true, 200, (cleared.isEmpty() ? "no ban on " + c.target() + " to lift"
-          : "lifted " + cleared.stream().map(b -> b.resource() + " on " + b.node()).toList())
-          + "; failure counts reset on " + (told.isEmpty() ? "no reachable node" : told)));
-    });
-  }
-
-  private Behavior<Command> onMaintenance(Maintenance m) {
-    List<String> unreached = new ArrayList<>();
-    for (HanfsConfig.Node n : config.nodes()) {
-      NodeAgent.Report rep = model.report(n.name());
-      if (rep != null && reachable(n.name())) rep.agent().tell(new NodeAgent.SetMaintenance(m.on(), getContext().getSystem().ignoreRef()));
-      else unreached.add(n.name());
-    }
-    m.replyTo().tell(new ControlReply(true, 200, "maintenance " + (m.on() ? "on" : "off") + (unreached.isEmpty() ? "" : "; not reached: " + unreached)));
-    return this;
   }
 
   private ClusterStatus status() {

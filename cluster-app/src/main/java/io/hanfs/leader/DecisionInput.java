@@ -9,6 +9,7 @@ import io.hanfs.sbr.LeaderDecision;
 import io.hanfs.sbr.Placement;
 import io.hanfs.sbr.PromotionBans;
 import io.hanfs.sbr.Remembered;
+import io.hanfs.sbr.ReplicaSync;
 import io.hanfs.sbr.Role;
 import io.hanfs.sbr.data.DiskState;
 import io.hanfs.sbr.data.Generation;
@@ -50,7 +51,23 @@ final class DecisionInput {
         r.replication().shared() && config.watchdog().isEmpty() && r.replication().fencing() != HanfsConfig.Fencing.SCSI_RESERVATION);
     List<PromotionBans.Ban> banned = bans.active(nowNanos).stream().filter(b -> b.resource().equals(r.name())).toList();
     return new LeaderDecision.Input(r.name(), saga, retryPending, layerSplitBrains(r, nowNanos), diverged(r, nowNanos), placement, banned,
-        heldElsewhere, model.remembered());
+        heldElsewhere, copies(r, nowNanos), model.remembered());
+  }
+
+  /** Every data node's copy for the replicas' bookkeeping: none on a shared disk, none until a majority of voters told their fence marks. */
+  private Optional<List<ReplicaSync.Copy>> copies(Resource r, long now) {
+    if (r.replication().shared() || model.grants(r.name()).size() < config.voters().size() / 2 + 1) return Optional.empty();
+    List<ReplicaSync.Copy> out = new ArrayList<>();
+    for (HanfsConfig.Node n : config.nodes()) {
+      if (!n.isData()) continue;
+      Optional<ResourceStatus> st = model.statusOf(r.name(), n.name());
+      // From the replication layer's monitor (DRBD or HAST); current on a primary.
+      Optional<ReplicationDetail> link = st.flatMap(x -> Replicas.replicationDetail(x.layers()));
+      out.add(new ReplicaSync.Copy(n.name(), model.reachable(n.name(), now), st.map(ResourceStatus::role).orElse(Role.UNKNOWN),
+          st.map(ResourceStatus::epoch).orElse(0L), st.flatMap(ResourceStatus::ledger), link.map(ReplicationDetail::connected).orElse(false),
+          link.map(ReplicationDetail::peerInSync).orElse(false), model.fencedAt(r.name(), n.name())));
+    }
+    return Optional.of(out);
   }
 
   List<PromotionGate.Verdict> gateVerdicts(String resource) {

@@ -253,11 +253,13 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
     } else if (e instanceof LeaderEffect.RecordSplitBrain s) {
       NodeAgent.Report rep = model.report(s.node());
       if (rep != null) record(rep, r.name(), new LedgerEvent.SplitBrainDetected(s.peer(), s.mine(), s.theirs()));
-    } else if (e instanceof LeaderEffect.SyncReplicaLedgers) {
-      for (Replicas.Write w : replicas.syncWrites(r, System.nanoTime())) {
-        if (!w.why().isEmpty()) getContext().getLog().info("resource {}: {}", r.name(), w.why());
-        record(model.report(w.node()), r.name(), w.event());
-      }
+    } else if (e instanceof LeaderEffect.Forget f) {
+      model.forget(f.fact());
+    } else if (e instanceof LeaderEffect.RecordPeerConnected c) {
+      record(model.report(c.node()), r.name(), new LedgerEvent.PeerConnected(c.peer()));
+    } else if (e instanceof LeaderEffect.RecordSyncCompleted c) {
+      getContext().getLog().info("resource {}: {}", r.name(), c.why());
+      record(model.report(c.node()), r.name(), new LedgerEvent.SyncCompleted(c.at(), c.lineage()));
     } else if (e instanceof LeaderEffect.ForgetHeldElsewhere) {
       sagas.forgetHeldElsewhere(r.name());
     } else if (e instanceof LeaderEffect.StartPromote p) {

@@ -19,9 +19,9 @@ import java.util.Set;
 /**
  * The leader's decision for one resource on each tick, a pure function of what it knows (in the
  * spirit of Pekko's {@code DowningStrategy.decide()} beside its SplitBrainResolver shell): watch
- * the running saga, note split brains once, resolve a data split brain by its policy, let the
- * replicas' bookkeeping run, then place the resource ({@link Placement}). Returns the effects in
- * the order the shell carries them out; it sends, writes and spawns nothing itself.
+ * the running saga, note split brains once, resolve a data split brain by its policy, keep the
+ * replicas' ledgers ({@link ReplicaSync}), then place the resource ({@link Placement}). Returns
+ * the effects in the order the shell carries them out; it sends, writes and spawns nothing.
  */
 public final class LeaderDecision {
   private LeaderDecision() {}
@@ -47,11 +47,13 @@ public final class LeaderDecision {
    * @param retryPending a step failed recently: the leader waits before it tries again
    * @param bans the active promotion bans of this resource
    * @param heldElsewhere why the last promotion found the data held by another holder, if it did
+   * @param copies the replicated copies for {@link ReplicaSync}; empty for a shared disk, and for a new leader until it heard a
+   *     majority of voters (their fence marks)
    * @param remembered the facts this leader already acted on
    */
   public record Input(String resource, Optional<RunningSaga> saga, boolean retryPending, List<LayerSplitBrain> layerSplitBrains,
       Optional<DivergedPair> diverged, Placement.Input placement, List<PromotionBans.Ban> bans, Optional<String> heldElsewhere,
-      Set<Remembered> remembered) {}
+      Optional<List<ReplicaSync.Copy>> copies, Set<Remembered> remembered) {}
 
   public static List<LeaderEffect> decide(Input in, long nowNanos) {
     List<LeaderEffect> out = new ArrayList<>();
@@ -73,7 +75,7 @@ public final class LeaderDecision {
       splitBrain(in, in.diverged().get(), out);
       return out;
     }
-    out.add(new LeaderEffect.SyncReplicaLedgers());
+    in.copies().ifPresent(c -> out.addAll(ReplicaSync.writes(in.resource(), c, in.remembered())));
     place(in, out);
     return out;
   }

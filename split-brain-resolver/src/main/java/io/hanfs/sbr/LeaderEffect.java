@@ -1,6 +1,7 @@
 package io.hanfs.sbr;
 
 import io.hanfs.sbr.data.Generation;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -25,8 +26,18 @@ public sealed interface LeaderEffect {
   /** Write "split brain with {@code peer}" into {@code node}'s ledger (SplitBrainDetected). */
   record RecordSplitBrain(String node, String peer, Generation mine, Generation theirs) implements LeaderEffect {}
 
-  /** The replicas' ledger bookkeeping (a link up, a secondary in sync) runs now: nothing above took the tick. */
-  record SyncReplicaLedgers() implements LeaderEffect {}
+  /** The fact no longer holds (a replication link went down): the next one is acted on again. */
+  record Forget(Remembered fact) implements LeaderEffect {}
+
+  /** Write "the replication link to {@code peer} is up" into {@code node}'s ledger (PeerConnected). */
+  record RecordPeerConnected(String node, String peer) implements LeaderEffect {}
+
+  /** Write "in sync with the primary at {@code at}" into {@code node}'s ledger (SyncCompleted); {@code why} is logged. */
+  record RecordSyncCompleted(String node, Generation at, List<Generation> lineage, String why) implements LeaderEffect {
+    public RecordSyncCompleted {
+      lineage = List.copyOf(lineage);
+    }
+  }
 
   /** The resource is where it should be: the last failed promotion's "held elsewhere" note no longer applies. */
   record ForgetHeldElsewhere() implements LeaderEffect {}

@@ -16,7 +16,6 @@ import io.hanfs.sbr.LeaderEffect.Remember;
 import io.hanfs.sbr.LeaderEffect.StartDemote;
 import io.hanfs.sbr.LeaderEffect.StartPromote;
 import io.hanfs.sbr.LeaderEffect.StartResolve;
-import io.hanfs.sbr.LeaderEffect.SyncReplicaLedgers;
 import io.hanfs.sbr.Placement.NodeView;
 import io.hanfs.sbr.Remembered.SplitBrain;
 import io.hanfs.sbr.data.Generation;
@@ -49,53 +48,67 @@ class LeaderDecisionTest {
   static Input idle(NodeView... nodes) {
     List<NodeView> views = nodes.length == 0 ? List.of(node("n1", Role.SECONDARY, 1), node("n2", Role.SECONDARY, 1)) : List.of(nodes);
     return new Input("web", Optional.empty(), false, List.of(), Optional.empty(),
-        new Placement.Input(views, Optional.of("n1"), false, false, true), List.of(), Optional.empty(), Set.of());
+        new Placement.Input(views, Optional.of("n1"), false, false, true), List.of(), Optional.empty(), Optional.empty(), Set.of());
   }
 
   static Input saga(Input in, RunningSaga s) {
     return new Input(in.resource(), Optional.of(s), in.retryPending(), in.layerSplitBrains(), in.diverged(), in.placement(), in.bans(),
-        in.heldElsewhere(), in.remembered());
+        in.heldElsewhere(), in.copies(), in.remembered());
   }
 
   static Input retrying(Input in) {
-    return new Input(in.resource(), in.saga(), true, in.layerSplitBrains(), in.diverged(), in.placement(), in.bans(), in.heldElsewhere(), in.remembered());
+    return new Input(in.resource(), in.saga(), true, in.layerSplitBrains(), in.diverged(), in.placement(), in.bans(), in.heldElsewhere(),
+        in.copies(), in.remembered());
   }
+
+  static Input copies(Input in, ReplicaSync.Copy... copies) {
+    return new Input(in.resource(), in.saga(), in.retryPending(), in.layerSplitBrains(), in.diverged(), in.placement(), in.bans(), in.heldElsewhere(),
+        Optional.of(List.of(copies)), in.remembered());
+  }
+
+  /** n1 primary at B_AT with its link up and n2 in sync; n2 secondary at A_AT. */
+  static final ReplicaSync.Copy[] IN_SYNC = {
+      new ReplicaSync.Copy("n1", true, Role.PRIMARY, 5, Optional.of(ledger("n1", B_AT, false)), true, true, Optional.empty()),
+      new ReplicaSync.Copy("n2", true, Role.SECONDARY, 4, Optional.of(ledger("n2", A_AT, false)), false, false, Optional.empty())};
+  static final List<LeaderEffect> SYNC_WRITES = List.of(new Remember(new Remembered.LinkSeen("web", "n1", 5)),
+      new LeaderEffect.RecordPeerConnected("n1", "n2"), new Remember(new Remembered.SyncRecorded("web", "n2", B_AT)),
+      new LeaderEffect.RecordSyncCompleted("n2", B_AT, List.of(Generation.NONE, BASE, B_AT), "n2 is in sync with primary n1 at generation " + B_AT));
 
   static Input layers(Input in, LayerSplitBrain... l) {
     return new Input(in.resource(), in.saga(), in.retryPending(), List.of(l), in.diverged(), in.placement(), in.bans(), in.heldElsewhere(),
-        in.remembered());
+        in.copies(), in.remembered());
   }
 
   static Input diverged(Input in, DivergedPair p) {
     return new Input(in.resource(), in.saga(), in.retryPending(), in.layerSplitBrains(), Optional.of(p), in.placement(), in.bans(), in.heldElsewhere(),
-        in.remembered());
+        in.copies(), in.remembered());
   }
 
   static Input remembering(Input in, Remembered... facts) {
     return new Input(in.resource(), in.saga(), in.retryPending(), in.layerSplitBrains(), in.diverged(), in.placement(), in.bans(), in.heldElsewhere(),
-        Set.of(facts));
+        in.copies(), Set.of(facts));
   }
 
   static Input maintenance(Input in) {
     Placement.Input p = in.placement();
     return new Input(in.resource(), in.saga(), in.retryPending(), in.layerSplitBrains(), in.diverged(),
-        new Placement.Input(p.dataNodes(), p.preferred(), p.failback(), true, p.coldStartDone()), in.bans(), in.heldElsewhere(), in.remembered());
+        new Placement.Input(p.dataNodes(), p.preferred(), p.failback(), true, p.coldStartDone()), in.bans(), in.heldElsewhere(), in.copies(), in.remembered());
   }
 
   static Input failback(Input in) {
     Placement.Input p = in.placement();
     return new Input(in.resource(), in.saga(), in.retryPending(), in.layerSplitBrains(), in.diverged(),
-        new Placement.Input(p.dataNodes(), p.preferred(), true, p.maintenance(), p.coldStartDone()), in.bans(), in.heldElsewhere(), in.remembered());
+        new Placement.Input(p.dataNodes(), p.preferred(), true, p.maintenance(), p.coldStartDone()), in.bans(), in.heldElsewhere(), in.copies(), in.remembered());
   }
 
   static Input banned(Input in, PromotionBans.Ban... bans) {
     return new Input(in.resource(), in.saga(), in.retryPending(), in.layerSplitBrains(), in.diverged(), in.placement(), List.of(bans),
-        in.heldElsewhere(), in.remembered());
+        in.heldElsewhere(), in.copies(), in.remembered());
   }
 
   static Input heldElsewhere(Input in, String why) {
     return new Input(in.resource(), in.saga(), in.retryPending(), in.layerSplitBrains(), in.diverged(), in.placement(), in.bans(), Optional.of(why),
-        in.remembered());
+        in.copies(), in.remembered());
   }
 
   static LedgerSummary ledger(String node, Generation at, boolean splitBrain) {
@@ -123,7 +136,6 @@ class LeaderDecisionTest {
     return out;
   }
 
-  static final SyncReplicaLedgers SYNC = new SyncReplicaLedgers();
   static final PromotionBans.Ban BAN = new PromotionBans.Ban("web", "n1", NOW + 60 * SECOND, 1_000_000L, "promotion failed 2 times in a row: mount");
 
   static final List<Case> CASES = List.of(
@@ -138,41 +150,41 @@ class LeaderDecisionTest {
           saga(idle(), new RunningSaga(SagaKind.MOVE, Optional.empty(), true, NOW - 60 * SECOND)), List.of()),
       new Case("a failed step pauses the next decision", retrying(idle()), List.of()),
       new Case("nothing active: the preferred node is promoted",
-          idle(), List.of(SYNC, new Decided("Promote[node=n1, why=no node is active]", Loudness.INFO), new StartPromote("n1", Optional.empty()))),
+          idle(), List.of(new Decided("Promote[node=n1, why=no node is active]", Loudness.INFO), new StartPromote("n1", Optional.empty()))),
       new Case("an active primary stays, quietly, and its held-elsewhere note goes",
           idle(node("n1", Role.PRIMARY, 3), node("n2", Role.SECONDARY, 1)),
-          List.of(SYNC, new ForgetHeldElsewhere(), new Decided("Stay[node=n1]", Loudness.QUIET))),
+          List.of(new ForgetHeldElsewhere(), new Decided("Stay[node=n1]", Loudness.QUIET))),
       new Case("failback: demote the active node, then promote the preferred one",
           failback(idle(node("n1", Role.SECONDARY, 1), node("n2", Role.PRIMARY, 3))),
-          List.of(SYNC, new Decided("Move[from=n2, to=n1, fromReachable=true, why=failback to the preferred node]", Loudness.INFO),
+          List.of(new Decided("Move[from=n2, to=n1, fromReachable=true, why=failback to the preferred node]", Loudness.INFO),
               new StartDemote("n2", Optional.of("n1"), SagaKind.MOVE))),
       new Case("an unreachable holder is replaced under the lease, without a demotion",
           idle(unreachable("n1", Role.PRIMARY, 3), node("n2", Role.SECONDARY, 1)),
-          List.of(SYNC, new Decided("Move[from=n1, to=n2, fromReachable=false, why=n1 is unreachable]", Loudness.INFO),
+          List.of(new Decided("Move[from=n1, to=n2, fromReachable=false, why=n1 is unreachable]", Loudness.INFO),
               new StartPromote("n2", Optional.of("n1")))),
       new Case("two active nodes: the lower epoch is demoted",
           idle(node("n1", Role.PRIMARY, 3), node("n2", Role.PRIMARY, 4)),
-          List.of(SYNC, new Decided("DemoteExtra[node=n1, why=active on [n1, n2]; keeping the higher epoch]", Loudness.INFO),
+          List.of(new Decided("DemoteExtra[node=n1, why=active on [n1, n2]; keeping the higher epoch]", Loudness.INFO),
               new StartDemote("n1", Optional.empty(), SagaKind.DEMOTE_EXTRA))),
       new Case("a wait says which ban leaves no candidate and how to lift it",
           banned(idle(new NodeView("n1", true, false, true, Role.SECONDARY, 1)), BAN),
-          List.of(SYNC, new Decided("Wait[why=no eligible data node (all unreachable, in standby, or failed here recently); n1 is banned until "
+          List.of(new Decided("Wait[why=no eligible data node (all unreachable, in standby, or failed here recently); n1 is banned until "
               + java.time.Instant.ofEpochMilli(1_000_000L) + " (" + BAN.reason() + "): hanfs clear n1 lifts it]", Loudness.INFO))),
       new Case("the last promotion's held-elsewhere note is said until the resource stays somewhere",
           heldElsewhere(idle(), "held by n2"),
-          List.of(SYNC, new Decided("Promote[node=n1, why=no node is active]; last try: held by n2", Loudness.INFO),
+          List.of(new Decided("Promote[node=n1, why=no node is active]; last try: held by n2", Loudness.INFO),
               new StartPromote("n1", Optional.empty()))),
       new Case("maintenance: placement waits and starts nothing",
-          maintenance(idle()), List.of(SYNC, new Decided("Wait[why=maintenance mode: the leader does not act]", Loudness.INFO))),
+          maintenance(idle()), List.of(new Decided("Wait[why=maintenance mode: the leader does not act]", Loudness.INFO))),
       new Case("a replication layer's split brain is noted once in both ledgers, then placement goes on",
           layers(idle(), new LayerSplitBrain("n1", "n2", A_AT, B_AT)),
           List.of(new Remember(new Remembered.LayerSplitBrainNoted("web", "n1", A_AT)),
               new Alarm("the replication reports a DATA SPLIT BRAIN between n1 and n2"),
               new RecordSplitBrain("n1", "n2", A_AT, B_AT), new RecordSplitBrain("n2", "n1", B_AT, A_AT),
-              SYNC, new Decided("Promote[node=n1, why=no node is active]", Loudness.INFO), new StartPromote("n1", Optional.empty()))),
+              new Decided("Promote[node=n1, why=no node is active]", Loudness.INFO), new StartPromote("n1", Optional.empty()))),
       new Case("... and not again",
           remembering(layers(idle(), new LayerSplitBrain("n1", "n2", A_AT, B_AT)), new Remembered.LayerSplitBrainNoted("web", "n1", A_AT)),
-          List.of(SYNC, new Decided("Promote[node=n1, why=no node is active]", Loudness.INFO), new StartPromote("n1", Optional.empty()))),
+          List.of(new Decided("Promote[node=n1, why=no node is active]", Loudness.INFO), new StartPromote("n1", Optional.empty()))),
       new Case("diverged copies under disconnect: noted, then an operator decides; nothing else this tick",
           diverged(idle(), pair(Policy.DISCONNECT, false)), concat(NOTE_PAIR, new Decided(DISCONNECT_WAIT, Loudness.WARN))),
       new Case("diverged copies already noted: only the verdict",
@@ -190,6 +202,12 @@ class LeaderDecisionTest {
           List.of(new Decided("Wait[why=split brain resolved; waiting for the copies to report their new history]", Loudness.QUIET))),
       new Case("maintenance: a split brain is noted but not resolved",
           maintenance(diverged(idle(), pair(Policy.DISCARD_ZERO_CHANGES, false))), NOTE_PAIR),
+      new Case("the replicas' ledgers are kept before placement",
+          copies(idle(node("n1", Role.PRIMARY, 5), node("n2", Role.SECONDARY, 4)), IN_SYNC),
+          concat(SYNC_WRITES, new ForgetHeldElsewhere(), new Decided("Stay[node=n1]", Loudness.QUIET))),
+      new Case("... but not while a split brain takes the tick",
+          remembering(copies(diverged(idle(), pair(Policy.DISCONNECT, false)), IN_SYNC), new Remembered.SplitBrainNoted(SPLIT)),
+          List.of(new Decided(DISCONNECT_WAIT, Loudness.WARN))),
       new Case("a running saga holds off even a split brain",
           saga(diverged(idle(), pair(Policy.DISCARD_ZERO_CHANGES, false)), new RunningSaga(SagaKind.DEMOTE_EXTRA, Optional.of("n2"), true, NOW)),
           List.of()));

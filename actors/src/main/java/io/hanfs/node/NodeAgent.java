@@ -1,10 +1,14 @@
 package io.hanfs.node;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.hanfs.CborSerializable;
 import io.hanfs.config.HanfsConfig;
 import io.hanfs.config.HanfsConfig.Resource;
 import io.hanfs.node.resource.ResourceAgent;
 import io.hanfs.node.resource.ResourceStatus;
+import io.hanfs.sbr.LeaderFence;
+import io.hanfs.sbr.Refusal;
 import io.hanfs.persistence.EpochStore;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,24 +41,48 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
 
   public sealed interface Command extends CborSerializable {}
 
+  /**
+   * A command of the cluster leader, stamped with its term and the resource's epoch as it knows
+   * them; {@link LeaderFence} checks the stamp here, the one place, before the command goes on.
+   */
+  public record Fenced(LeaderFence.Stamp stamp, LeaderCommand command) implements Command {}
+
+  /** What only the cluster leader asks, always inside {@link Fenced}. */
+  @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+  @JsonSubTypes({
+    @JsonSubTypes.Type(value = Promote.class, name = "Promote"),
+    @JsonSubTypes.Type(value = Demote.class, name = "Demote"),
+    @JsonSubTypes.Type(value = ResolveSplitBrain.class, name = "ResolveSplitBrain"),
+    @JsonSubTypes.Type(value = RecordLedger.class, name = "RecordLedger")
+  })
+  public sealed interface LeaderCommand extends CborSerializable {
+    String resource();
+
+    ActorRef<ResourceAgent.Reply> replyTo();
+  }
+
+  /**
+   * Promote under {@code epoch} (0: this node's next epoch). Bare, it is a local operator's
+   * command (the stack's own gate checks its epoch); the leader's come inside {@link Fenced}.
+   */
   public record Promote(String resource, long epoch, java.util.Optional<ResourceAgent.Force> force, ActorRef<ResourceAgent.Reply> replyTo)
-      implements Command {
+      implements Command, LeaderCommand {
     public Promote(String resource, long epoch, ActorRef<ResourceAgent.Reply> replyTo) {
       this(resource, epoch, java.util.Optional.empty(), replyTo);
     }
   }
 
-  public record Demote(String resource, long epoch, ActorRef<ResourceAgent.Reply> replyTo) implements Command {}
+  public record Demote(String resource, long epoch, ActorRef<ResourceAgent.Reply> replyTo) implements Command, LeaderCommand {}
 
   /** Data split brain: this node's copy of {@code resource} lost (discard) or won (keep). */
-  public record ResolveSplitBrain(String resource, boolean discard, String peer, ActorRef<ResourceAgent.Reply> replyTo) implements Command {}
+  public record ResolveSplitBrain(String resource, boolean discard, String peer, ActorRef<ResourceAgent.Reply> replyTo) implements Command, LeaderCommand {}
 
   /**
    * Record a leader-decided event in this node's ledger of {@code resource}; a retry with the same
    * {@code writeId} is recorded once ("" = no id; one missing from an older leader's message reads as "").
    */
   public record RecordLedger(String resource, io.hanfs.persistence.ledger.LedgerEvent event, String writeId, ActorRef<ResourceAgent.Reply> replyTo)
-      implements Command {
+      implements Command, LeaderCommand {
     public RecordLedger {
       if (writeId == null) writeId = "";
     }
@@ -77,9 +105,17 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
 
   private record ReportTick() implements Command, NoSerializationVerificationNeeded {}
 
-  /** What every node tells the cluster leader, twice a second and on every change. */
-  public record Report(String node, ActorRef<Command> agent, boolean standby, boolean maintenance, List<ResourceStatus> resources)
-      implements CborSerializable {}
+  /**
+   * What every node tells the cluster leader, twice a second and on every change.
+   *
+   * @param leaderTerm the highest leader term this node obeyed: a new leader takes a term above every one reported
+   */
+  public record Report(String node, ActorRef<Command> agent, boolean standby, boolean maintenance, List<ResourceStatus> resources,
+      long leaderTerm) implements CborSerializable {
+    public Report(String node, ActorRef<Command> agent, boolean standby, boolean maintenance, List<ResourceStatus> resources) {
+      this(node, agent, standby, maintenance, resources, 0);
+    }
+  }
 
   /** Local only: the resource agents, e.g. to prepare a deliberate restart. */
   public record GetAgents(ActorRef<List<ActorRef<ResourceAgent.Command>>> replyTo) implements Command, NoSerializationVerificationNeeded {}
@@ -115,6 +151,8 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   private final ActorRef<Report> reportTo;
   private final NodeFlags flags;
   private ActorRef<WatchdogFeeder.Command> feeder;
+  /** The highest leader term obeyed; kept in memory: after a restart the resources' epochs still fence stale leaders. */
+  private long leaderTerm;
 
   private NodeAgent(ActorContext<Command> ctx, HanfsConfig config, String nodeName, EpochStore epochs,
       BiFunction<Resource, LeaseView, LayerFactory.Stack> stacks, ActorRef<Report> reportTo, boolean ledgers,
@@ -150,11 +188,11 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(Promote.class, p -> forward(p.resource(), p.replyTo(), a -> a.tell(new ResourceAgent.Promote(p.epoch(), p.force(), p.replyTo()))))
-        .onMessage(Demote.class, d -> forward(d.resource(), d.replyTo(), a -> a.tell(new ResourceAgent.Demote(d.epoch(), d.replyTo()))))
-        .onMessage(ResolveSplitBrain.class, d -> forward(d.resource(), d.replyTo(), a -> a.tell(d.discard()
-            ? new ResourceAgent.DiscardData(d.peer(), d.replyTo()) : new ResourceAgent.KeepData(d.peer(), d.replyTo()))))
-        .onMessage(RecordLedger.class, d -> forward(d.resource(), d.replyTo(), a -> a.tell(new ResourceAgent.RecordLedger(d.event(), d.writeId(), d.replyTo()))))
+        .onMessage(Fenced.class, this::onFenced)
+        .onMessage(Promote.class, this::deliver)
+        .onMessage(Demote.class, this::deliver)
+        .onMessage(ResolveSplitBrain.class, this::deliver)
+        .onMessage(RecordLedger.class, this::deliver)
         .onMessage(GetStatus.class, g -> {
           g.replyTo().tell(nodeStatus());
           return this;
@@ -197,13 +235,40 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
         .build();
   }
 
+  private Behavior<Command> onFenced(Fenced f) {
+    LeaderCommand c = f.command();
+    ResourceStatus known = statuses.get(c.resource());
+    LeaderFence.Verdict v = LeaderFence.check(new LeaderFence.Facts(leaderTerm, known == null ? 0 : known.epoch()), f.stamp());
+    if (!v.obeyed()) {
+      Refusal r = v.refusal().get();
+      getContext().getLog().warn("refused {} of {} from the leader: {}", c.getClass().getSimpleName(), c.resource(), r.message());
+      c.replyTo().tell(new ResourceAgent.Refused(r.reason().name(), r.message()));
+      return this;
+    }
+    leaderTerm = v.highestTerm();
+    return deliver(c);
+  }
+
+  private Behavior<Command> deliver(LeaderCommand c) {
+    return forward(c.resource(), c.replyTo(), a -> a.tell(
+        c instanceof Promote p ? new ResourceAgent.Promote(p.epoch(), p.force(), p.replyTo())
+        : c instanceof Demote d ? new ResourceAgent.Demote(d.epoch(), d.replyTo())
+        : c instanceof ResolveSplitBrain r ? (r.discard() ? new ResourceAgent.DiscardData(r.peer(), r.replyTo()) : new ResourceAgent.KeepData(r.peer(), r.replyTo()))
+        : toAgent((RecordLedger) c)));
+  }
+
+  private static ResourceAgent.Command toAgent(RecordLedger r) {
+    return new ResourceAgent.RecordLedger(r.event(), r.writeId(), r.replyTo());
+  }
+
   private NodeStatus nodeStatus() {
     List<String> roles = config.node(nodeName).map(n -> n.roles().stream().map(x -> x.name().toLowerCase()).sorted().toList()).orElse(List.of());
     return new NodeStatus(nodeName, roles, flags.get("standby"), flags.get("maintenance"), new ArrayList<>(statuses.values()));
   }
 
   private void report() {
-    reportTo.tell(new Report(nodeName, getContext().getSelf(), flags.get("standby"), flags.get("maintenance"), new ArrayList<>(statuses.values())));
+    reportTo.tell(new Report(nodeName, getContext().getSelf(), flags.get("standby"), flags.get("maintenance"), new ArrayList<>(statuses.values()),
+        leaderTerm));
   }
 
   private Behavior<Command> forward(String resource, ActorRef<ResourceAgent.Reply> replyTo,

@@ -56,7 +56,7 @@ class LeaseVoterContractTest {
     // well after 2 s plus the margin.
     LeaseContract shorter = new LeaseContract(2000, 400, "abc");
     ActorRef<LeaseVoter.Command> again = voter(shorter);
-    Thread.sleep(3000);
+    Thread.sleep(3000); // kept, the time under test: the shorter lease and its margin run out
     again.tell(new LeaseVoter.Request("home", "n2", 2, 1, shorter, p.getRef()));
     LeaseVoter.Denied d = assertInstanceOf(LeaseVoter.Denied.class, p.receiveMessage());
     assertTrue(d.reason().contains("restarted recently and may have forgotten a grant to n1"), d.reason());

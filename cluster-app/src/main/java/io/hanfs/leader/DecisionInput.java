@@ -4,7 +4,6 @@ import io.hanfs.config.HanfsConfig;
 import io.hanfs.config.HanfsConfig.Resource;
 import io.hanfs.node.NodeAgent;
 import io.hanfs.node.resource.ResourceStatus;
-import io.hanfs.node.resource.replication.ReplicationDetail;
 import io.hanfs.sbr.LeaderDecision;
 import io.hanfs.sbr.Placement;
 import io.hanfs.sbr.PromotionBans;
@@ -15,6 +14,7 @@ import io.hanfs.sbr.data.DiskState;
 import io.hanfs.sbr.data.Generation;
 import io.hanfs.sbr.data.LedgerSummary;
 import io.hanfs.sbr.data.PromotionGate;
+import io.hanfs.sbr.data.ReplicationFacts;
 import io.hanfs.sbr.data.SplitBrainVerdict;
 import io.hanfs.voter.LeaseVoter;
 import java.util.ArrayList;
@@ -62,10 +62,10 @@ final class DecisionInput {
       if (!n.isData()) continue;
       Optional<ResourceStatus> st = model.statusOf(r.name(), n.name());
       // From the replication layer's monitor (DRBD or HAST); current on a primary.
-      Optional<ReplicationDetail> link = st.flatMap(x -> Replicas.replicationDetail(x.layers()));
+      Optional<ReplicationFacts> link = st.flatMap(ResourceStatus::replication);
       out.add(new ReplicaSync.Copy(n.name(), model.reachable(n.name(), now), st.map(ResourceStatus::role).orElse(Role.UNKNOWN),
-          st.map(ResourceStatus::epoch).orElse(0L), st.flatMap(ResourceStatus::ledger), link.map(ReplicationDetail::connected).orElse(false),
-          link.map(ReplicationDetail::peerInSync).orElse(false), model.fencedAt(r.name(), n.name())));
+          st.map(ResourceStatus::epoch).orElse(0L), st.flatMap(ResourceStatus::ledger), link.map(ReplicationFacts::connected).orElse(false),
+          link.map(ReplicationFacts::peerInSync).orElse(false), model.fencedAt(r.name(), n.name())));
     }
     return Optional.of(out);
   }
@@ -138,7 +138,7 @@ final class DecisionInput {
       if (!n.isData() || !model.reachable(n.name(), now)) continue;
       Optional<ResourceStatus> st = model.statusOf(r.name(), n.name());
       if (st.isEmpty() || st.get().ledger().isEmpty() || st.get().ledger().get().splitBrain()) continue;
-      if (!Replicas.replicationDetail(st.get().layers()).map(ReplicationDetail::splitBrain).orElse(false)) continue;
+      if (!st.get().replication().map(ReplicationFacts::splitBrain).orElse(false)) continue;
       Optional<String> peer = replicas.peerOf(n.name(), Optional.empty());
       if (peer.isEmpty()) continue;
       out.add(new LeaderDecision.LayerSplitBrain(n.name(), peer.get(), st.get().ledger().get().current(), current(r.name(), peer.get())));

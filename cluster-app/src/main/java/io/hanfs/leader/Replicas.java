@@ -3,10 +3,10 @@ package io.hanfs.leader;
 import io.hanfs.config.HanfsConfig;
 import io.hanfs.config.HanfsConfig.Resource;
 import io.hanfs.node.resource.ResourceStatus;
-import io.hanfs.node.resource.replication.ReplicationDetail;
 import io.hanfs.sbr.Role;
 import io.hanfs.sbr.data.Generation;
 import io.hanfs.sbr.data.LedgerSummary;
+import io.hanfs.sbr.data.ReplicationFacts;
 import io.hanfs.sbr.data.SplitBrainVerdict;
 import java.util.List;
 import java.util.Optional;
@@ -42,11 +42,11 @@ final class Replicas {
     for (String n : List.of(a, b)) {
       Optional<ResourceStatus> st = model.statusOf(r.name(), n);
       if (st.isEmpty()) continue;
-      Optional<ReplicationDetail> d = replicationDetail(st.get().layers());
-      // A primary's detail is monitored (current); a secondary's is from its last operation, so
-      // it counts only when it shows both disks UpToDate as well.
-      if (st.get().role() == Role.PRIMARY && d.map(ReplicationDetail::connected).orElse(false)) return true;
-      if (st.get().role() == Role.SECONDARY && d.map(ReplicationDetail::peerInSync).orElse(false)) return true;
+      Optional<ReplicationFacts> d = st.get().replication();
+      // A primary's facts are monitored (current); a secondary's are from its last operation, so
+      // they count only when they show both disks UpToDate as well.
+      if (st.get().role() == Role.PRIMARY && d.map(ReplicationFacts::connected).orElse(false)) return true;
+      if (st.get().role() == Role.SECONDARY && d.map(ReplicationFacts::peerInSync).orElse(false)) return true;
     }
     return false;
   }
@@ -74,17 +74,12 @@ final class Replicas {
     Optional<LedgerSummary> o = model.statusOf(r.name(), other).flatMap(ResourceStatus::ledger);
     Optional<Generation> mark = model.fencedAt(r.name(), node);
     boolean fencedOff = mark.isPresent() && !l.contains(mark.get()) && o.map(x -> x.contains(mark.get())).orElse(false);
-    // DRBD's out-of-sync count while disconnected ("... oos:KIB" in the replication layer's
-    // detail); unknown (-1) leaves the change-count policies to an operator.
-    return new SplitBrainVerdict.Side(node, l.current(), l.current().epoch(), changedKiB(st.layers()), st.role() == Role.PRIMARY, fencedOff);
+    // Unknown (-1) leaves the change-count policies to an operator.
+    return new SplitBrainVerdict.Side(node, l.current(), l.current().epoch(), changedKiB(st), st.role() == Role.PRIMARY, fencedOff);
   }
 
-  /** What the replication layer counts as changed here and not at the peer (DRBD oos, HAST dirty), or -1. */
-  static long changedKiB(List<ResourceStatus.LayerStatus> layers) {
-    return replicationDetail(layers).map(ReplicationDetail::changedKiB).orElse(-1L);
-  }
-
-  static Optional<ReplicationDetail> replicationDetail(List<ResourceStatus.LayerStatus> layers) {
-    return layers.stream().filter(x -> x.name().equals("replication")).findFirst().flatMap(x -> ReplicationDetail.parse(x.detail()));
+  /** What the replication layer counts as changed here and not at the peer (DRBD out-of-sync while disconnected, HAST dirty), or -1. */
+  static long changedKiB(ResourceStatus st) {
+    return st.replication().map(ReplicationFacts::changedKiB).orElse(-1L);
   }
 }

@@ -9,9 +9,8 @@ import io.hanfs.app.tls.Certs;
 import io.hanfs.app.tls.TlsFiles;
 import io.hanfs.config.ConfigLoader;
 import io.hanfs.config.HanfsConfig;
-import io.hanfs.leader.LeaderFenceTest;
 import io.hanfs.membership.JoinCoordinator;
-import io.hanfs.membership.JoinCoordinatorTest;
+import io.hanfs.testkit.LoopbackCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -20,9 +19,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.cluster.typed.Subscribe;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,22 +45,15 @@ class ClusterTlsTest {
   }
 
   HanfsConfig config(int port, Path tlsDir, String extraNode) throws Exception {
-    return ConfigLoader.parse("""
-        hanfs {
-          state-dir = "%s"
-          remoting-port = %d
-          tls { key-file = "%s/node.key", cert-file = "%s/node.crt", ca-file = "%s/ca.crt" }
-          nodes = [ { name = d1, address = "127.0.0.1", roles = [data] },
-                    { name = d2, address = "127.0.0.2", roles = [data] },
-                    { name = w, address = "127.0.0.3", roles = [witness] } %s ]
-        }
-        """.formatted(dir, port, tlsDir, tlsDir, tlsDir, extraNode));
+    return ConfigLoader.parse(LoopbackCluster.text(dir, """
+        remoting-port = %d
+        tls { key-file = "%s/node.key", cert-file = "%s/node.crt", ca-file = "%s/ca.crt" }""".formatted(port, tlsDir, tlsDir, tlsDir), extraNode, ""));
   }
 
   ActorTestKit start(HanfsConfig config, String node, boolean coordinator) {
     HanfsConfig.Node n = config.node(node).orElseThrow();
     Config c = Daemon.transport(config).withFallback(ConfigFactory.parseString("pekko.remote.artery.ssl.rotating-keys-engine.ssl-context-cache-ttl = 1s"));
-    ActorTestKit k = ActorTestKit.create("hanfs", c.withFallback(LeaderFenceTest.memberConfig(n.address(), config.remotingPort())));
+    ActorTestKit k = ActorTestKit.create("hanfs", c.withFallback(LoopbackCluster.memberConfig(n.address(), config.remotingPort())));
     kits.add(k);
     if (coordinator) k.spawn(JoinCoordinator.create(config, node, Duration.ofMillis(300)), JoinCoordinator.NAME);
     return k;
@@ -86,9 +80,11 @@ class ClusterTlsTest {
     ActorTestKit rogue = start(config(port, dir.resolve("rogue"), ""), "d1", true);
     HanfsConfig outsiderConfig = config(port, dir.resolve("outsider"), ", { name = x, address = \"127.0.0.4\", roles = [data] }");
     ActorTestKit outsider = start(outsiderConfig, "x", false);
-    Cluster.get(outsider.system()).manager().tell(Join.create(Cluster.get(k2.system()).selfMember().address()));
-    Cluster.get(rogue.system()).manager().tell(Join.create(Cluster.get(k2.system()).selfMember().address()));
-    Thread.sleep(5000); // what is asserted is that nothing happens: neither joins
+    TestProbe<ClusterEvent.MemberJoined> joined = k2.createTestProbe();
+    Cluster.get(k2.system()).subscriptions().tell(Subscribe.create(joined.ref(), ClusterEvent.MemberJoined.class));
+    LoopbackCluster.join(outsider, k2);
+    LoopbackCluster.join(rogue, k2);
+    joined.expectNoMessage(Duration.ofSeconds(5)); // what is asserted is that nothing happens: neither joins
     assertEquals(Set.of("127.0.0.2", "127.0.0.3"), hosts(k2));
     assertEquals(MemberStatus.removed(), Cluster.get(outsider.system()).selfMember().status());
     assertEquals(MemberStatus.removed(), Cluster.get(rogue.system()).selfMember().status());
@@ -133,16 +129,14 @@ class ClusterTlsTest {
   }
 
   static int freePort() throws java.io.IOException {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return LoopbackCluster.freePort();
   }
 
   static Set<String> hosts(ActorTestKit k) {
-    return JoinCoordinatorTest.up(k);
+    return LoopbackCluster.up(k);
   }
 
-  static void awaitUp(ActorTestKit k, Set<String> want) throws InterruptedException {
-    JoinCoordinatorTest.awaitMembers(k, want);
+  static void awaitUp(ActorTestKit k, Set<String> want) {
+    LoopbackCluster.awaitMembers(k, want);
   }
 }

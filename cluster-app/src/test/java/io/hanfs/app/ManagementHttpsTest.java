@@ -10,7 +10,7 @@ import io.hanfs.app.tls.PemContext;
 import io.hanfs.app.tls.TlsFiles;
 import io.hanfs.config.ConfigLoader;
 import io.hanfs.config.HanfsConfig;
-import io.hanfs.leader.LeaderFenceTest;
+import io.hanfs.testkit.LoopbackCluster;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -47,17 +47,10 @@ class ManagementHttpsTest {
   }
 
   HanfsConfig config(int port, String host) throws Exception {
-    String text = """
-        hanfs {
-          node = d1
-          state-dir = "%s/state"
-          tls { key-file = "%s/d1/node.key", cert-file = "%s/d1/node.crt", ca-file = "%s/d1/ca.crt" }
-          management { hostname = %s, port = %d, https = on, client-certificates = required }
-          nodes = [ { name = d1, address = "127.0.0.1", roles = [data] },
-                    { name = d2, address = "127.0.0.2", roles = [data] },
-                    { name = w, address = "127.0.0.3", roles = [witness] } ]
-        }
-        """.formatted(dir, dir, dir, dir, host, port);
+    String text = LoopbackCluster.text(dir.resolve("state"), """
+        node = d1
+        tls { key-file = "%s/d1/node.key", cert-file = "%s/d1/node.crt", ca-file = "%s/d1/ca.crt" }
+        management { hostname = %s, port = %d, https = on, client-certificates = required }""".formatted(dir, dir, dir, host, port), "", "");
     Files.writeString(dir.resolve("hanfs.conf"), text);
     return ConfigLoader.parse(text);
   }
@@ -74,7 +67,7 @@ class ManagementHttpsTest {
     c = config(port, "node-address");
 
     kit = ActorTestKit.create("hanfs", ConfigFactory.parseString("pekko.management.http { hostname = \"127.0.0.1\", port = " + port + " }")
-        .withFallback(LeaderFenceTest.memberConfig("127.0.0.1", 0)));
+        .withFallback(LoopbackCluster.memberConfig("127.0.0.1", 0)));
     String token = ApiToken.ensure(ApiToken.file(c.stateDir()));
     HanfsExtension.ID.get(kit.system()).set(null, null, c, token);
     Daemon.startManagement(kit.system(), c);

@@ -29,7 +29,7 @@ class StatusTableTest {
   /** The JSON API and the table show a role as operators read it ("stop-failed"), never the enum's name. */
   @Test
   void rolesAreWrittenAsTheirDisplayText() throws Exception {
-    ResourceStatus st = new ResourceStatus("home", Role.STOP_FAILED, 3, "stop failed", List.of(), 0, Optional.empty(), "UpToDate");
+    ResourceStatus st = new ResourceStatus("home", Role.STOP_FAILED, 3, "stop failed", List.of(), 0, Optional.empty(), "UpToDate", Optional.empty());
     String json = Json.write(new NodeAgent.NodeStatus("d1", List.of("data"), false, false, List.of(st)));
     assertTrue(json.contains("\"role\" : \"stop-failed\""), json);
     String text = StatusTable.render(Json.MAPPER.readTree(json));

@@ -29,7 +29,7 @@ class LedgerWriteTest {
     kit.shutdownTestKit();
   }
 
-  static final ResourceAgent.Done DONE = new ResourceAgent.Done(new ResourceStatus("home", Role.PRIMARY, 1, "", List.of(), 0, Optional.empty(), ""));
+  static final ResourceAgent.Done DONE = new ResourceAgent.Done(new ResourceStatus("home", Role.PRIMARY, 1, "", List.of(), 0, Optional.empty(), "", Optional.empty()));
 
   @Test
   void aRefusedWriteIsRetriedUntilRecorded() {

@@ -27,7 +27,7 @@ class SagaChildrenTest {
     kit.shutdownTestKit();
   }
 
-  static final ResourceAgent.Done DONE = new ResourceAgent.Done(new ResourceStatus("data", Role.SECONDARY, 1, "", List.of(), 0, Optional.empty(), ""));
+  static final ResourceAgent.Done DONE = new ResourceAgent.Done(new ResourceStatus("data", Role.SECONDARY, 1, "", List.of(), 0, Optional.empty(), "", Optional.empty()));
 
   @Test
   void aPromotionReportsTheNodesAnswer() {

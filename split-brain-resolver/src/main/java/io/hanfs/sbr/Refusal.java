@@ -13,6 +13,8 @@ public record Refusal(Reason reason, String message) {
     BUSY,
     /** The command's epoch is older than the one this node already acted on. */
     STALE_EPOCH,
+    /** The command comes from a leader older than one this node already obeyed. */
+    STALE_LEADER,
     EPOCH_NOT_PERSISTED,
     LEDGER_NOT_WRITTEN,
     LEASE_NOT_GRANTED,

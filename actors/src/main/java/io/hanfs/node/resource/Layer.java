@@ -1,5 +1,8 @@
 package io.hanfs.node.resource;
 
+import io.hanfs.sbr.data.ReplicationFacts;
+import java.util.Optional;
+
 /**
  * One layer of an HA resource's stack on this node (replication, filesystem, NFS server, floating
  * IP), wrapping its driver. Every method runs real commands and blocks; the {@link LayerActor}
@@ -22,8 +25,15 @@ public interface Layer {
   /** Checks an active layer's health; only reports, never starts or stops anything. */
   Probe monitor();
 
-  /** A probe's or monitor's answer. */
-  record Probe(boolean active, boolean healthy, String detail) {
+  /**
+   * A probe's or monitor's answer. {@code detail} is for people; {@code replication} is what a
+   * replicated layer (DRBD, HAST) read of its link and copy, for the leader (none elsewhere).
+   */
+  record Probe(boolean active, boolean healthy, String detail, Optional<ReplicationFacts> replication) {
+    public Probe(boolean active, boolean healthy, String detail) {
+      this(active, healthy, detail, Optional.empty());
+    }
+
     public static Probe up(String detail) {
       return new Probe(true, true, detail);
     }

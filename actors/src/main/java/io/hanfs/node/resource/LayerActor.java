@@ -1,6 +1,10 @@
 package io.hanfs.node.resource;
 
+import io.hanfs.sbr.data.ReplicationFacts;
+import io.hanfs.sbr.stack.LayerOp;
+import io.hanfs.sbr.stack.StackLayer;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -27,15 +31,13 @@ public final class LayerActor extends AbstractBehavior<LayerActor.Command> {
   /** Local only: a layer actor and its ResourceAgent always live in the same JVM. */
   public sealed interface Command extends NoSerializationVerificationNeeded {}
 
-  public enum Op { START, STOP, PROBE }
-
   /** Run an operation; the outcome comes back as {@link Completed}. */
-  public record Run(Op op) implements Command {}
+  public record Run(LayerOp op) implements Command {}
 
   /** Turn the periodic monitor on or off. */
   public record SetMonitoring(boolean on) implements Command {}
 
-  private record OpDone(Op op, Layer.Probe probe, String error, boolean heldElsewhere) implements Command {}
+  private record OpDone(LayerOp op, Layer.Probe probe, String error, boolean heldElsewhere) implements Command {}
 
   private record MonitorTick() implements Command {}
 
@@ -43,39 +45,37 @@ public final class LayerActor extends AbstractBehavior<LayerActor.Command> {
 
   /** What a layer actor tells its parent. */
   public sealed interface Event extends NoSerializationVerificationNeeded {
-    String layer();
+    StackLayer layer();
   }
 
   /**
    * An operation finished; {@code error} is null on success, {@code probe} is the state after it.
    * {@code heldElsewhere}: a start failed because another holder still has the data.
    */
-  public record Completed(String layer, Op op, Layer.Probe probe, String error, boolean heldElsewhere) implements Event {
-    public Completed(String layer, Op op, Layer.Probe probe, String error) {
-      this(layer, op, probe, error, false);
-    }
-
+  public record Completed(StackLayer layer, LayerOp op, Layer.Probe probe, String error, boolean heldElsewhere) implements Event {
     public boolean ok() {
       return error == null;
     }
   }
 
   /** The monitor found the active layer unhealthy. */
-  public record MonitorFailed(String layer, String detail) implements Event {}
+  public record MonitorFailed(StackLayer layer, String detail) implements Event {}
 
   /**
-   * The monitor found the layer healthy and its detail changed (DRBD's peer connected or
-   * resynced, its out-of-sync count): the leader reads the link state from it.
+   * The monitor found the layer healthy and its detail or replication facts changed (DRBD's
+   * peer connected or resynced, its out-of-sync count): the leader reads the link state from it.
    */
-  public record Monitored(String layer, Layer.Probe probe) implements Event {}
+  public record Monitored(StackLayer layer, Layer.Probe probe) implements Event {}
 
-  public static Behavior<Command> create(Layer layer, ActorRef<Event> parent, Executor blocking, Duration opTimeout, Duration monitorInterval) {
+  /** @param serves which layer of the stack {@code layer} is, as its events say */
+  public static Behavior<Command> create(StackLayer serves, Layer layer, ActorRef<Event> parent, Executor blocking, Duration opTimeout, Duration monitorInterval) {
     return Behaviors.withStash(64, stash -> Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new LayerActor(ctx, stash, timers, layer, parent, blocking, opTimeout, monitorInterval))));
+        new LayerActor(ctx, stash, timers, serves, layer, parent, blocking, opTimeout, monitorInterval))));
   }
 
   private final StashBuffer<Command> stash;
   private final TimerScheduler<Command> timers;
+  private final StackLayer serves;
   private final Layer layer;
   private final ActorRef<Event> parent;
   private final Executor blocking;
@@ -83,14 +83,16 @@ public final class LayerActor extends AbstractBehavior<LayerActor.Command> {
   private final Duration monitorInterval;
   private boolean busy;
   private boolean monitoring;
-  /** The detail last told to the parent (by an operation or the monitor). */
+  /** The detail and replication facts last told to the parent (by an operation or the monitor). */
   private String lastDetail;
+  private Optional<ReplicationFacts> lastReplication = Optional.empty();
 
-  private LayerActor(ActorContext<Command> ctx, StashBuffer<Command> stash, TimerScheduler<Command> timers, Layer layer,
+  private LayerActor(ActorContext<Command> ctx, StashBuffer<Command> stash, TimerScheduler<Command> timers, StackLayer serves, Layer layer,
       ActorRef<Event> parent, Executor blocking, Duration opTimeout, Duration monitorInterval) {
     super(ctx);
     this.stash = stash;
     this.timers = timers;
+    this.serves = serves;
     this.layer = layer;
     this.parent = parent;
     this.blocking = blocking;
@@ -132,16 +134,16 @@ public final class LayerActor extends AbstractBehavior<LayerActor.Command> {
   private Behavior<Command> onOpDone(OpDone done) {
     busy = false;
     String error = done.error();
-    if (error == null && done.op() == Op.START && !done.probe().active()) {
+    if (error == null && done.op() == LayerOp.START && !done.probe().active()) {
       error = "started, but the probe says it is not active: " + done.probe().detail();
     }
-    if (error == null && done.op() == Op.STOP && done.probe().active()) {
+    if (error == null && done.op() == LayerOp.STOP && done.probe().active()) {
       error = "stopped, but the probe says it is still active: " + done.probe().detail();
     }
     if (error != null) getContext().getLog().warn("{} {} failed: {}", layer.name(), done.op(), error);
     else getContext().getLog().info("{} {} ok: {}", layer.name(), done.op(), done.probe().detail());
-    if (done.probe() != null) lastDetail = done.probe().detail();
-    parent.tell(new Completed(layer.name(), done.op(), done.probe(), error, done.heldElsewhere()));
+    if (done.probe() != null) remember(done.probe());
+    parent.tell(new Completed(serves, done.op(), done.probe(), error, done.heldElsewhere()));
     return stash.unstashAll(this);
   }
 
@@ -165,12 +167,19 @@ public final class LayerActor extends AbstractBehavior<LayerActor.Command> {
     busy = false;
     // A result that arrives after monitoring was switched off (a demote began) is stale.
     if (monitoring) {
-      if (done.error() != null) parent.tell(new MonitorFailed(layer.name(), "monitor failed: " + done.error()));
-      else if (!done.probe().healthy() || !done.probe().active()) parent.tell(new MonitorFailed(layer.name(), done.probe().detail()));
-      else if (!done.probe().detail().equals(lastDetail)) parent.tell(new Monitored(layer.name(), done.probe()));
-      if (done.error() == null) lastDetail = done.probe().detail();
+      if (done.error() != null) parent.tell(new MonitorFailed(serves, "monitor failed: " + done.error()));
+      else if (!done.probe().healthy() || !done.probe().active()) parent.tell(new MonitorFailed(serves, done.probe().detail()));
+      else if (!done.probe().detail().equals(lastDetail) || !done.probe().replication().equals(lastReplication)) {
+        parent.tell(new Monitored(serves, done.probe()));
+      }
+      if (done.error() == null) remember(done.probe());
     }
     return stash.unstashAll(this);
+  }
+
+  private void remember(Layer.Probe probe) {
+    lastDetail = probe.detail();
+    lastReplication = probe.replication();
   }
 
   private static Throwable cause(Throwable t) {

@@ -1,5 +1,6 @@
 package io.hanfs.node.resource;
 
+import io.hanfs.sbr.Role;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,7 +9,8 @@ import io.hanfs.config.ConfigLoader;
 import io.hanfs.config.HanfsConfig;
 import io.hanfs.config.HanfsConfig.Resource;
 import io.hanfs.node.resource.lease.LeaseView;
-import io.hanfs.sbr.Role;
+import io.hanfs.sbr.data.DiskState;
+import io.hanfs.sbr.data.ReplicationFacts;
 import io.hanfs.voter.LeaseContract;
 import io.hanfs.voter.LeaseVoter;
 import io.hanfs.voter.Voters;
@@ -19,6 +21,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -119,31 +122,23 @@ class ResourceAgentTest {
   }
 
   void awaitRole(ActorRef<ResourceAgent.Command> agent, Role role) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (status(agent).role().equals(role)) return;
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-    throw new AssertionError("role never became " + role + ": " + status(agent));
+    awaitAssert(() -> assertEquals(role, status(agent).role(), "role never became " + role));
   }
 
   /** Waits until the resource is primary again after {@code failures} monitor failures. */
   void awaitRestarted(ActorRef<ResourceAgent.Command> agent, int failures) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (System.nanoTime() < deadline) {
+    awaitAssert(() -> {
       ResourceStatus s = status(agent);
-      if (s.role().equals(Role.PRIMARY) && s.recentFailures() == failures) return;
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-    throw new AssertionError("never restarted: " + status(agent));
+      assertTrue(s.role().equals(Role.PRIMARY) && s.recentFailures() == failures, "never restarted: " + s);
+    });
+  }
+
+  /** Pekko's awaitAssert, with room for a busy machine. */
+  void awaitAssert(org.apache.pekko.japi.function.Effect check) {
+    testKit.createTestProbe().awaitAssert(Duration.ofSeconds(20), Duration.ofMillis(50), () -> {
+      check.apply();
+      return null;
+    });
   }
 
   @Test
@@ -227,20 +222,19 @@ class ResourceAgentTest {
     assertEquals(Role.SECONDARY, status(agent).role());
   }
 
-  /** A healthy monitor's changed detail (DRBD's peer reconnected and resynced) reaches the status the leader reads. */
+  /** A healthy monitor's changed detail and facts (DRBD's peer reconnected and resynced) reach the status the leader reads. */
   @Test
   void aHealthyMonitorsNewDetailReachesTheStatus() throws Exception {
     var agent = spawn(3);
     awaitRole(agent, Role.SECONDARY);
     assertTrue(promote(agent, 1) instanceof ResourceAgent.Done);
+    assertEquals(Optional.empty(), status(agent).replication());
+    ReplicationFacts linked = new ReplicationFacts(ReplicationFacts.Kind.DRBD, true, true, -1, false, DiskState.UP_TO_DATE);
+    layers.get("replication").monitorReplication = Optional.of(linked);
     layers.get("replication").monitorDetail = "drbd r0 Connected Primary/Secondary UpToDate/UpToDate";
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    String detail = "";
-    while (System.nanoTime() < deadline && !detail.contains("Connected")) {
-      detail = status(agent).layers().stream().filter(l -> l.name().equals("replication")).findFirst().orElseThrow().detail();
-      Thread.sleep(50);
-    }
-    assertEquals("drbd r0 Connected Primary/Secondary UpToDate/UpToDate", detail);
+    awaitAssert(() -> assertEquals("drbd r0 Connected Primary/Secondary UpToDate/UpToDate",
+        status(agent).layers().stream().filter(l -> l.name().equals("replication")).findFirst().orElseThrow().detail()));
+    awaitAssert(() -> assertEquals(Optional.of(linked), status(agent).replication()));
     assertEquals(Role.PRIMARY, status(agent).role());
   }
 
@@ -338,7 +332,8 @@ class ResourceAgentTest {
     TestProbe<LeaseVoter.Answer> p = testKit.createTestProbe();
     @SuppressWarnings("unchecked")
     ActorRef<LeaseVoter.Command> voter = (ActorRef<LeaseVoter.Command>) spawned.get(0);
-    Thread.sleep(LEASE.duration().plus(LEASE.margin()).toMillis() + 100); // past the new voter's quiet period
+    // Kept sleep, the time under test: past the new voter's quiet period (a lease and its margin).
+    Thread.sleep(LEASE.duration().plus(LEASE.margin()).toMillis() + 100);
     voter.tell(new LeaseVoter.Request("home", "n2", 7, 1, CONTRACT, p.getRef()));
     assertInstanceOf(LeaseVoter.Granted.class, p.receiveMessage());
     ResourceAgent.Refused r = assertInstanceOf(ResourceAgent.Refused.class, promote(agent, 0));

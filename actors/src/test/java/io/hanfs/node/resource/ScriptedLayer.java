@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * an in-memory active flag, appends every call to a shared journal, and can be told to fail or
  * to block. The real layers run in the namespace lab end-to-end test.
  */
-final class ScriptedLayer implements Layer {
+public final class ScriptedLayer implements Layer {
   private final String name;
   private final List<String> journal;
   final AtomicBoolean active = new AtomicBoolean();
@@ -23,8 +23,10 @@ final class ScriptedLayer implements Layer {
   volatile CountDownLatch startGate;
   /** What a healthy monitor reports (a DRBD link that connects, say); null: "NAME up". */
   volatile String monitorDetail;
+  /** The replication facts a healthy monitor reports with it (none unless set). */
+  volatile java.util.Optional<io.hanfs.sbr.data.ReplicationFacts> monitorReplication = java.util.Optional.empty();
 
-  ScriptedLayer(String name, List<String> journal) {
+  public ScriptedLayer(String name, List<String> journal) {
     this.name = name;
     this.journal = journal;
   }
@@ -67,6 +69,6 @@ final class ScriptedLayer implements Layer {
   public Probe monitor() {
     if (!active.get() || !healthy.get()) return Probe.failed(name + " broke");
     String d = monitorDetail;
-    return Probe.up(d == null ? name + " up" : d);
+    return new Probe(true, true, d == null ? name + " up" : d, monitorReplication);
   }
 }

@@ -1,6 +1,7 @@
 package io.hanfs.sbr.stack;
 
 import io.hanfs.sbr.data.LedgerSummary;
+import io.hanfs.sbr.data.ReplicationFacts;
 import java.util.Optional;
 
 /** What the stack machine reacts to: requests, the layers' and the lease's reports, the ledger's and the epoch store's answers. */
@@ -27,15 +28,16 @@ public sealed interface StackEvent {
   record LedgerSeen(LedgerSummary summary, long currentSinceMillis) implements StackEvent {}
 
   /**
-   * A layer finished a step. {@code healthy}/{@code active}/{@code detail} are its probe when
-   * {@code ok}; otherwise {@code error} says why. {@code heldElsewhere}: a start failed only
-   * because another holder has the data.
+   * A layer finished a step. {@code healthy}/{@code active}/{@code detail}/{@code replication}
+   * are its probe when {@code ok}; otherwise {@code error} says why. {@code heldElsewhere}: a
+   * start failed only because another holder has the data. {@code replication}: a replicated
+   * layer's facts (none for other layers and a shared disk).
    */
-  record LayerCompleted(StackLayer layer, LayerOp op, boolean ok, boolean healthy, boolean active, String detail, String error,
-      boolean heldElsewhere) implements StackEvent {}
+  record LayerCompleted(StackLayer layer, LayerOp op, boolean ok, boolean healthy, boolean active, String detail,
+      Optional<ReplicationFacts> replication, String error, boolean heldElsewhere) implements StackEvent {}
 
-  /** A monitor probe of an up layer succeeded; only its detail may have changed. */
-  record Monitored(StackLayer layer, String detail) implements StackEvent {}
+  /** A monitor probe of an up layer succeeded; only its detail and replication facts may have changed. */
+  record Monitored(StackLayer layer, String detail, Optional<ReplicationFacts> replication) implements StackEvent {}
 
   /** A monitor probe failed at {@code nowNanos} (monotonic clock). */
   record MonitorFailed(StackLayer layer, String detail, long nowNanos) implements StackEvent {}

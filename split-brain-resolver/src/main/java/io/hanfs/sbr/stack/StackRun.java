@@ -96,13 +96,13 @@ class StackRun {
   }
 
   void monitored(Monitored m) {
-    // Only the detail changes (the layer stays up): what the leader reads the link state from.
-    if (layers.get(m.layer()).state() == LayerState.UP) layers.put(m.layer(), new LayerView(LayerState.UP, m.detail()));
+    // Only the detail and facts change (the layer stays up): what the leader reads the link state from.
+    if (layers.get(m.layer()).state() == LayerState.UP) layers.put(m.layer(), new LayerView(LayerState.UP, m.detail(), m.replication()));
   }
 
   void layerCompleted(LayerCompleted c) {
     LayerState state = !c.ok() || !c.healthy() ? LayerState.FAILED : c.active() ? LayerState.UP : LayerState.DOWN;
-    layers.put(c.layer(), new LayerView(state, c.ok() ? c.detail() : c.error()));
+    layers.put(c.layer(), new LayerView(state, c.ok() ? c.detail() : c.error(), c.ok() ? c.replication() : Optional.empty()));
     Step head = plan.peekFirst();
     if (head == null || head.layer() != c.layer() || head.op() != c.op()) return; // a late answer from an aborted plan
     plan.removeFirst();
@@ -146,7 +146,7 @@ class StackRun {
   }
 
   void monitorFailed(MonitorFailed mf) {
-    layers.put(mf.layer(), new LayerView(LayerState.FAILED, mf.detail()));
+    layers.put(mf.layer(), new LayerView(LayerState.FAILED, mf.detail(), Optional.empty()));
     if (role != Role.PRIMARY || busy() || maintenance) return;
     failureTimes.addLast(mf.nowNanos());
     while (!failureTimes.isEmpty() && mf.nowNanos() - failureTimes.peekFirst() > settings.failureTimeoutNanos()) failureTimes.removeFirst();
@@ -197,7 +197,7 @@ class StackRun {
         case STOP -> LayerState.STOPPING;
         case PROBE -> old.state();
       };
-      layers.put(s.layer(), new LayerView(state, old.detail()));
+      layers.put(s.layer(), new LayerView(state, old.detail(), old.replication()));
       effect(new StackEffect.RunLayer(s.layer(), s.op()));
       return;
     }

@@ -2,6 +2,7 @@ package io.hanfs.sbr.stack;
 
 import io.hanfs.sbr.Role;
 import io.hanfs.sbr.data.LedgerSummary;
+import io.hanfs.sbr.data.ReplicationFacts;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +33,8 @@ public record StackState(Role role, long epoch, String message, Kind kind, List<
 
   public record Step(StackLayer layer, LayerOp op) {}
 
-  public record LayerView(LayerState state, String detail) {}
+  /** A layer as last reported: {@code replication} holds a replicated layer's facts from the same probe as {@code detail}. */
+  public record LayerView(LayerState state, String detail, Optional<ReplicationFacts> replication) {}
 
   public StackState {
     plan = List.copyOf(plan);
@@ -43,7 +45,7 @@ public record StackState(Role role, long epoch, String message, Kind kind, List<
   /** Before the first probe: nothing is known. */
   public static StackState unprobed(long epoch) {
     Map<StackLayer, LayerView> layers = new EnumMap<>(StackLayer.class);
-    for (StackLayer l : StackLayer.ORDER) layers.put(l, new LayerView(LayerState.UNKNOWN, ""));
+    for (StackLayer l : StackLayer.ORDER) layers.put(l, new LayerView(LayerState.UNKNOWN, "", Optional.empty()));
     return new StackState(Role.PROBING, epoch, "probing the real state of every layer", Kind.IDLE, List.of(), layers, List.of(), "",
         false, false, Role.SECONDARY, false, Optional.empty(), false, false, Optional.empty(), 0, Optional.empty());
   }

@@ -26,11 +26,11 @@ final class StackFixture {
   }
 
   static LayerCompleted ok(StackLayer l, LayerOp op, boolean active) {
-    return new LayerCompleted(l, op, true, true, active, l.layerName() + " " + (active ? "up" : "down"), "", false);
+    return new LayerCompleted(l, op, true, true, active, l.layerName() + " " + (active ? "up" : "down"), Optional.empty(), "", false);
   }
 
   static LayerCompleted failed(StackLayer l, LayerOp op) {
-    return new LayerCompleted(l, op, false, false, false, "", "exit 1", false);
+    return new LayerCompleted(l, op, false, false, false, "", Optional.empty(), "exit 1", false);
   }
 
   /** Answers the step in flight as {@code up} says, until no step is left. */
@@ -116,9 +116,9 @@ final class StackFixture {
     LayerOp op = head.map(Step::op).orElse(LayerOp.START);
     e.put("step-ok", ok(l, op, op != LayerOp.STOP));
     e.put("step-failed", failed(l, op));
-    e.put("step-held-elsewhere", new LayerCompleted(l, op, false, false, false, "", "held by n2", true));
+    e.put("step-held-elsewhere", new LayerCompleted(l, op, false, false, false, "", Optional.empty(), "held by n2", true));
     e.put("late-answer", ok(StackLayer.FLOATING_IP, LayerOp.PROBE, false));
-    e.put("monitored", new Monitored(StackLayer.REPLICATION, "cs:Connected ds:UpToDate/UpToDate"));
+    e.put("monitored", new Monitored(StackLayer.REPLICATION, "cs:Connected ds:UpToDate/UpToDate", Optional.empty()));
     e.put("monitor-failed", new MonitorFailed(StackLayer.FILESYSTEM, "mount gone", 10));
     e.put("maintenance-on", new SetMaintenance(true));
     e.put("clear-failures", new ClearFailures());

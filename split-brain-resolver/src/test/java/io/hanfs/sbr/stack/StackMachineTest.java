@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hanfs.sbr.Role;
+import io.hanfs.sbr.data.DiskState;
+import io.hanfs.sbr.data.ReplicationFacts;
 import io.hanfs.sbr.stack.StackEvent.*;
 import io.hanfs.sbr.stack.StackMachine.Transition;
 import java.io.IOException;
@@ -117,13 +119,32 @@ class StackMachineTest {
   void aFailedStartRollsBackWhatStartedAndAHeldCopyIsNotTheNodesFault() {
     Transition t = drive(secondary(), new Promote(0, Optional.empty()), new EpochPersisted(5), new PromotionRecorded(true, ""), new LeaseAcquired());
     t = head(t, true);
-    t = M.apply(t.state(), new LayerCompleted(StackLayer.FILESYSTEM, LayerOp.START, false, false, false, "", "held by n2", true));
+    t = M.apply(t.state(), new LayerCompleted(StackLayer.FILESYSTEM, LayerOp.START, false, false, false, "", Optional.empty(), "held by n2", true));
     assertEquals("promoting (rollback): run filesystem stop", row(t));
     t = head(t, true);
     assertEquals("promoting (rollback): run replication stop", row(t));
     t = head(t, true);
     // The device became writable here, so no PromotionAborted: the generation may hold writes.
     assertEquals("secondary: release, complete failed held-elsewhere", row(t));
+  }
+
+  /** The replication layer's facts travel with its detail: a monitor updates them, a step keeps them, a failure drops them. */
+  @Test
+  void theReplicationFactsFollowTheLayersDetail() {
+    ReplicationFacts linked = new ReplicationFacts(ReplicationFacts.Kind.DRBD, true, true, -1, false, DiskState.UP_TO_DATE);
+    ReplicationFacts cut = new ReplicationFacts(ReplicationFacts.Kind.DRBD, false, false, 8, false, DiskState.UP_TO_DATE);
+    Transition t = drive(primary(), new Monitored(StackLayer.REPLICATION, "linked", Optional.of(linked)));
+    assertEquals(new StackState.LayerView(LayerState.UP, "linked", Optional.of(linked)), t.state().layer(StackLayer.REPLICATION));
+    t = drive(t, new Monitored(StackLayer.REPLICATION, "cut", Optional.of(cut)));
+    assertEquals(Optional.of(cut), t.state().layer(StackLayer.REPLICATION).replication());
+    t = drive(t, new Demote(0));
+    while (t.state().plan().get(0).layer() != StackLayer.REPLICATION) t = head(t, true);
+    assertEquals(new StackState.LayerView(LayerState.STOPPING, "cut", Optional.of(cut)), t.state().layer(StackLayer.REPLICATION));
+    t = head(t, true);
+    assertEquals(Role.SECONDARY, t.state().role());
+    assertEquals(Optional.empty(), t.state().layer(StackLayer.REPLICATION).replication(), "the fixture's stop probe has none");
+    t = drive(primary(), new Monitored(StackLayer.REPLICATION, "linked", Optional.of(linked)), new MonitorFailed(StackLayer.REPLICATION, "gone", 1));
+    assertEquals(new StackState.LayerView(LayerState.FAILED, "gone", Optional.empty()), t.state().layer(StackLayer.REPLICATION));
   }
 
   @Test

@@ -5,6 +5,7 @@ import io.hanfs.node.resource.Layer;
 import io.hanfs.node.resource.LayerException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +40,7 @@ public class DrbdLayer implements Layer {
   public Probe probe() {
     Optional<DrbdState> s = drbd.state(resource);
     if (s.isEmpty()) return Probe.down("drbd " + resource + " not configured");
-    return s.get().primary() ? Probe.up(describeWithChanges(s.get())) : Probe.down(describeWithChanges(s.get()));
+    return read(s.get());
   }
 
   static String describe(DrbdState s) {
@@ -47,14 +48,20 @@ public class DrbdLayer implements Layer {
   }
 
   /**
-   * As {@link #describe}, plus DRBD's out-of-sync count while disconnected (what a split brain's
-   * policy weighs) and "split-brain" when DRBD dropped the connection over one.
+   * A healthy answer for {@code s} (active while Primary), with DRBD's out-of-sync count while
+   * disconnected (what a split brain's policy weighs) and whether DRBD dropped the connection
+   * over a split brain: both in the facts, and in the detail as "oos:KIB" and "split-brain".
    */
-  private String describeWithChanges(DrbdState s) {
-    if (s.connection().equals("Connected")) return describe(s);
-    java.util.OptionalLong oos = drbd.outOfSyncKiB(resource);
+  private Probe read(DrbdState s) {
+    OptionalLong oos = s.connected() ? OptionalLong.empty() : drbd.outOfSyncKiB(resource);
     boolean splitBrain = s.standAlone() && drbd.splitBrainLogged(resource);
-    return describe(s) + (oos.isPresent() ? " oos:" + oos.getAsLong() : "") + (splitBrain ? " split-brain" : "");
+    return probeOf(s, oos, splitBrain);
+  }
+
+  /** The detail and the facts built from the same reading. */
+  public static Probe probeOf(DrbdState s, OptionalLong oos, boolean splitBrain) {
+    String detail = describe(s) + (oos.isPresent() ? " oos:" + oos.getAsLong() : "") + (splitBrain ? " split-brain" : "");
+    return new Probe(s.primary(), true, detail, Optional.of(s.facts(oos, splitBrain)));
   }
 
   @Override
@@ -131,7 +138,7 @@ public class DrbdLayer implements Layer {
     if (s.get().disk().equals("Diskless") || s.get().disk().equals("Failed")) {
       return Probe.failed("drbd " + resource + " lost its local disk: " + describe(s.get()));
     }
-    return Probe.up(describeWithChanges(s.get()));
+    return read(s.get());
   }
 
   private void pause() {

@@ -1,5 +1,7 @@
 package io.hanfs.node.resource.replication;
 
+import io.hanfs.sbr.data.DiskState;
+import io.hanfs.sbr.data.ReplicationFacts;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,6 +30,18 @@ public record DrbdState(String resource, String role, String peerRole, String co
   /** StandAlone after a connect attempt is how DRBD reports a split brain it refused to resolve. */
   public boolean standAlone() {
     return connection.equals("StandAlone");
+  }
+
+  /**
+   * What the leader reads of this state: the peer holds every acknowledged write while it is
+   * Connected with both disks UpToDate.
+   *
+   * @param outOfSyncKiB DRBD's out-of-sync count (read while disconnected), empty when unknown
+   * @param splitBrain DRBD dropped the connection over a split brain it did not resolve
+   */
+  public ReplicationFacts facts(OptionalLong outOfSyncKiB, boolean splitBrain) {
+    return new ReplicationFacts(ReplicationFacts.Kind.DRBD, connected(), connected() && upToDate() && peerDisk.equals("UpToDate"),
+        outOfSyncKiB.orElse(-1), splitBrain, DiskState.fromDrbd(disk));
   }
 
   /**

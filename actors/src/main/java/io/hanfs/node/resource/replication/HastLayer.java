@@ -26,16 +26,21 @@ public class HastLayer implements Layer {
     return "replication";
   }
 
-  /** "hast RES STATUS ROLE dirty:BYTES", parsed back by {@link ReplicationDetail}. */
+  /** "hast RES STATUS ROLE dirty:BYTES", for people; the leader reads {@link HastState#facts()}. */
   static String describe(HastState s) {
     return "hast " + s.resource() + " " + s.status() + " " + s.role() + " dirty:" + s.dirtyBytes();
+  }
+
+  /** An answer that reads {@code s}: active while primary, healthy. */
+  static Probe probeOf(HastState s) {
+    return new Probe(s.primary(), true, describe(s), Optional.of(s.facts()));
   }
 
   @Override
   public Probe probe() {
     Optional<HastState> s = hast.state(resource);
     if (s.isEmpty()) return Probe.down("hast " + resource + " unknown to hastd (is hastd running?)");
-    return s.get().primary() ? Probe.up(describe(s.get())) : Probe.down(describe(s.get()));
+    return probeOf(s.get());
   }
 
   @Override
@@ -64,6 +69,6 @@ public class HastLayer implements Layer {
     Optional<HastState> s = hast.state(resource);
     if (s.isEmpty()) return Probe.failed("hast " + resource + " is gone (hastd stopped?)");
     if (!s.get().primary()) return Probe.failed("hast " + resource + " is no longer primary: " + describe(s.get()));
-    return Probe.up(describe(s.get()));
+    return probeOf(s.get());
   }
 }

@@ -1,5 +1,7 @@
 package io.hanfs.node.resource.replication;
 
+import io.hanfs.sbr.data.DiskState;
+import io.hanfs.sbr.data.ReplicationFacts;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -24,6 +26,15 @@ public record HastState(String resource, String role, String status, long dirtyB
 
   public boolean connected() {
     return status.equals("complete");
+  }
+
+  /**
+   * What the leader reads of this state: the dirty bytes rounded up to KiB (-1 when hastctl did
+   * not say). HAST keeps no disk state: as far as the disk goes a known resource is UpToDate.
+   */
+  public ReplicationFacts facts() {
+    return new ReplicationFacts(ReplicationFacts.Kind.HAST, connected(), peerInSync(), dirtyBytes < 0 ? -1 : (dirtyBytes + 1023) / 1024,
+        false, DiskState.UP_TO_DATE);
   }
 
   /** Empty when the resource is not in the output (unknown to hastd) or the entry is an error ("  error: N"). */

@@ -8,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.hanfs.Captured;
 import io.hanfs.exec.CommandResult;
 import io.hanfs.exec.RecordingCommandRunner;
+import io.hanfs.node.resource.Layer;
 import io.hanfs.node.resource.LayerException;
+import io.hanfs.sbr.data.DiskState;
+import io.hanfs.sbr.data.ReplicationFacts;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -174,5 +177,37 @@ class DrbdLayerTest {
     });
     DrbdState s = new DrbdDriver(r, Duration.ofSeconds(1)).state("home").orElseThrow();
     assertEquals(new DrbdState("home", "Primary", "Secondary", "Connected", "UpToDate", "UpToDate"), s);
+  }
+
+  /** Primary, the link cut over a split brain DRBD did not resolve; it counts what this side wrote since. */
+  static final String STANDALONE = PRIMARY.replace("connection:Connected role:Secondary", "connection:StandAlone role:Unknown")
+      .replace("peer-disk:UpToDate", "peer-disk:DUnknown");
+
+  /** What the leader reads of a DRBD copy (it once parsed this back from the detail text). */
+  @Test
+  void factsForTheLeaderComeFromDrbdsState() {
+    String[] state = {PRIMARY};
+    RecordingCommandRunner r = script(argv -> {
+      if (argv.equals(List.of("drbdsetup", "events2", "--now", "--statistics", "home"))) {
+        return RecordingCommandRunner.ok(argv, state[0].replace("out-of-sync:0", "out-of-sync:40960"));
+      }
+      if (argv.get(0).equals("drbdsetup")) return RecordingCommandRunner.ok(argv, state[0]);
+      if (argv.equals(List.of("drbdadm", "sh-minor", "home"))) return RecordingCommandRunner.ok(argv, "0\n");
+      if (argv.equals(List.of("dmesg"))) return RecordingCommandRunner.ok(argv, "[  12.0] drbd home nfs02: Split-Brain detected but unresolved, dropping connection!\n");
+      return RecordingCommandRunner.fail(argv, 1, "unexpected");
+    });
+    DrbdLayer l = layer(r);
+    assertEquals(new ReplicationFacts(ReplicationFacts.Kind.DRBD, true, true, -1, false, DiskState.UP_TO_DATE), l.probe().replication().orElseThrow(),
+        "connected: the out-of-sync count is not asked");
+    state[0] = PRIMARY.replace("peer-disk:UpToDate", "peer-disk:Inconsistent");
+    assertFalse(l.monitor().replication().orElseThrow().peerInSync(), "connected, but the peer is still resyncing");
+    state[0] = STANDALONE;
+    Layer.Probe cut = l.monitor();
+    assertEquals("drbd home StandAlone Primary/Unknown UpToDate/DUnknown oos:40960 split-brain", cut.detail(), "the detail, for people");
+    assertEquals(new ReplicationFacts(ReplicationFacts.Kind.DRBD, false, false, 40960, true, DiskState.UP_TO_DATE), cut.replication().orElseThrow());
+    state[0] = OUTDATED;
+    assertEquals(DiskState.OUTDATED, l.probe().replication().orElseThrow().localDisk());
+    state[0] = "";
+    assertTrue(l.probe().replication().isEmpty(), "not configured: no facts");
   }
 }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hanfs.exec.RecordingCommandRunner;
 import io.hanfs.node.resource.LayerException;
+import io.hanfs.sbr.data.DiskState;
+import io.hanfs.sbr.data.ReplicationFacts;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -61,20 +63,19 @@ class HastLayerTest {
     layer(r).stop();
   }
 
+  /** What the leader reads of a HAST copy (it once parsed this back from the detail text). */
   @Test
-  void detailReadsBackForTheLeader() {
-    ReplicationDetail d = ReplicationDetail.parse("hast home complete primary dirty:0").orElseThrow();
-    assertTrue(d.connected() && d.peerInSync());
-    assertEquals(0, d.changedKiB());
-    ReplicationDetail degraded = ReplicationDetail.parse("hast home degraded primary dirty:3000").orElseThrow();
+  void factsForTheLeaderComeFromHastdsState() {
+    ReplicationFacts primary = layer(hastd(new String[] {"primary"}, true)).probe().replication().orElseThrow();
+    assertEquals(new ReplicationFacts(ReplicationFacts.Kind.HAST, true, true, 0, false, DiskState.UP_TO_DATE), primary);
+    ReplicationFacts degraded = new HastState("home", "primary", "degraded", 3000, "").facts();
     assertFalse(degraded.connected() || degraded.peerInSync());
     assertEquals(3, degraded.changedKiB(), "bytes rounded up to KiB");
-    ReplicationDetail drbd = ReplicationDetail.parse("drbd r0 StandAlone Primary/Unknown UpToDate/DUnknown oos:40960 split-brain").orElseThrow();
-    assertTrue(drbd.splitBrain());
-    assertEquals(40960, drbd.changedKiB());
-    assertEquals("UpToDate", drbd.localDisk());
-    assertTrue(ReplicationDetail.parse("drbd r0 Connected Primary/Secondary UpToDate/UpToDate").orElseThrow().peerInSync());
-    assertFalse(ReplicationDetail.parse("drbd r0 Connected Primary/Secondary UpToDate/Inconsistent").orElseThrow().peerInSync());
-    assertTrue(ReplicationDetail.parse("shared /dev/loop3").isEmpty());
+    assertEquals(DiskState.UP_TO_DATE, degraded.localDisk(), "HAST keeps no disk state: the ledger says whether it is current");
+    assertFalse(degraded.splitBrain());
+    ReplicationFacts secondary = layer(hastd(new String[] {"secondary"}, true)).probe().replication().orElseThrow();
+    assertTrue(secondary.connected() && !secondary.peerInSync(), "only a primary sees its peer in sync");
+    assertEquals(-1, new HastState("home", "primary", "complete", -1, "").facts().changedKiB(), "dirty unknown");
+    assertTrue(layer(hastd(new String[] {"init"}, false)).probe().replication().isEmpty(), "unknown to hastd: no facts");
   }
 }

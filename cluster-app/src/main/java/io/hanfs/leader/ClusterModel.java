@@ -3,6 +3,7 @@ package io.hanfs.leader;
 import io.hanfs.config.HanfsConfig;
 import io.hanfs.node.NodeAgent;
 import io.hanfs.node.resource.ResourceStatus;
+import io.hanfs.sbr.Remembered;
 import io.hanfs.sbr.Role;
 import io.hanfs.sbr.data.Generation;
 import io.hanfs.voter.LeaseVoter;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.Collections;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.Member;
@@ -37,6 +39,17 @@ final class ClusterModel {
   private final Map<String, Map<String, LeaseVoter.GrantInfo>> grants = new HashMap<>();
   /** Fence marks this leader saw a majority of voters write (resource -> node -> generation). */
   private final Map<String, Map<String, Generation>> fencedHere = new HashMap<>();
+  /** The facts this leader acted on once (typed keys: noted, resolved, seen). */
+  private final Set<Remembered> remembered = new HashSet<>();
+  /** When (nanoTime) this leader last resolved a split brain between two copies. */
+  private final Map<CopyPair, Long> splitBrainResolvedAt = new HashMap<>();
+
+  /** Two copies of a resource, whichever order they are named in. */
+  record CopyPair(String resource, String first, String second) {
+    static CopyPair of(String resource, String a, String b) {
+      return a.compareTo(b) < 0 ? new CopyPair(resource, a, b) : new CopyPair(resource, b, a);
+    }
+  }
 
   ClusterModel(HanfsConfig config) {
     this.config = config;
@@ -78,6 +91,19 @@ final class ClusterModel {
 
   void fenceRecorded(String resource, String node, Generation at) {
     fencedHere.computeIfAbsent(resource, k -> new HashMap<>()).merge(node, at, (a, b) -> a.compareTo(b) >= 0 ? a : b);
+  }
+
+  /** Remembers the fact; true when it was new (as {@link Set#add}). */
+  boolean remember(Remembered fact) {
+    return remembered.add(fact);
+  }
+
+  void forget(Remembered fact) {
+    remembered.remove(fact);
+  }
+
+  void splitBrainResolved(String resource, String a, String b, long nowNanos) {
+    splitBrainResolvedAt.put(CopyPair.of(resource, a, b), nowNanos);
   }
 
   /** The epoch for a new promotion of {@code resource}: above every one seen. */
@@ -139,6 +165,19 @@ final class ClusterModel {
       }
     }
     return Optional.ofNullable(top);
+  }
+
+  boolean remembers(Remembered fact) {
+    return remembered.contains(fact);
+  }
+
+  /** Every fact remembered, read-only (the decision's input). */
+  Set<Remembered> remembered() {
+    return Collections.unmodifiableSet(remembered);
+  }
+
+  Optional<Long> splitBrainResolvedAt(String resource, String a, String b) {
+    return Optional.ofNullable(splitBrainResolvedAt.get(CopyPair.of(resource, a, b)));
   }
 
   /** For status: the member's state ("absent" when it is none), whether Pekko sees it reachable, and its report's age (-1: none). */

@@ -3,37 +3,22 @@ package io.hanfs.leader;
 import io.hanfs.config.HanfsConfig;
 import io.hanfs.config.HanfsConfig.Resource;
 import io.hanfs.node.resource.ResourceStatus;
-import io.hanfs.persistence.ledger.LedgerEvent;
 import io.hanfs.sbr.Role;
 import io.hanfs.sbr.data.Generation;
 import io.hanfs.sbr.data.LedgerSummary;
 import io.hanfs.sbr.data.ReplicationFacts;
 import io.hanfs.sbr.data.SplitBrainVerdict;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
- * What the leader reads from the replicated copies' reports and what it writes into their
- * ledgers because of it: a primary's link coming up, a secondary in sync with its primary (so it
- * may take over), two copies whose histories diverged, and each side of a split brain for the
- * policy. Returns the ledger writes to make ({@link Write}); the leader carries them out. Keeps
- * what it has already asked for, so each fact is written once per leader.
+ * What the leader reads from the replicated copies' reports: a copy's peer, two copies whose
+ * histories diverged, each side of a split brain for the policy, and the replication layer's
+ * detail. Reads only; the bookkeeping that follows is {@link io.hanfs.sbr.ReplicaSync}'s.
  */
 final class Replicas {
-  /** A ledger event for one node's copy, and what to log about it ("" for nothing). */
-  record Write(String node, LedgerEvent event, String why) {}
-
   private final HanfsConfig config;
   private final ClusterModel model;
-  /** Secondaries the leader told it saw in sync ("resource/node/generation"), so it tells each once. */
-  private final Set<String> syncRecorded = new HashSet<>();
-  /** Primaries whose DRBD link the leader saw up (PeerConnected written once per connection). */
-  private final Set<String> connectedSeen = new HashSet<>();
-  /** Fenced copies whose primary, already past the fence mark, reported them out of sync ("resource/primary/epoch/copy/mark"). */
-  private final Set<String> outOfSyncAfterMark = new HashSet<>();
 
   Replicas(HanfsConfig config, ClusterModel model) {
     this.config = config;
@@ -48,76 +33,10 @@ final class Replicas {
   }
 
   /**
-   * DRBD protocol C (HAST fullsync likewise): while the primary reports its peer Connected and
-   * UpToDate (HAST: complete, nothing dirty), the secondary holds every acknowledged write, i.e.
-   * the primary's generation. The leader records that in the secondary's ledger so that it may
-   * take over. Never past an outstanding fence mark: once a copy was outdated, only DRBD's word
-   * that it resynced since (its unfence-peer, or the primary reporting the peer out of sync and
-   * then in sync after the mark) makes it current again.
-   */
-  List<Write> syncWrites(Resource r, long nowNanos) {
-    List<Write> out = new ArrayList<>();
-    if (r.replication().shared()) return out;
-    // A new leader first hears every fence mark a majority of voters hold.
-    if (model.grants(r.name()).size() < config.voters().size() / 2 + 1) return out;
-    for (HanfsConfig.Node pn : config.nodes()) {
-      Optional<ResourceStatus> p = model.statusOf(r.name(), pn.name()).filter(st -> st.role() == Role.PRIMARY && model.reachable(pn.name(), nowNanos));
-      if (p.isEmpty() || p.get().ledger().isEmpty()) continue;
-      // From the replication layer's monitor on the primary (DRBD or HAST).
-      Optional<ReplicationFacts> link = p.get().replication();
-      boolean peerInSync = link.map(ReplicationFacts::peerInSync).orElse(false);
-      boolean connected = link.map(ReplicationFacts::connected).orElse(false);
-      String linkKey = r.name() + "/" + pn.name() + "/" + p.get().epoch();
-      if (connected && connectedSeen.add(linkKey)) {
-        peerOf(pn.name(), Optional.empty()).ifPresent(peer -> out.add(new Write(pn.name(), new LedgerEvent.PeerConnected(peer), "")));
-      } else if (!connected) {
-        connectedSeen.remove(linkKey);
-      }
-      LedgerSummary primary = p.get().ledger().get();
-      for (HanfsConfig.Node sn : config.nodes()) {
-        if (!sn.isData() || sn.name().equals(pn.name())) continue;
-        Optional<Generation> mark = model.fencedAt(r.name(), sn.name());
-        // Seen whether or not the fenced node's daemon is up: a rebooted node resyncs first.
-        boolean resynced = mark.isPresent() && resyncedSinceMark(r, pn.name(), p.get().epoch(), sn.name(), mark.get(), primary, peerInSync);
-        if (!model.reachable(sn.name(), nowNanos)) continue;
-        Optional<ResourceStatus> s = model.statusOf(r.name(), sn.name()).filter(st -> st.role() == Role.SECONDARY);
-        Optional<LedgerSummary> copy = s.flatMap(ResourceStatus::ledger);
-        if (copy.isEmpty() || copy.get().current().equals(primary.current()) || copy.get().splitBrain()) continue;
-        if (mark.isPresent() && !copy.get().contains(mark.get()) && !resynced) continue;
-        if (!peerInSync) continue;
-        if (!syncRecorded.add(r.name() + "/" + sn.name() + "/" + primary.current())) continue;
-        String why = sn.name() + " is in sync with primary " + pn.name() + " at generation " + primary.current()
-            + (mark.isPresent() && !copy.get().contains(mark.get()) ? " (resynced after the fence mark at " + mark.get() + "; its own after-resync-target did not reach the leader)" : "");
-        out.add(new Write(sn.name(), new LedgerEvent.SyncCompleted(primary.current(), primary.lineage()), why));
-      }
-    }
-    return out;
-  }
-
-  /**
-   * DRBD's own word that a fenced copy resynced, when its after-resync-target handler could not
-   * reach a daemon (it runs on the resynced copy as soon as the resync ends, which after a reboot
-   * can be before that node's hanfs is up). The primary's ledger records the fence (it writes on
-   * at the mark's generation) only after its DRBD lost the peer; a report from it showing the
-   * peer out of sync after that, then one showing it Connected and UpToDate again, can only come
-   * from a resync that ended after the fence. A monitor sample from before the link broke can
-   * travel with the new ledger in one report, which is why the out-of-sync report must come first.
-   */
-  private boolean resyncedSinceMark(Resource r, String primaryNode, long epoch, String copy, Generation mark, LedgerSummary primary, boolean peerInSync) {
-    if (!primary.contains(mark)) return false;
-    String key = r.name() + "/" + primaryNode + "/" + epoch + "/" + copy + "/" + mark;
-    if (!peerInSync) {
-      outOfSyncAfterMark.add(key);
-      return false;
-    }
-    return outOfSyncAfterMark.contains(key);
-  }
-
-  /**
    * Whether one of the two is primary and its replication (monitored, so current) reports the
    * peer connected. DRBD compares its generation identifiers when it connects and refuses a
    * diverged peer, so a connected pair holds the same data whatever the ledgers say; their
-   * disagreement is bookkeeping, which {@link #syncWrites} then corrects.
+   * disagreement is bookkeeping, which {@link io.hanfs.sbr.ReplicaSync} then corrects.
    */
   private boolean primaryLinkUp(Resource r, String a, String b) {
     for (String n : List.of(a, b)) {

@@ -115,6 +115,7 @@ public final class Daemon {
     });
     io.hanfs.app.jmx.Jmx.register(config, nodeName, new ControlApi(system));
     startManagement(system, config);
+    ServiceWatch.start(system, h.agent(), config, nodeName);
     system.log().info("hanfs node {} up: management on {}", nodeName, config.management().url(self));
     system.getWhenTerminated().toCompletableFuture().join();
     boolean clean = shutdown.getShutdownReason().map(r -> r == CoordinatedShutdown.jvmExitReason()).orElse(false);

@@ -45,16 +45,19 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
    * A command of the cluster leader, stamped with its term and the resource's epoch as it knows
    * them; {@link LeaderFence} checks the stamp here, the one place, before the command goes on.
    */
-  public record Fenced(LeaderFence.Stamp stamp, LeaderCommand command) implements Command {}
+  public record Fenced(
+      LeaderFence.Stamp stamp,
+      // The type id is on the envelope's field, so a bare Promote or Demote (a local operator's) serializes as before.
+      @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+      @JsonSubTypes({
+        @JsonSubTypes.Type(value = Promote.class, name = "Promote"),
+        @JsonSubTypes.Type(value = Demote.class, name = "Demote"),
+        @JsonSubTypes.Type(value = ResolveSplitBrain.class, name = "ResolveSplitBrain"),
+        @JsonSubTypes.Type(value = RecordLedger.class, name = "RecordLedger")
+      })
+      LeaderCommand command) implements Command {}
 
   /** What only the cluster leader asks, always inside {@link Fenced}. */
-  @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
-  @JsonSubTypes({
-    @JsonSubTypes.Type(value = Promote.class, name = "Promote"),
-    @JsonSubTypes.Type(value = Demote.class, name = "Demote"),
-    @JsonSubTypes.Type(value = ResolveSplitBrain.class, name = "ResolveSplitBrain"),
-    @JsonSubTypes.Type(value = RecordLedger.class, name = "RecordLedger")
-  })
   public sealed interface LeaderCommand extends CborSerializable {
     String resource();
 
@@ -75,14 +78,14 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   public record Demote(String resource, long epoch, ActorRef<ResourceAgent.Reply> replyTo) implements Command, LeaderCommand {}
 
   /** Data split brain: this node's copy of {@code resource} lost (discard) or won (keep). */
-  public record ResolveSplitBrain(String resource, boolean discard, String peer, ActorRef<ResourceAgent.Reply> replyTo) implements Command, LeaderCommand {}
+  public record ResolveSplitBrain(String resource, boolean discard, String peer, ActorRef<ResourceAgent.Reply> replyTo) implements LeaderCommand {}
 
   /**
    * Record a leader-decided event in this node's ledger of {@code resource}; a retry with the same
    * {@code writeId} is recorded once ("" = no id; one missing from an older leader's message reads as "").
    */
   public record RecordLedger(String resource, io.hanfs.persistence.ledger.LedgerEvent event, String writeId, ActorRef<ResourceAgent.Reply> replyTo)
-      implements Command, LeaderCommand {
+      implements LeaderCommand {
     public RecordLedger {
       if (writeId == null) writeId = "";
     }
@@ -191,8 +194,6 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
         .onMessage(Fenced.class, this::onFenced)
         .onMessage(Promote.class, this::deliver)
         .onMessage(Demote.class, this::deliver)
-        .onMessage(ResolveSplitBrain.class, this::deliver)
-        .onMessage(RecordLedger.class, this::deliver)
         .onMessage(GetStatus.class, g -> {
           g.replyTo().tell(nodeStatus());
           return this;

@@ -2,6 +2,7 @@ package io.hanfs.leader;
 
 import io.hanfs.config.HanfsConfig;
 import io.hanfs.node.NodeAgent;
+import io.hanfs.sbr.LeaderFence;
 import io.hanfs.node.resource.ResourceStatus;
 import io.hanfs.sbr.Remembered;
 import io.hanfs.sbr.Role;
@@ -43,6 +44,8 @@ final class ClusterModel {
   private final Set<Remembered> remembered = new HashSet<>();
   /** When (nanoTime) this leader last resolved a split brain between two copies. */
   private final Map<CopyPair, Long> splitBrainResolvedAt = new HashMap<>();
+  /** This leader's term (0 until its first command): what nodes check every command against. */
+  private long term;
 
   /** Two copies of a resource, whichever order they are named in. */
   record CopyPair(String resource, String first, String second) {
@@ -59,6 +62,9 @@ final class ClusterModel {
 
   void reported(NodeAgent.Report r, long nowNanos) {
     reports.put(r.node(), r);
+    // A node that obeyed a higher term (one this leader had not heard of when it chose its own)
+    // would refuse every command: take the next term; the singleton makes this leader the only one.
+    if (term != 0 && r.leaderTerm() > term) term = r.leaderTerm() + 1;
     reportedAt.put(r.node(), nowNanos);
     // A new leader learns the highest epoch from every node's ledger and epoch file (and from
     // the voters) before it promotes anything.
@@ -104,6 +110,20 @@ final class ClusterModel {
 
   void splitBrainResolved(String resource, String a, String b, long nowNanos) {
     splitBrainResolvedAt.put(CopyPair.of(resource, a, b), nowNanos);
+  }
+
+  /**
+   * The stamp for a command about {@code resource} under {@code epoch} (0: not bound to one). The
+   * term is fixed at the first command, above every term the nodes reported obeying.
+   */
+  LeaderFence.Stamp stamp(long epoch) {
+    if (term == 0) term = reports.values().stream().mapToLong(NodeAgent.Report::leaderTerm).max().orElse(0) + 1;
+    return new LeaderFence.Stamp(term, epoch);
+  }
+
+  /** The highest epoch of {@code resource} this leader knows of. */
+  long knownEpoch(String resource) {
+    return maxEpoch.getOrDefault(resource, 0L);
   }
 
   /** The epoch for a new promotion of {@code resource}: above every one seen. */

@@ -1,6 +1,7 @@
 package io.hanfs.leader;
 
 import io.hanfs.node.NodeAgent;
+import io.hanfs.sbr.LeaderFence;
 import io.hanfs.node.resource.ResourceAgent;
 import java.time.Duration;
 import java.util.function.Consumer;
@@ -21,10 +22,10 @@ final class DemoteSaga {
 
   private record Answered(ResourceAgent.Reply reply, Throwable failure) implements Command {}
 
-  static Behavior<Command> create(ActorRef<NodeAgent.Command> agent, String resource, String node, long epoch, Duration timeout,
+  static Behavior<Command> create(ActorRef<NodeAgent.Command> agent, String resource, String node, LeaderFence.Stamp stamp, Duration timeout,
       Consumer<SagaOutcome> done) {
     return Behaviors.setup(ctx -> {
-      ctx.ask(ResourceAgent.Reply.class, agent, timeout, reply -> new NodeAgent.Demote(resource, epoch, reply), Answered::new);
+      ctx.ask(ResourceAgent.Reply.class, agent, timeout, reply -> new NodeAgent.Fenced(stamp, new NodeAgent.Demote(resource, stamp.epoch(), reply)), Answered::new);
       return Behaviors.receive(Command.class)
           .onMessage(Answered.class, a -> {
             done.accept(new SagaOutcome.StepEnded(node, SagaOutcome.Step.DEMOTE, a.reply(), a.failure() == null ? "" : a.failure().getMessage()));

@@ -1,6 +1,7 @@
 package io.hanfs.leader;
 
 import io.hanfs.node.NodeAgent;
+import io.hanfs.sbr.LeaderFence;
 import io.hanfs.persistence.ledger.LedgerEvent;
 import io.hanfs.sbr.LeaderDecision;
 import io.hanfs.sbr.LeaderEffect;
@@ -71,7 +72,7 @@ final class FenceDesk {
   void unfencePeer(Leader.UnfencePeer u) {
     FenceRequests.Step step = fences.unfencePeer(u.resource(), u.requester(), u.peer(), System.nanoTime());
     if (step instanceof FenceRequests.MarkCurrent m) {
-      ctx.spawn(UnfencePeerWrite.create(model.report(m.peer()).agent(), u.resource(), m.peer(), m.event(), m.at(), u.replyTo()),
+      ctx.spawn(UnfencePeerWrite.create(model.report(m.peer()).agent(), model.stamp(0), u.resource(), m.peer(), m.event(), m.at(), u.replyTo()),
           "unfence-peer-" + nextRequest++);
     } else if (step instanceof FenceRequests.Answer a) {
       u.replyTo().tell(a.reply());

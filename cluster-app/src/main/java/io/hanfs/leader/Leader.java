@@ -4,6 +4,7 @@ import io.hanfs.CborSerializable;
 import io.hanfs.config.HanfsConfig;
 import io.hanfs.config.HanfsConfig.Resource;
 import io.hanfs.node.NodeAgent;
+import io.hanfs.sbr.LeaderFence;
 import io.hanfs.persistence.ledger.LedgerEvent;
 import io.hanfs.sbr.LeaderDecision;
 import io.hanfs.sbr.LeaderEffect;
@@ -275,7 +276,7 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
   private void record(NodeAgent.Report node, String resource, LedgerEvent event) {
     long n = nextLedgerWrite++;
     String writeId = LedgerWrite.writeId(ledgerWriteIncarnation, n, resource, node.node());
-    getContext().spawn(LedgerWrite.create(node.agent(), node.node(), resource, event, writeId), "ledger-write-" + n);
+    getContext().spawn(LedgerWrite.create(node.agent(), node.node(), resource, event, writeId, model.stamp(0)), "ledger-write-" + n);
   }
 
   private ClusterStatus status() {

@@ -1,6 +1,7 @@
 package io.hanfs.leader;
 
 import io.hanfs.node.NodeAgent;
+import io.hanfs.sbr.LeaderFence;
 import io.hanfs.node.resource.ResourceAgent;
 import io.hanfs.persistence.ledger.LedgerEvent;
 import io.hanfs.persistence.ledger.ResourceLedger;
@@ -43,19 +44,21 @@ final class LedgerWrite {
     return id.length() <= 128 ? id : id.substring(0, 128);
   }
 
-  static Behavior<Command> create(ActorRef<NodeAgent.Command> agent, String node, String resource, LedgerEvent event, String writeId) {
-    return create(agent, node, resource, event, writeId, ASK);
+  /** @param stamp the leader's term (a ledger write is not bound to an epoch: the stamp's is 0) */
+  static Behavior<Command> create(ActorRef<NodeAgent.Command> agent, String node, String resource, LedgerEvent event, String writeId,
+      LeaderFence.Stamp stamp) {
+    return create(agent, node, resource, event, writeId, stamp, ASK);
   }
 
   static Behavior<Command> create(ActorRef<NodeAgent.Command> agent, String node, String resource, LedgerEvent event, String writeId,
-      Duration askTimeout) {
+      LeaderFence.Stamp stamp, Duration askTimeout) {
     // A bad id would be refused on every attempt, for ever: fail where the leader chose it.
     ResourceLedger.writeIdProblem(writeId).ifPresent(p -> {
       throw new IllegalArgumentException(p);
     });
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       Runnable ask = () -> ctx.ask(ResourceAgent.Reply.class, agent, askTimeout,
-          replyTo -> new NodeAgent.RecordLedger(resource, event, writeId, replyTo),
+          replyTo -> new NodeAgent.Fenced(stamp, new NodeAgent.RecordLedger(resource, event, writeId, replyTo)),
           (reply, err) -> new Answered(reply, err == null ? "" : "no answer in " + askTimeout.toMillis() + " ms"));
       ask.run();
       Duration[] pause = {FIRST_RETRY};

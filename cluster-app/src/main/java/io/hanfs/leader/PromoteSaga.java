@@ -2,6 +2,7 @@ package io.hanfs.leader;
 
 import io.hanfs.node.NodeAgent;
 import io.hanfs.node.resource.ResourceAgent;
+import io.hanfs.sbr.LeaderFence;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -22,10 +23,10 @@ final class PromoteSaga {
 
   private record Answered(ResourceAgent.Reply reply, Throwable failure) implements Command {}
 
-  static Behavior<Command> create(ActorRef<NodeAgent.Command> agent, String resource, String node, long epoch, Optional<ResourceAgent.Force> force,
-      Duration timeout, Consumer<SagaOutcome> done) {
+  static Behavior<Command> create(ActorRef<NodeAgent.Command> agent, String resource, String node, LeaderFence.Stamp stamp,
+      Optional<ResourceAgent.Force> force, Duration timeout, Consumer<SagaOutcome> done) {
     return Behaviors.setup(ctx -> {
-      ctx.ask(ResourceAgent.Reply.class, agent, timeout, reply -> new NodeAgent.Promote(resource, epoch, force, reply), Answered::new);
+      ctx.ask(ResourceAgent.Reply.class, agent, timeout, reply -> new NodeAgent.Fenced(stamp, new NodeAgent.Promote(resource, stamp.epoch(), force, reply)), Answered::new);
       return Behaviors.receive(Command.class)
           .onMessage(Answered.class, a -> {
             done.accept(new SagaOutcome.StepEnded(node, SagaOutcome.Step.PROMOTE, a.reply(), a.failure() == null ? "" : a.failure().getMessage()));

@@ -1,6 +1,7 @@
 package io.hanfs.leader;
 
 import io.hanfs.node.NodeAgent;
+import io.hanfs.sbr.LeaderFence;
 import io.hanfs.node.resource.ResourceAgent;
 import java.time.Duration;
 import java.util.function.Consumer;
@@ -24,10 +25,10 @@ final class ResolveSaga {
   private record Deadline() implements Command {}
 
   /** {@code stepTimeout} is the victim's (the survivor's step is quicker: half of it); {@code deadline} bounds the whole. */
-  static Behavior<Command> create(String resource, String victim, ActorRef<NodeAgent.Command> victimAgent, String survivor,
+  static Behavior<Command> create(String resource, LeaderFence.Stamp stamp, String victim, ActorRef<NodeAgent.Command> victimAgent, String survivor,
       ActorRef<NodeAgent.Command> survivorAgent, Duration stepTimeout, Duration deadline, Consumer<SagaOutcome> done) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-      ctx.ask(ResourceAgent.Reply.class, victimAgent, stepTimeout, reply -> new NodeAgent.ResolveSplitBrain(resource, true, survivor, reply),
+      ctx.ask(ResourceAgent.Reply.class, victimAgent, stepTimeout, reply -> new NodeAgent.Fenced(stamp, new NodeAgent.ResolveSplitBrain(resource, true, survivor, reply)),
           (reply, failure) -> new Answered(SagaOutcome.Step.DISCARD, reply, failure));
       timers.startSingleTimer(new Deadline(), deadline);
       return Behaviors.receive(Command.class)
@@ -37,7 +38,7 @@ final class ResolveSaga {
             if (a.step() == SagaOutcome.Step.DISCARD && ended.ok()) {
               // The victim saved and discarded its changes; now the survivor reconnects.
               ctx.ask(ResourceAgent.Reply.class, survivorAgent, stepTimeout.dividedBy(2),
-                  reply -> new NodeAgent.ResolveSplitBrain(resource, false, victim, reply),
+                  reply -> new NodeAgent.Fenced(stamp, new NodeAgent.ResolveSplitBrain(resource, false, victim, reply)),
                   (reply, failure) -> new Answered(SagaOutcome.Step.KEEP, reply, failure));
               return Behaviors.same();
             }

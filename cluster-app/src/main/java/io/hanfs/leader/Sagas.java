@@ -2,6 +2,7 @@ package io.hanfs.leader;
 
 import io.hanfs.config.HanfsConfig.Resource;
 import io.hanfs.node.NodeAgent;
+import io.hanfs.sbr.LeaderFence;
 import io.hanfs.node.resource.ResourceAgent;
 import io.hanfs.node.resource.ResourceStatus;
 import io.hanfs.persistence.ledger.LedgerEvent;
@@ -122,7 +123,7 @@ final class Sagas {
         from.map(f -> " (" + f + " is gone; the lease keeps it safe)").orElse(""),
         force.map(f -> ", FORCED by " + f.by() + ": " + f.reason()).orElse(""));
     spawn(r, SagaKind.PROMOTE, from, Optional.of(to), replyTo, Optional.empty(),
-        done -> PromoteSaga.create(rep.agent(), r.name(), to, epoch, force, r.operationTimeout().multipliedBy(4), done));
+        done -> PromoteSaga.create(rep.agent(), r.name(), to, model.stamp(epoch), force, r.operationTimeout().multipliedBy(4), done));
   }
 
   void demote(Resource r, String node, Optional<String> thenPromote, SagaKind kind, Optional<ActorRef<Leader.ControlReply>> replyTo) {
@@ -130,7 +131,7 @@ final class Sagas {
     long epoch = model.epochOf(r.name(), node);
     ctx.getLog().info("resource {}: demoting {} (epoch {}){}", r.name(), node, epoch, thenPromote.map(t -> ", then promoting " + t).orElse(""));
     spawn(r, kind, Optional.of(node), thenPromote, replyTo, Optional.empty(),
-        done -> DemoteSaga.create(rep.agent(), r.name(), node, epoch, r.operationTimeout().multipliedBy(4), done));
+        done -> DemoteSaga.create(rep.agent(), r.name(), node, model.stamp(epoch), r.operationTimeout().multipliedBy(4), done));
   }
 
   /** Victim demoted first if it serves; then it saves and discards its changes; then the survivor reconnects. */
@@ -151,7 +152,7 @@ final class Sagas {
     ctx.getLog().warn("resource {}: resolving the split brain: {} saves its changes and discards them, {} keeps its data", r.name(), victim, survivor);
     Duration step = r.operationTimeout().multipliedBy(4);
     spawn(r, SagaKind.RESOLVE, Optional.of(victim), Optional.of(survivor), replyTo, split,
-        done -> ResolveSaga.create(r.name(), victim, model.report(victim).agent(), survivor, model.report(survivor).agent(), step, step, done));
+        done -> ResolveSaga.create(r.name(), model.stamp(model.knownEpoch(r.name())), victim, model.report(victim).agent(), survivor, model.report(survivor).agent(), step, step, done));
   }
 
   /** The running saga waits on a node that became unreachable: its child is stopped and the saga ends failed. */

@@ -1,6 +1,7 @@
 package io.hanfs.leader;
 
 import io.hanfs.node.NodeAgent;
+import io.hanfs.sbr.LeaderFence;
 import io.hanfs.node.resource.ResourceAgent;
 import io.hanfs.persistence.ledger.LedgerEvent;
 import io.hanfs.sbr.data.Generation;
@@ -24,10 +25,10 @@ final class UnfencePeerWrite {
 
   private record Answered(ResourceAgent.Reply reply, Throwable failure) implements Command {}
 
-  static Behavior<Command> create(ActorRef<NodeAgent.Command> agent, String resource, String peer, LedgerEvent event, Generation at,
+  static Behavior<Command> create(ActorRef<NodeAgent.Command> agent, LeaderFence.Stamp stamp, String resource, String peer, LedgerEvent event, Generation at,
       ActorRef<Leader.FenceReply> replyTo) {
     return Behaviors.setup(ctx -> {
-      ctx.ask(ResourceAgent.Reply.class, agent, ASK, reply -> new NodeAgent.RecordLedger(resource, event, reply), Answered::new);
+      ctx.ask(ResourceAgent.Reply.class, agent, ASK, reply -> new NodeAgent.Fenced(stamp, new NodeAgent.RecordLedger(resource, event, reply)), Answered::new);
       return Behaviors.receive(Command.class)
           .onMessage(Answered.class, a -> {
             replyTo.tell(a.reply() instanceof ResourceAgent.Done

@@ -32,7 +32,7 @@ class ServiceWatchTest {
   }
 
   static ResourceStatus resource(String name, Role role) {
-    return new ResourceStatus(name, role, 7, "", List.of(), 0, Optional.empty(), "UpToDate");
+    return new ResourceStatus(name, role, 7, "", List.of(), 0, Optional.empty(), "UpToDate", Optional.empty());
   }
 
   static NodeAgent.NodeStatus node(ResourceStatus... resources) {

@@ -73,7 +73,7 @@ class StatusCliTest {
     ActorRef<NodeAgent.Command> agent = kit.spawn(Behaviors.receive(NodeAgent.Command.class)
         .onMessage(NodeAgent.GetStatus.class, m -> {
           m.replyTo().tell(new NodeAgent.NodeStatus("d1", List.of("data"), false, false, List.of(new ResourceStatus("home", Role.PRIMARY, 7, "serving",
-              List.of(new ResourceStatus.LayerStatus("floating-ip", "up", "127.0.0.100/32")), 0, Optional.empty(), "UpToDate"))));
+              List.of(new ResourceStatus.LayerStatus("floating-ip", "up", "127.0.0.100/32")), 0, Optional.empty(), "UpToDate", Optional.empty()))));
           return Behaviors.same();
         }).build());
     ActorRef<Leader.Command> leader = kit.spawn(Behaviors.receive(Leader.Command.class)

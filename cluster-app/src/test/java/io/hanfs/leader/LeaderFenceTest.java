@@ -62,7 +62,7 @@ public class LeaderFenceTest {
   }
 
   static boolean isSyncCompleted(NodeAgent.Command m) {
-    return m instanceof NodeAgent.RecordLedger r && r.event() instanceof LedgerEvent.SyncCompleted;
+    return LeaderFixture.unfenced(m) instanceof NodeAgent.RecordLedger r && r.event() instanceof LedgerEvent.SyncCompleted;
   }
 
   /**
@@ -102,7 +102,7 @@ public class LeaderFenceTest {
       fx.reportWeb(f2, "d2", Role.SECONDARY, secondaryInSync, ledger("d2", false, Generation.NONE, g7));
     })) {
       f2.fishForMessage(PATIENCE, "d2 outdated at 7.1", m -> isSyncCompleted(m) ? FishingOutcomes.fail("synced past a fence mark: " + m)
-          : m instanceof NodeAgent.RecordLedger l && l.event().equals(new LedgerEvent.Outdated(g71)) ? FishingOutcomes.complete()
+          : LeaderFixture.unfenced(m) instanceof NodeAgent.RecordLedger l && l.event().equals(new LedgerEvent.Outdated(g71)) ? FishingOutcomes.complete()
           : FishingOutcomes.continueAndIgnore());
       expectNoneMatching(f2, Duration.ofSeconds(2), LeaderFenceTest::isSyncCompleted, "synced past a fence mark");
     }
@@ -121,7 +121,7 @@ public class LeaderFenceTest {
     })) {
       NodeAgent.Command resynced = f2.fishForMessage(PATIENCE, "the resync after the fence mark recorded",
           m -> isSyncCompleted(m) ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore()).get(0);
-      assertEquals(new LedgerEvent.SyncCompleted(g71, List.of(Generation.NONE, g7, g71)), ((NodeAgent.RecordLedger) resynced).event());
+      assertEquals(new LedgerEvent.SyncCompleted(g71, List.of(Generation.NONE, g7, g71)), ((NodeAgent.RecordLedger) LeaderFixture.unfenced(resynced)).event());
     }
   }
 
@@ -276,7 +276,7 @@ public class LeaderFenceTest {
       assertFalse(refused.accepted());
       assertEquals(409, refused.httpStatus(), refused.message());
       assertTrue(refused.message().contains("may not be promoted"), refused.message());
-      expectNoneMatching(e2, Duration.ofSeconds(2), m -> m instanceof NodeAgent.Demote, "demoted for a refused target");
+      expectNoneMatching(e2, Duration.ofSeconds(2), m -> LeaderFixture.unfenced(m) instanceof NodeAgent.Demote, "demoted for a refused target");
       assertEquals(Optional.of("d2"), fx.view("data").activeNode());
     }
   }

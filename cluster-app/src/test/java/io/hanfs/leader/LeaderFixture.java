@@ -180,10 +180,22 @@ final class LeaderFixture implements AutoCloseable {
     LoopbackCluster.awaitAssert(kit, max, check);
   }
 
-  /** The next message of this type to {@code agent}, others ignored. */
-  static <T extends NodeAgent.Command> T expect(TestProbe<NodeAgent.Command> agent, Class<T> type) {
-    return type.cast(agent.fishForMessage(PATIENCE, "a " + type.getSimpleName(),
-        m -> type.isInstance(m) ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore()).get(0));
+  /** The next leader command of this type to {@code agent} (others ignored), which must have come fenced. */
+  static <T extends NodeAgent.LeaderCommand> T expect(TestProbe<NodeAgent.Command> agent, Class<T> type) {
+    return type.cast(unfenced(agent.fishForMessage(PATIENCE, "a " + type.getSimpleName(),
+        m -> type.isInstance(unfenced(m)) ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore()).get(0)));
+  }
+
+  /** The next message to {@code agent}: a leader command of this type in its fenced envelope. */
+  static <T extends NodeAgent.LeaderCommand> T fenced(TestProbe<NodeAgent.Command> agent, Class<T> type, Duration max) {
+    return type.cast(unfenced(agent.expectMessageClass(NodeAgent.Fenced.class, max)));
+  }
+
+  /** The command inside a leader's envelope (its term set); a bare message is returned as it is. */
+  static Object unfenced(NodeAgent.Command m) {
+    if (!(m instanceof NodeAgent.Fenced f)) return m;
+    if (f.stamp().term() <= 0) throw new AssertionError("a leader command without a term: " + f);
+    return f.command();
   }
 
   /**

@@ -29,22 +29,24 @@ class LedgerWriteTest {
     kit.shutdownTestKit();
   }
 
+  static final io.hanfs.sbr.LeaderFence.Stamp STAMP = new io.hanfs.sbr.LeaderFence.Stamp(2, 0);
+
   static final ResourceAgent.Done DONE = new ResourceAgent.Done(new ResourceStatus("home", Role.PRIMARY, 1, "", List.of(), 0, Optional.empty(), "", Optional.empty()));
 
   @Test
   void aRefusedWriteIsRetriedUntilRecorded() {
     TestProbe<NodeAgent.Command> node = kit.createTestProbe();
     LedgerEvent event = new LedgerEvent.PeerConnected("n2");
-    ActorRef<LedgerWrite.Command> w = kit.spawn(LedgerWrite.create(node.getRef(), "n1", "home", event, "L/1", Duration.ofSeconds(1)), "ledger-write-1");
-    NodeAgent.RecordLedger first = node.expectMessageClass(NodeAgent.RecordLedger.class);
+    ActorRef<LedgerWrite.Command> w = kit.spawn(LedgerWrite.create(node.getRef(), "n1", "home", event, "L/1", STAMP, Duration.ofSeconds(1)), "ledger-write-1");
+    NodeAgent.RecordLedger first = LeaderFixture.fenced(node, NodeAgent.RecordLedger.class, Duration.ofSeconds(3));
     assertEquals(event, first.event());
     assertEquals("L/1", first.writeId());
     first.replyTo().tell(new ResourceAgent.Refused("busy", "a promotion is in progress"));
     // Refused: asked again after the first pause (1 s), then 2 s.
-    NodeAgent.RecordLedger second = node.expectMessageClass(NodeAgent.RecordLedger.class, Duration.ofSeconds(10));
+    NodeAgent.RecordLedger second = LeaderFixture.fenced(node, NodeAgent.RecordLedger.class, Duration.ofSeconds(10));
     assertEquals("L/1", second.writeId());
     second.replyTo().tell(new ResourceAgent.Refused("busy", "still"));
-    NodeAgent.RecordLedger third = node.expectMessageClass(NodeAgent.RecordLedger.class, Duration.ofSeconds(10));
+    NodeAgent.RecordLedger third = LeaderFixture.fenced(node, NodeAgent.RecordLedger.class, Duration.ofSeconds(10));
     assertEquals("home", third.resource());
     assertEquals("L/1", third.writeId());
     third.replyTo().tell(DONE);
@@ -58,14 +60,14 @@ class LedgerWriteTest {
   void anUnansweredWriteIsRetriedWithTheSameId() {
     TestProbe<NodeAgent.Command> node = kit.createTestProbe();
     LedgerEvent event = new LedgerEvent.Outdated(new io.hanfs.sbr.data.Generation(3, 1));
-    ActorRef<LedgerWrite.Command> silent = kit.spawn(LedgerWrite.create(node.getRef(), "n1", "home", event, "L/2", Duration.ofSeconds(1)), "ledger-write-2");
-    NodeAgent.RecordLedger first = node.expectMessageClass(NodeAgent.RecordLedger.class);
+    ActorRef<LedgerWrite.Command> silent = kit.spawn(LedgerWrite.create(node.getRef(), "n1", "home", event, "L/2", STAMP, Duration.ofSeconds(1)), "ledger-write-2");
+    NodeAgent.RecordLedger first = LeaderFixture.fenced(node, NodeAgent.RecordLedger.class, Duration.ofSeconds(3));
     assertEquals("L/2", first.writeId());
     // No answer in the 1 s ask, nor in the second attempt's.
-    NodeAgent.RecordLedger second = node.expectMessageClass(NodeAgent.RecordLedger.class, Duration.ofSeconds(10));
+    NodeAgent.RecordLedger second = LeaderFixture.fenced(node, NodeAgent.RecordLedger.class, Duration.ofSeconds(10));
     assertEquals("L/2", second.writeId());
     assertEquals(event, second.event());
-    NodeAgent.RecordLedger third = node.expectMessageClass(NodeAgent.RecordLedger.class, Duration.ofSeconds(10));
+    NodeAgent.RecordLedger third = LeaderFixture.fenced(node, NodeAgent.RecordLedger.class, Duration.ofSeconds(10));
     assertEquals("L/2", third.writeId());
     third.replyTo().tell(DONE);
     TestProbe<Object> watcher = kit.createTestProbe();
@@ -82,6 +84,6 @@ class LedgerWriteTest {
     assertEquals(128, longest.length());
     assertTrue(ResourceLedger.writeIdProblem(longest).isEmpty(), longest);
     assertThrows(IllegalArgumentException.class, () -> LedgerWrite.create(kit.createTestProbe(NodeAgent.Command.class).getRef(), "n1", "home",
-        new LedgerEvent.PeerConnected("n2"), "bad id"));
+        new LedgerEvent.PeerConnected("n2"), "bad id", STAMP));
   }
 }

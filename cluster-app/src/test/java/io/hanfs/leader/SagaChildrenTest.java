@@ -33,9 +33,9 @@ class SagaChildrenTest {
   void aPromotionReportsTheNodesAnswer() {
     TestProbe<NodeAgent.Command> node = kit.createTestProbe();
     TestProbe<SagaOutcome> outcome = kit.createTestProbe();
-    ActorRef<PromoteSaga.Command> saga = kit.spawn(PromoteSaga.create(node.getRef(), "data", "n1", 7, Optional.empty(), Duration.ofSeconds(5),
+    ActorRef<PromoteSaga.Command> saga = kit.spawn(PromoteSaga.create(node.getRef(), "data", "n1", new io.hanfs.sbr.LeaderFence.Stamp(2, 7), Optional.empty(), Duration.ofSeconds(5),
         outcome.getRef()::tell), "promote-data-1");
-    NodeAgent.Promote p = node.expectMessageClass(NodeAgent.Promote.class);
+    NodeAgent.Promote p = LeaderFixture.fenced(node, NodeAgent.Promote.class, Duration.ofSeconds(3));
     assertEquals(7, p.epoch());
     p.replyTo().tell(new ResourceAgent.Failed("mount failed", DONE.status(), false));
     SagaOutcome.StepEnded ended = assertInstanceOf(SagaOutcome.StepEnded.class, outcome.receiveMessage());
@@ -49,9 +49,9 @@ class SagaChildrenTest {
   void aDemotionWithoutAnAnswerReportsWhyAtItsTimeout() {
     TestProbe<NodeAgent.Command> node = kit.createTestProbe();
     TestProbe<SagaOutcome> outcome = kit.createTestProbe();
-    ActorRef<DemoteSaga.Command> saga = kit.spawn(DemoteSaga.create(node.getRef(), "data", "n2", 3, Duration.ofMillis(300), outcome.getRef()::tell),
+    ActorRef<DemoteSaga.Command> saga = kit.spawn(DemoteSaga.create(node.getRef(), "data", "n2", new io.hanfs.sbr.LeaderFence.Stamp(2, 3), Duration.ofMillis(300), outcome.getRef()::tell),
         "move-data-2");
-    assertEquals(3, node.expectMessageClass(NodeAgent.Demote.class).epoch());
+    assertEquals(3, LeaderFixture.fenced(node, NodeAgent.Demote.class, Duration.ofSeconds(3)).epoch());
     SagaOutcome.StepEnded ended = assertInstanceOf(SagaOutcome.StepEnded.class, outcome.receiveMessage(Duration.ofSeconds(5)));
     assertEquals("n2", ended.node());
     assertTrue(ended.why().startsWith("no answer: "), ended.why());
@@ -63,14 +63,14 @@ class SagaChildrenTest {
     TestProbe<NodeAgent.Command> victim = kit.createTestProbe();
     TestProbe<NodeAgent.Command> survivor = kit.createTestProbe();
     TestProbe<SagaOutcome> outcome = kit.createTestProbe();
-    ActorRef<ResolveSaga.Command> saga = kit.spawn(ResolveSaga.create("data", "n1", victim.getRef(), "n2", survivor.getRef(), Duration.ofSeconds(5),
+    ActorRef<ResolveSaga.Command> saga = kit.spawn(ResolveSaga.create("data", new io.hanfs.sbr.LeaderFence.Stamp(2, 1), "n1", victim.getRef(), "n2", survivor.getRef(), Duration.ofSeconds(5),
         Duration.ofSeconds(10), outcome.getRef()::tell), "resolve-data-3");
-    NodeAgent.ResolveSplitBrain discard = victim.expectMessageClass(NodeAgent.ResolveSplitBrain.class);
+    NodeAgent.ResolveSplitBrain discard = LeaderFixture.fenced(victim, NodeAgent.ResolveSplitBrain.class, Duration.ofSeconds(3));
     assertTrue(discard.discard());
     assertEquals("n2", discard.peer());
     survivor.expectNoMessage(Duration.ofMillis(200));
     discard.replyTo().tell(DONE);
-    NodeAgent.ResolveSplitBrain keep = survivor.expectMessageClass(NodeAgent.ResolveSplitBrain.class);
+    NodeAgent.ResolveSplitBrain keep = LeaderFixture.fenced(survivor, NodeAgent.ResolveSplitBrain.class, Duration.ofSeconds(3));
     assertFalse(keep.discard());
     assertEquals("n1", keep.peer());
     keep.replyTo().tell(DONE);
@@ -86,9 +86,9 @@ class SagaChildrenTest {
     TestProbe<NodeAgent.Command> victim = kit.createTestProbe();
     TestProbe<NodeAgent.Command> survivor = kit.createTestProbe();
     TestProbe<SagaOutcome> outcome = kit.createTestProbe();
-    kit.spawn(ResolveSaga.create("data", "n1", victim.getRef(), "n2", survivor.getRef(), Duration.ofSeconds(5), Duration.ofSeconds(10),
+    kit.spawn(ResolveSaga.create("data", new io.hanfs.sbr.LeaderFence.Stamp(2, 1), "n1", victim.getRef(), "n2", survivor.getRef(), Duration.ofSeconds(5), Duration.ofSeconds(10),
         outcome.getRef()::tell), "resolve-data-4");
-    victim.expectMessageClass(NodeAgent.ResolveSplitBrain.class).replyTo().tell(new ResourceAgent.Refused("busy", "drbd refused"));
+    LeaderFixture.fenced(victim, NodeAgent.ResolveSplitBrain.class, Duration.ofSeconds(3)).replyTo().tell(new ResourceAgent.Refused("busy", "drbd refused"));
     SagaOutcome.StepEnded ended = assertInstanceOf(SagaOutcome.StepEnded.class, outcome.receiveMessage());
     assertEquals(SagaOutcome.Step.DISCARD, ended.step());
     assertEquals("busy: drbd refused", ended.why());
@@ -99,9 +99,9 @@ class SagaChildrenTest {
   void aResolutionThatOutlivesItsDeadlineTimesOut() {
     TestProbe<NodeAgent.Command> victim = kit.createTestProbe();
     TestProbe<SagaOutcome> outcome = kit.createTestProbe();
-    ActorRef<ResolveSaga.Command> saga = kit.spawn(ResolveSaga.create("data", "n1", victim.getRef(), "n2", kit.createTestProbe(NodeAgent.Command.class).getRef(),
+    ActorRef<ResolveSaga.Command> saga = kit.spawn(ResolveSaga.create("data", new io.hanfs.sbr.LeaderFence.Stamp(2, 1), "n1", victim.getRef(), "n2", kit.createTestProbe(NodeAgent.Command.class).getRef(),
         Duration.ofSeconds(30), Duration.ofMillis(300), outcome.getRef()::tell), "resolve-data-5");
-    victim.expectMessageClass(NodeAgent.ResolveSplitBrain.class);
+    LeaderFixture.fenced(victim, NodeAgent.ResolveSplitBrain.class, Duration.ofSeconds(3));
     assertInstanceOf(SagaOutcome.TimedOut.class, outcome.receiveMessage(Duration.ofSeconds(5)));
     outcome.expectTerminated(saga, Duration.ofSeconds(5));
   }

@@ -13,7 +13,10 @@ import java.util.Optional;
 public final class LeaderFence {
   private LeaderFence() {}
 
-  /** What a leader puts on every command. */
+  /**
+   * What a leader puts on every command. {@code epoch} 0: the command records a fact about a copy
+   * (a ledger write) rather than decide who is active, so only the term fences it.
+   */
   public record Stamp(long term, long epoch) {}
 
   /**
@@ -37,7 +40,7 @@ public final class LeaderFence {
       return refuse(node, "leader term " + stamp.term() + " is older than term " + node.highestTerm()
           + ", which this node already obeyed: a newer leader took over");
     }
-    if (stamp.epoch() < node.resourceEpoch()) {
+    if (stamp.epoch() != 0 && stamp.epoch() < node.resourceEpoch()) {
       return new Verdict(Optional.of(new Refusal(Refusal.Reason.STALE_EPOCH, "the leader decided under epoch " + stamp.epoch()
           + " but this node already holds epoch " + node.resourceEpoch() + "; it decides again on the next report")), node.highestTerm());
     }

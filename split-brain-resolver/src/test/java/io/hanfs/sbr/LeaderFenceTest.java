@@ -20,7 +20,7 @@ class LeaderFenceTest {
           for (long epoch : values) {
             Verdict v = LeaderFence.check(new Facts(nodeTerm, nodeEpoch), new Stamp(term, epoch));
             String where = "node term " + nodeTerm + ", command term " + term + ", node epoch " + nodeEpoch + ", command epoch " + epoch;
-            boolean obey = term > 0 && term >= nodeTerm && epoch >= nodeEpoch;
+            boolean obey = term > 0 && term >= nodeTerm && (epoch == 0 || epoch >= nodeEpoch);
             assertEquals(obey, v.obeyed(), where);
             assertEquals(obey ? Math.max(nodeTerm, term) : nodeTerm, v.highestTerm(), where + ": the term remembered");
             if (!obey) {

@@ -364,7 +364,7 @@ class SingleNodeLabTest {
     assertTrue(r.out().contains("node=n1"), r.out());
     assertTrue(r.out().contains("standby=true"), r.out());
     assertTrue(r.out().contains("role=secondary"), r.out());
-    assertTrue(r.out().contains("switchover=refused (400): \"nosuch\" is not a data node"), r.out());
+    assertTrue(r.out().contains("switchover=refused (NOT_A_DATA_NODE): \"nosuch\" is not a data node"), r.out());
   }
 
   /** A fence hook's request (the route DRBD's handler calls), timed from the test: median of three. */

@@ -243,7 +243,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     if (!v.obeyed()) {
       Refusal r = v.refusal().get();
       getContext().getLog().warn("refused {} of {} from the leader: {}", c.getClass().getSimpleName(), c.resource(), r.message());
-      c.replyTo().tell(new ResourceAgent.Refused(r.reason().name(), r.message()));
+      c.replyTo().tell(new ResourceAgent.Refused(r));
       return this;
     }
     leaderTerm = v.highestTerm();
@@ -276,7 +276,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
       java.util.function.Consumer<ActorRef<ResourceAgent.Command>> send) {
     ActorRef<ResourceAgent.Command> agent = agents.get(resource);
     if (agent == null) {
-      replyTo.tell(new ResourceAgent.Refused("NOT_FOUND", "no resource named \"" + resource + "\" on node " + nodeName
+      replyTo.tell(new ResourceAgent.Refused(Refusal.Reason.UNKNOWN_RESOURCE, "no resource named \"" + resource + "\" on node " + nodeName
           + (agents.isEmpty() ? " (it has no resources)" : "; known: " + agents.keySet())));
     } else {
       send.accept(agent);

@@ -11,6 +11,7 @@ import io.hanfs.node.resource.ResourceAgent;
 import io.hanfs.node.resource.ScriptedLayer;
 import io.hanfs.persistence.EpochStore;
 import io.hanfs.sbr.LeaderFence.Stamp;
+import io.hanfs.sbr.Refusal;
 import io.hanfs.sbr.Role;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -77,16 +78,16 @@ class NodeAgentFenceTest {
 
     node.tell(new NodeAgent.Fenced(new Stamp(2, 9), new NodeAgent.Demote("home", 9, replies.getRef())));
     ResourceAgent.Refused old = assertInstanceOf(ResourceAgent.Refused.class, replies.receiveMessage(Duration.ofSeconds(10)));
-    assertEquals("STALE_LEADER", old.reason());
+    assertEquals(Refusal.Reason.STALE_LEADER, old.reason());
     assertTrue(old.message().contains("term 3"), old.message());
 
     node.tell(new NodeAgent.Fenced(new Stamp(5, 3), new NodeAgent.Demote("home", 3, replies.getRef())));
-    assertEquals("STALE_EPOCH", assertInstanceOf(ResourceAgent.Refused.class, replies.receiveMessage(Duration.ofSeconds(10))).reason());
+    assertEquals(Refusal.Reason.STALE_EPOCH, assertInstanceOf(ResourceAgent.Refused.class, replies.receiveMessage(Duration.ofSeconds(10))).reason());
 
     node.tell(new NodeAgent.Fenced(new Stamp(0, 4), new NodeAgent.Demote("home", 4, replies.getRef())));
-    assertEquals("STALE_LEADER", assertInstanceOf(ResourceAgent.Refused.class, replies.receiveMessage(Duration.ofSeconds(10))).reason());
+    assertEquals(Refusal.Reason.STALE_LEADER, assertInstanceOf(ResourceAgent.Refused.class, replies.receiveMessage(Duration.ofSeconds(10))).reason());
 
     node.tell(new NodeAgent.Fenced(new Stamp(5, 4), new NodeAgent.Demote("nope", 4, replies.getRef())));
-    assertEquals("NOT_FOUND", assertInstanceOf(ResourceAgent.Refused.class, replies.receiveMessage(Duration.ofSeconds(10))).reason());
+    assertEquals(Refusal.Reason.UNKNOWN_RESOURCE, assertInstanceOf(ResourceAgent.Refused.class, replies.receiveMessage(Duration.ofSeconds(10))).reason());
   }
 }

@@ -131,8 +131,7 @@ public final class HanfsRoutes extends AllDirectives implements ManagementRouteP
       if (r instanceof ResourceAgent.Done d) return json(StatusCodes.OK, Map.of("result", "done", "resource", d.status()));
       if (r instanceof ResourceAgent.Failed f) return json(StatusCodes.INTERNAL_SERVER_ERROR, Map.of("result", "failed", "error", f.message(), "resource", f.status()));
       ResourceAgent.Refused ref = (ResourceAgent.Refused) r;
-      StatusCode code = ref.reason().equals("NOT_FOUND") ? StatusCodes.NOT_FOUND : StatusCodes.CONFLICT;
-      return json(code, Map.of("result", "refused", "reason", ref.reason(), "error", ref.message()));
+      return json(RefusalCodes.http(ref.reason()), Map.of("result", "refused", "reason", ref.reason().name(), "error", ref.message()));
     }));
   }
 
@@ -221,7 +220,9 @@ public final class HanfsRoutes extends AllDirectives implements ManagementRouteP
   private CompletionStage<HttpResponse> askLeader(CompletionStage<Leader.ControlReply> reply) {
     return reply.handle((r, failure) -> failure != null
         ? error(StatusCodes.SERVICE_UNAVAILABLE, "no answer from the cluster leader (is a majority of nodes up?): " + failure.getMessage())
-        : json(StatusCodes.get(r.httpStatus()), Map.of("result", r.accepted() ? "done" : "refused", "message", r.message())));
+        : r.accepted() ? json(StatusCodes.OK, Map.of("result", "done", "message", r.message()))
+        : r.refusal().map(x -> json(RefusalCodes.http(x.reason()), Map.of("result", "refused", "reason", x.reason().name(), "message", r.message())))
+            .orElseGet(() -> json(StatusCodes.INTERNAL_SERVER_ERROR, Map.of("result", "failed", "message", r.message()))));
   }
 
   private CompletionStage<HttpResponse> clusterStatus() {

@@ -1,5 +1,6 @@
 package io.hanfs.leader;
 
+import io.hanfs.sbr.Refusal;
 import io.hanfs.CborSerializable;
 import io.hanfs.config.HanfsConfig;
 import io.hanfs.config.HanfsConfig.Resource;
@@ -86,8 +87,23 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
 
   public record GetClusterStatus(ActorRef<ClusterStatus> replyTo) implements Command {}
 
-  /** The answer to an operator command: accepted (and what will happen) or refused (and why). */
-  public record ControlReply(boolean accepted, int httpStatus, String message) implements CborSerializable {}
+  /**
+   * The answer to an operator command: accepted (and what will happen), refused before anything
+   * changed ({@code refusal}, typed: the routes, JMX and the CLI map it), or failed while it ran.
+   */
+  public record ControlReply(boolean accepted, Optional<Refusal> refusal, String message) implements CborSerializable {
+    public static ControlReply done(String message) {
+      return new ControlReply(true, Optional.empty(), message);
+    }
+
+    public static ControlReply refused(Refusal.Reason reason, String message) {
+      return new ControlReply(false, Optional.of(new Refusal(reason, message)), message);
+    }
+
+    public static ControlReply failed(String message) {
+      return new ControlReply(false, Optional.empty(), message);
+    }
+  }
 
   public record MemberView(String node, String address, String status, boolean reachable, List<String> roles, boolean standby,
       boolean maintenance, long reportAgeMillis) implements CborSerializable {}

@@ -1,5 +1,6 @@
 package io.hanfs.leader;
 
+import io.hanfs.sbr.Refusal;
 import io.hanfs.config.HanfsConfig;
 import io.hanfs.config.HanfsConfig.Resource;
 import io.hanfs.sbr.Placement;
@@ -16,60 +17,60 @@ final class OperatorChecks {
     this.config = config;
   }
 
-  private static Optional<Leader.ControlReply> refuse(int status, String message) {
-    return Optional.of(new Leader.ControlReply(false, status, message));
+  private static Optional<Leader.ControlReply> refuse(Refusal.Reason reason, String message) {
+    return Optional.of(Leader.ControlReply.refused(reason, message));
   }
 
   Optional<Leader.ControlReply> unknownResource(String resource) {
     if (config.resource(resource).isPresent()) return Optional.empty();
-    return refuse(404, "no resource named \"" + resource + "\"; known: " + config.resources().stream().map(Resource::name).toList());
+    return refuse(Refusal.Reason.UNKNOWN_RESOURCE, "no resource named \"" + resource + "\"; known: " + config.resources().stream().map(Resource::name).toList());
   }
 
-  /** {@code status} when the name is not a data node (404 for a name that is no node at all, where a command says so). */
-  Optional<Leader.ControlReply> notDataNode(String node, int unknownStatus) {
+  /** {@code unknown}: the reason for a name that is no node at all (a path names a node; a parameter names a target). */
+  Optional<Leader.ControlReply> notDataNode(String node, Refusal.Reason unknown) {
     Optional<HanfsConfig.Node> n = config.node(node);
     if (n.isPresent() && n.get().isData()) return Optional.empty();
-    return refuse(n.isEmpty() ? unknownStatus : 400, "\"" + node + "\" is not a data node; use one of " + dataNodes());
+    return refuse(n.isEmpty() ? unknown : Refusal.Reason.NOT_A_DATA_NODE, "\"" + node + "\" is not a data node; use one of " + dataNodes());
   }
 
   Optional<Leader.ControlReply> notAcceptingSagas(String resource, Optional<String> runningKind, boolean maintenance) {
-    if (runningKind.isPresent()) return refuse(409, "a " + runningKind.get() + " of " + resource + " is in progress; retry when it ends");
-    if (maintenance) return refuse(409, "the cluster is in maintenance mode; turn it off first");
+    if (runningKind.isPresent()) return refuse(Refusal.Reason.BUSY, "a " + runningKind.get() + " of " + resource + " is in progress; retry when it ends");
+    if (maintenance) return refuse(Refusal.Reason.MAINTENANCE, "the cluster is in maintenance mode; turn it off first");
     return Optional.empty();
   }
 
   Optional<Leader.ControlReply> sharedDisk(String resource) {
     if (!config.resource(resource).orElseThrow().replication().shared()) return Optional.empty();
-    return refuse(400, resource + " is on a shared disk: one copy, no split brain to resolve");
+    return refuse(Refusal.Reason.NOT_APPLICABLE, resource + " is on a shared disk: one copy, no split brain to resolve");
   }
 
   /** A command that the node itself must carry out, while the node is not reachable. */
   Optional<Leader.ControlReply> unreachable(String node, boolean reachable, String why) {
-    return reachable ? Optional.empty() : refuse(409, node + " is not reachable; " + why);
+    return reachable ? Optional.empty() : refuse(Refusal.Reason.UNREACHABLE, node + " is not reachable; " + why);
   }
 
   /** A forced promotion needs the target itself and never makes a second active node. */
   Optional<Leader.ControlReply> forcePromote(String resource, String to, List<Placement.NodeView> views, boolean reported) {
     Placement.NodeView target = views.stream().filter(v -> v.name().equals(to)).findFirst().orElseThrow();
-    if (!target.reachable() || !reported) return refuse(409, to + " is not reachable; a forced promotion needs the node itself");
+    if (!target.reachable() || !reported) return refuse(Refusal.Reason.UNREACHABLE, to + " is not reachable; a forced promotion needs the node itself");
     Optional<Placement.NodeView> active = views.stream().filter(v -> v.reachable() && v.role().holding()).findFirst();
     if (active.isEmpty()) return Optional.empty();
-    return refuse(409, resource + " is " + active.get().role().display() + " on " + active.get().name()
+    return refuse(Refusal.Reason.UNSAFE, resource + " is " + active.get().role().display() + " on " + active.get().name()
         + "; --force never makes a second active node: demote it or use switchover");
   }
 
   /** A split brain resolved by hand: both copies reachable with known ledgers, and the discard allowed (or forced). */
   Optional<Leader.ControlReply> resolve(Optional<String> keep, Optional<LedgerSummary> victim, Optional<LedgerSummary> survivor, boolean force) {
     if (keep.isEmpty() || victim.isEmpty() || survivor.isEmpty()) {
-      return refuse(409, "both copies must be reachable with known ledgers to resolve a split brain");
+      return refuse(Refusal.Reason.NOT_NOW, "both copies must be reachable with known ledgers to resolve a split brain");
     }
-    return SplitBrainVerdict.checkManualDiscard(victim.get(), survivor.get(), force).flatMap(why -> refuse(409, why));
+    return SplitBrainVerdict.checkManualDiscard(victim.get(), survivor.get(), force).flatMap(r -> refuse(r.reason(), r.message()));
   }
 
   /** The target of {@code hanfs clear}: exactly one of a data node and a resource. */
   Optional<Leader.ControlReply> clearTarget(String target, boolean node, boolean resource) {
     if (node != resource) return Optional.empty();
-    return refuse(node ? 400 : 404, node ? "\"" + target + "\" names both a data node and a resource; rename one of them"
+    return refuse(node ? Refusal.Reason.AMBIGUOUS_NAME : Refusal.Reason.UNKNOWN_NODE, node ? "\"" + target + "\" names both a data node and a resource; rename one of them"
         : "\"" + target + "\" is neither a data node nor a resource; use one of " + dataNodes() + " or "
             + config.resources().stream().map(Resource::name).toList());
   }

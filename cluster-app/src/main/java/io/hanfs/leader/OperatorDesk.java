@@ -1,5 +1,6 @@
 package io.hanfs.leader;
 
+import io.hanfs.sbr.Refusal;
 import io.hanfs.config.HanfsConfig;
 import io.hanfs.config.HanfsConfig.Resource;
 import io.hanfs.node.NodeAgent;
@@ -62,17 +63,17 @@ final class OperatorDesk {
 
   void switchover(Leader.Switchover s) {
     answer(checks.unknownResource(s.resource())
-        .or(() -> s.to().flatMap(to -> checks.notDataNode(to, 400)))
+        .or(() -> s.to().flatMap(to -> checks.notDataNode(to, Refusal.Reason.NOT_A_DATA_NODE)))
         .or(() -> checks.notAcceptingSagas(s.resource(), sagas.kind(s.resource()), maintenance())), s.replyTo(), () -> {
           Resource r = config.resource(s.resource()).orElseThrow();
           SwitchoverPlan.Plan plan = SwitchoverPlan.plan(s.resource(), inputs.views(r, System.nanoTime()), s.to());
           if (plan instanceof SwitchoverPlan.SwitchTo go) sagas.demote(r, go.from(), Optional.of(go.to()), SagaKind.SWITCHOVER, Optional.of(s.replyTo()));
-          else if (plan instanceof SwitchoverPlan.Refused no) s.replyTo().tell(new Leader.ControlReply(false, 409, no.why()));
+          else if (plan instanceof SwitchoverPlan.Refused no) s.replyTo().tell(Leader.ControlReply.refused(Refusal.Reason.NOT_NOW, no.why()));
         });
   }
 
   void forcePromote(Leader.ForcePromote f) {
-    Optional<Leader.ControlReply> refused = checks.unknownResource(f.resource()).or(() -> checks.notDataNode(f.to(), 400))
+    Optional<Leader.ControlReply> refused = checks.unknownResource(f.resource()).or(() -> checks.notDataNode(f.to(), Refusal.Reason.NOT_A_DATA_NODE))
         .or(() -> checks.notAcceptingSagas(f.resource(), sagas.kind(f.resource()), maintenance()));
     Resource r = config.resource(f.resource()).orElse(null);
     List<Placement.NodeView> views = refused.isPresent() ? List.of() : inputs.views(r, System.nanoTime());
@@ -92,7 +93,7 @@ final class OperatorDesk {
     Optional<LedgerSummary> survivor = keep.flatMap(k -> model.statusOf(c.resource(), k).flatMap(ResourceStatus::ledger).filter(x -> reachable(k)));
     answer(checks.unknownResource(c.resource())
         .or(() -> checks.sharedDisk(c.resource()))
-        .or(() -> checks.notDataNode(c.discard(), 400))
+        .or(() -> checks.notDataNode(c.discard(), Refusal.Reason.NOT_A_DATA_NODE))
         .or(() -> checks.notAcceptingSagas(c.resource(), sagas.kind(c.resource()), false))
         .or(() -> checks.resolve(keep, victim, survivor, c.force())), c.replyTo(), () -> {
           Resource r = config.resource(c.resource()).orElseThrow();
@@ -106,14 +107,14 @@ final class OperatorDesk {
 
   void standby(Leader.Standby s) {
     NodeAgent.Report rep = model.report(s.node());
-    answer(checks.notDataNode(s.node(), 404).or(() -> checks.unreachable(s.node(), rep != null && reachable(s.node()),
+    answer(checks.notDataNode(s.node(), Refusal.Reason.UNKNOWN_NODE).or(() -> checks.unreachable(s.node(), rep != null && reachable(s.node()),
         "its standby flag is kept on the node itself")), s.replyTo(), () -> {
           if (rep.standby() == s.on()) {
-            s.replyTo().tell(new Leader.ControlReply(true, 200, s.node() + " is already " + (s.on() ? "in standby" : "out of standby")));
+            s.replyTo().tell(Leader.ControlReply.done(s.node() + " is already " + (s.on() ? "in standby" : "out of standby")));
             return;
           }
           rep.agent().tell(new NodeAgent.SetStandby(s.on(), ctx.getSystem().ignoreRef()));
-          s.replyTo().tell(new Leader.ControlReply(true, 200, s.node() + (s.on() ? " goes into standby; its resources move away" : " is out of standby")));
+          s.replyTo().tell(Leader.ControlReply.done(s.node() + (s.on() ? " goes into standby; its resources move away" : " is out of standby")));
         });
   }
 
@@ -131,7 +132,7 @@ final class OperatorDesk {
       }
       sagas.clearRetries();
       ctx.getLog().warn("operator cleared {}: bans {}, failure counts reset on {}", c.target(), cleared, told);
-      c.replyTo().tell(new Leader.ControlReply(true, 200, (cleared.isEmpty() ? "no ban on " + c.target() + " to lift"
+      c.replyTo().tell(Leader.ControlReply.done((cleared.isEmpty() ? "no ban on " + c.target() + " to lift"
           : "lifted " + cleared.stream().map(b -> b.resource() + " on " + b.node()).toList())
           + "; failure counts reset on " + (told.isEmpty() ? "no reachable node" : told)));
     });
@@ -144,6 +145,6 @@ final class OperatorDesk {
       if (rep != null && reachable(n.name())) rep.agent().tell(new NodeAgent.SetMaintenance(m.on(), ctx.getSystem().ignoreRef()));
       else unreached.add(n.name());
     }
-    m.replyTo().tell(new Leader.ControlReply(true, 200, "maintenance " + (m.on() ? "on" : "off") + (unreached.isEmpty() ? "" : "; not reached: " + unreached)));
+    m.replyTo().tell(Leader.ControlReply.done("maintenance " + (m.on() ? "on" : "off") + (unreached.isEmpty() ? "" : "; not reached: " + unreached)));
   }
 }

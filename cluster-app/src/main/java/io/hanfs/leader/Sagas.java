@@ -1,5 +1,6 @@
 package io.hanfs.leader;
 
+import io.hanfs.sbr.Refusal;
 import io.hanfs.config.HanfsConfig.Resource;
 import io.hanfs.node.NodeAgent;
 import io.hanfs.sbr.LeaderFence;
@@ -139,7 +140,7 @@ final class Sagas {
     Role victimRole = model.statusOf(r.name(), victim).map(ResourceStatus::role).orElse(Role.UNKNOWN);
     if (victimRole.holding()) {
       demote(r, victim, Optional.empty(), SagaKind.SPLIT_BRAIN_DEMOTE, Optional.empty());
-      replyTo.ifPresent(x -> x.tell(new Leader.ControlReply(false, 409, victim + " is " + victimRole.display()
+      replyTo.ifPresent(x -> x.tell(Leader.ControlReply.refused(Refusal.Reason.NOT_NOW, victim + " is " + victimRole.display()
           + "; demoting it first, run the command again when it is secondary")));
       return;
     }
@@ -231,6 +232,6 @@ final class Sagas {
 
   private void finish(String resource, Saga saga, boolean ok, String message) {
     running.remove(resource);
-    saga.replyTo().ifPresent(r -> r.tell(new Leader.ControlReply(ok, ok ? 200 : 500, message)));
+    saga.replyTo().ifPresent(r -> r.tell(ok ? Leader.ControlReply.done(message) : Leader.ControlReply.failed(message)));
   }
 }

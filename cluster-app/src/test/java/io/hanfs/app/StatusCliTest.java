@@ -104,7 +104,7 @@ class StatusCliTest {
         cluster.set(new Leader.ClusterStatus(now.leaderNode(), now.maintenance(), now.coldStartDone(), now.members(), List.of(step)));
         sleep(500);
       }
-      replyTo.tell(new Leader.ControlReply(true, 200, "home is active on d2"));
+      replyTo.tell(Leader.ControlReply.done("home is active on d2"));
     }, CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS));
   }
 

@@ -20,6 +20,7 @@ import io.hanfs.node.resource.Layer;
 import io.hanfs.node.resource.ResourceStatus;
 import io.hanfs.persistence.FenceMarks;
 import io.hanfs.persistence.ledger.LedgerEvent;
+import io.hanfs.sbr.Refusal;
 import io.hanfs.sbr.data.Generation;
 import io.hanfs.sbr.data.LedgerSummary;
 import io.hanfs.testkit.LoopbackCluster;
@@ -253,19 +254,19 @@ public class LeaderFenceTest {
       fx.leader.tell(new Leader.Resolve("data", "d1", false, reply.ref()));
       Leader.ControlReply same = reply.receiveMessage(Duration.ofSeconds(10));
       assertFalse(same.accepted());
-      assertEquals(409, same.httpStatus(), same.message());
+      assertEquals(Optional.of(Refusal.Reason.NOT_APPLICABLE), same.refusal().map(Refusal::reason), same.message());
       assertTrue(same.message().contains("no split brain to resolve"), same.message());
       l1.set(ledger("d1", false, g5));
       awaitCopy("d1", "generation " + g5 + ";");
       fx.leader.tell(new Leader.Resolve("data", "d2", false, reply.ref()));
       Leader.ControlReply only = reply.receiveMessage(Duration.ofSeconds(10));
       assertFalse(only.accepted());
-      assertEquals(409, only.httpStatus(), only.message());
+      assertEquals(Optional.of(Refusal.Reason.UNSAFE), only.refusal().map(Refusal::reason), only.message());
       assertTrue(only.message().contains("only current copy") && only.message().contains("--force"), only.message());
       fx.leader.tell(new Leader.Resolve("data", "w", false, reply.ref()));
-      assertEquals(400, reply.receiveMessage(Duration.ofSeconds(10)).httpStatus());
+      assertEquals(Optional.of(Refusal.Reason.NOT_A_DATA_NODE), reply.receiveMessage(Duration.ofSeconds(10)).refusal().map(Refusal::reason));
       fx.leader.tell(new Leader.Resolve("nosuch", "d1", false, reply.ref()));
-      assertEquals(404, reply.receiveMessage(Duration.ofSeconds(10)).httpStatus());
+      assertEquals(Optional.of(Refusal.Reason.UNKNOWN_RESOURCE), reply.receiveMessage(Duration.ofSeconds(10)).refusal().map(Refusal::reason));
 
       // A switchover to a copy the data gate refuses is refused before anything is demoted:
       // otherwise the only current copy would stop serving for a target that cannot start.
@@ -274,7 +275,7 @@ public class LeaderFenceTest {
       fx.leader.tell(new Leader.Switchover("data", Optional.of("d1"), reply.ref()));
       Leader.ControlReply refused = reply.receiveMessage(Duration.ofSeconds(10));
       assertFalse(refused.accepted());
-      assertEquals(409, refused.httpStatus(), refused.message());
+      assertEquals(Optional.of(Refusal.Reason.NOT_NOW), refused.refusal().map(Refusal::reason), refused.message());
       assertTrue(refused.message().contains("may not be promoted"), refused.message());
       expectNoneMatching(e2, Duration.ofSeconds(2), m -> LeaderFixture.unfenced(m) instanceof NodeAgent.Demote, "demoted for a refused target");
       assertEquals(Optional.of("d2"), fx.view("data").activeNode());

@@ -41,11 +41,11 @@ class LedgerWriteTest {
     NodeAgent.RecordLedger first = LeaderFixture.fenced(node, NodeAgent.RecordLedger.class, Duration.ofSeconds(3));
     assertEquals(event, first.event());
     assertEquals("L/1", first.writeId());
-    first.replyTo().tell(new ResourceAgent.Refused("busy", "a promotion is in progress"));
+    first.replyTo().tell(new ResourceAgent.Refused(io.hanfs.sbr.Refusal.Reason.BUSY, "a promotion is in progress"));
     // Refused: asked again after the first pause (1 s), then 2 s.
     NodeAgent.RecordLedger second = LeaderFixture.fenced(node, NodeAgent.RecordLedger.class, Duration.ofSeconds(10));
     assertEquals("L/1", second.writeId());
-    second.replyTo().tell(new ResourceAgent.Refused("busy", "still"));
+    second.replyTo().tell(new ResourceAgent.Refused(io.hanfs.sbr.Refusal.Reason.BUSY, "still"));
     NodeAgent.RecordLedger third = LeaderFixture.fenced(node, NodeAgent.RecordLedger.class, Duration.ofSeconds(10));
     assertEquals("home", third.resource());
     assertEquals("L/1", third.writeId());

@@ -88,10 +88,10 @@ class SagaChildrenTest {
     TestProbe<SagaOutcome> outcome = kit.createTestProbe();
     kit.spawn(ResolveSaga.create("data", new io.hanfs.sbr.LeaderFence.Stamp(2, 1), "n1", victim.getRef(), "n2", survivor.getRef(), Duration.ofSeconds(5), Duration.ofSeconds(10),
         outcome.getRef()::tell), "resolve-data-4");
-    LeaderFixture.fenced(victim, NodeAgent.ResolveSplitBrain.class, Duration.ofSeconds(3)).replyTo().tell(new ResourceAgent.Refused("busy", "drbd refused"));
+    LeaderFixture.fenced(victim, NodeAgent.ResolveSplitBrain.class, Duration.ofSeconds(3)).replyTo().tell(new ResourceAgent.Refused(io.hanfs.sbr.Refusal.Reason.BUSY, "drbd refused"));
     SagaOutcome.StepEnded ended = assertInstanceOf(SagaOutcome.StepEnded.class, outcome.receiveMessage());
     assertEquals(SagaOutcome.Step.DISCARD, ended.step());
-    assertEquals("busy: drbd refused", ended.why());
+    assertEquals("BUSY: drbd refused", ended.why());
     survivor.expectNoMessage(Duration.ofMillis(300));
   }
 

@@ -21,8 +21,23 @@ public record Refusal(Reason reason, String message) {
     /** Not in this state (e.g. discarding the data of an active copy). */
     NOT_NOW,
     NO_LEDGER,
-    NOT_FOUND,
-    BAD_WRITE_ID
+    BAD_WRITE_ID,
+    /** The request names no configured resource. */
+    UNKNOWN_RESOURCE,
+    /** The request names no configured node (or target). */
+    UNKNOWN_NODE,
+    /** The request's target is a node but not a data node. */
+    NOT_A_DATA_NODE,
+    /** The command does not apply to this resource (e.g. a split brain on a shared disk). */
+    NOT_APPLICABLE,
+    /** The name is both a node and a resource. */
+    AMBIGUOUS_NAME,
+    /** The cluster is in maintenance mode. */
+    MAINTENANCE,
+    /** The node that must carry the command out is not reachable. */
+    UNREACHABLE,
+    /** Carrying it out could make two active nodes or lose the only current copy. */
+    UNSAFE
   }
 
   public Refusal {

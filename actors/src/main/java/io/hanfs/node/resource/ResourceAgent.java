@@ -11,6 +11,7 @@ import io.hanfs.node.resource.splitbrain.SplitBrainStep;
 import io.hanfs.persistence.EpochStore;
 import io.hanfs.persistence.ledger.LedgerEvent;
 import io.hanfs.persistence.ledger.ResourceLedger;
+import io.hanfs.sbr.Refusal;
 import io.hanfs.sbr.Role;
 import io.hanfs.sbr.data.DiskState;
 import io.hanfs.sbr.data.ReplicationFacts;
@@ -103,7 +104,19 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
   public record Done(ResourceStatus status) implements Reply {}
 
   /** The request was refused before anything changed. */
-  public record Refused(String reason, String message) implements Reply {}
+  public record Refused(Refusal refusal) implements Reply {
+    public Refused(Refusal.Reason reason, String message) {
+      this(new Refusal(reason, message));
+    }
+
+    public Refusal.Reason reason() {
+      return refusal.reason();
+    }
+
+    public String message() {
+      return refusal.message();
+    }
+  }
 
   /**
    * The request was accepted but failed; the status tells where the resource stands now.
@@ -311,7 +324,7 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
   }
 
   private Reply reply(io.hanfs.sbr.stack.Response response) {
-    if (response instanceof io.hanfs.sbr.stack.Response.Refused r) return new Refused(r.refusal().reason().name(), r.refusal().message());
+    if (response instanceof io.hanfs.sbr.stack.Response.Refused r) return new Refused(r.refusal());
     if (response instanceof io.hanfs.sbr.stack.Response.Failed f) return new Failed(f.message(), status(), f.heldElsewhere());
     return new Done(status());
   }
@@ -330,9 +343,9 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
   private Behavior<Command> onRecordLedger(RecordLedger r) {
     Optional<String> badId = ResourceLedger.writeIdProblem(r.writeId());
     if (badId.isPresent()) {
-      r.replyTo().tell(new Refused("BAD_WRITE_ID", "RecordLedger.writeId: " + badId.get()));
+      r.replyTo().tell(new Refused(Refusal.Reason.BAD_WRITE_ID, "RecordLedger.writeId: " + badId.get()));
     } else if (ledger.isEmpty()) {
-      r.replyTo().tell(new Refused("NO_LEDGER", "this node keeps no ledger for " + resource.name()));
+      r.replyTo().tell(new Refused(Refusal.Reason.NO_LEDGER, "this node keeps no ledger for " + resource.name()));
     } else {
       record(r.event(), r.writeId(), Optional.of(LedgerPurpose.REQUESTER), new Asker(r.replyTo()));
     }
@@ -354,7 +367,7 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
       case REQUESTER -> {
         if (a.requester() instanceof Asker asker) {
           asker.ref().tell(a.recorded().isPresent() ? new Done(status())
-              : new Refused("LEDGER_NOT_WRITTEN", "the ledger did not record the event: " + a.error()));
+              : new Refused(Refusal.Reason.LEDGER_NOT_WRITTEN, "the ledger did not record the event: " + a.error()));
         }
       }
       case NOTE -> { }

@@ -9,6 +9,7 @@ import io.hanfs.config.ConfigLoader;
 import io.hanfs.config.HanfsConfig;
 import io.hanfs.config.HanfsConfig.Resource;
 import io.hanfs.node.resource.lease.LeaseView;
+import io.hanfs.sbr.Refusal;
 import io.hanfs.sbr.data.DiskState;
 import io.hanfs.sbr.data.ReplicationFacts;
 import io.hanfs.voter.LeaseContract;
@@ -217,7 +218,7 @@ class ResourceAgentTest {
     assertEquals(List.of("stop floating-ip", "stop nfs", "stop filesystem", "stop floating-ip", "stop nfs"), journal);
     assertTrue(!layers.get("floating-ip").active.get() && !layers.get("nfs").active.get(), "VIP and NFS are down");
     ResourceAgent.Refused refused = assertInstanceOf(ResourceAgent.Refused.class, promote(agent, 0));
-    assertEquals("STOP_FAILED", refused.reason());
+    assertEquals(Refusal.Reason.STOP_FAILED, refused.reason());
     assertInstanceOf(ResourceAgent.Done.class, demote(agent, 0), "a clean demote clears the fence");
     assertEquals(Role.SECONDARY, status(agent).role());
   }
@@ -248,8 +249,8 @@ class ResourceAgentTest {
     agent.tell(new ResourceAgent.Promote(0, first.getRef()));
     awaitRole(agent, Role.PROMOTING);
     ResourceAgent.Refused busy = assertInstanceOf(ResourceAgent.Refused.class, promote(agent, 0));
-    assertEquals("BUSY", busy.reason());
-    assertEquals("BUSY", ((ResourceAgent.Refused) demote(agent, 0)).reason());
+    assertEquals(Refusal.Reason.BUSY, busy.reason());
+    assertEquals(Refusal.Reason.BUSY, ((ResourceAgent.Refused) demote(agent, 0)).reason());
     gate.countDown();
     assertInstanceOf(ResourceAgent.Done.class, first.receiveMessage(Duration.ofSeconds(10)));
   }
@@ -260,9 +261,9 @@ class ResourceAgentTest {
     awaitRole(agent, Role.SECONDARY);
     assertInstanceOf(ResourceAgent.Done.class, promote(agent, 5));
     assertEquals(5, epochs.current("home"));
-    assertEquals("STALE_EPOCH", ((ResourceAgent.Refused) demote(agent, 4)).reason());
+    assertEquals(Refusal.Reason.STALE_EPOCH, ((ResourceAgent.Refused) demote(agent, 4)).reason());
     assertInstanceOf(ResourceAgent.Done.class, demote(agent, 5));
-    assertEquals("STALE_EPOCH", ((ResourceAgent.Refused) promote(agent, 5)).reason());
+    assertEquals(Refusal.Reason.STALE_EPOCH, ((ResourceAgent.Refused) promote(agent, 5)).reason());
     assertInstanceOf(ResourceAgent.Done.class, promote(agent, 6));
   }
 
@@ -337,7 +338,7 @@ class ResourceAgentTest {
     voter.tell(new LeaseVoter.Request("home", "n2", 7, 1, CONTRACT, p.getRef()));
     assertInstanceOf(LeaseVoter.Granted.class, p.receiveMessage());
     ResourceAgent.Refused r = assertInstanceOf(ResourceAgent.Refused.class, promote(agent, 0));
-    assertEquals("LEASE_NOT_GRANTED", r.reason());
+    assertEquals(Refusal.Reason.LEASE_NOT_GRANTED, r.reason());
     assertTrue(r.message().contains("epoch 1 is stale") || r.message().contains("held by n2"), r.message());
     assertEquals(List.of(), journal, "no layer was touched");
     assertEquals(Role.SECONDARY, status(agent).role());
@@ -348,7 +349,7 @@ class ResourceAgentTest {
     var agent = spawn(3, new LeaseContract(10_000, 300, CONTRACT.nodes()));
     awaitRole(agent, Role.SECONDARY);
     ResourceAgent.Refused r = assertInstanceOf(ResourceAgent.Refused.class, promote(agent, 0));
-    assertEquals("LEASE_NOT_GRANTED", r.reason());
+    assertEquals(Refusal.Reason.LEASE_NOT_GRANTED, r.reason());
     assertTrue(r.message().contains("lease settings differ: hanfs.lease.duration is 10000 ms there, 1500 ms here"), r.message());
     assertEquals(List.of(), journal, "no layer was touched");
     assertTrue(status(agent).message().contains("lease settings differ"), status(agent).message());
@@ -377,7 +378,7 @@ class ResourceAgentTest {
     TestProbe<ResourceAgent.Reply> p = testKit.createTestProbe();
     agent.tell(new ResourceAgent.RecordLedger(new io.hanfs.persistence.ledger.LedgerEvent.PeerConnected("n2"), "has space", p.getRef()));
     ResourceAgent.Refused refused = assertInstanceOf(ResourceAgent.Refused.class, p.receiveMessage(Duration.ofSeconds(10)));
-    assertEquals("BAD_WRITE_ID", refused.reason());
+    assertEquals(Refusal.Reason.BAD_WRITE_ID, refused.reason());
     assertTrue(refused.message().contains("writeId") && refused.message().contains("visible ASCII"), refused.message());
   }
 }

@@ -35,7 +35,7 @@ public final class Jmx {
   }
 
   static String describe(Leader.ControlReply r) {
-    return (r.accepted() ? "done: " : "refused (" + r.httpStatus() + "): ") + r.message();
+    return (r.accepted() ? "done: " : r.refusal().map(x -> "refused (" + x.reason() + "): ").orElse("failed: ")) + r.message();
   }
 
   static String describe(ResourceAgent.Reply r) {

@@ -114,13 +114,13 @@ public final class SplitBrainVerdict {
    * An operator's {@code hanfs resolve RES --discard NODE}: refused when the copy to discard is
    * the only current one (the other is simply older, not a split brain), unless forced.
    */
-  public static Optional<String> checkManualDiscard(LedgerSummary discard, LedgerSummary keep, boolean force) {
+  public static Optional<io.hanfs.sbr.Refusal> checkManualDiscard(LedgerSummary discard, LedgerSummary keep, boolean force) {
     if (force) return Optional.empty();
     return switch (discard.relationTo(keep)) {
-      case NEWER -> Optional.of(discard.node() + " holds the only current copy (generation " + discard.current() + ", "
-          + keep.node() + " has " + keep.current() + "); discarding it loses data: add --force if that is what you want");
-      case SAME -> Optional.of(discard.node() + " and " + keep.node() + " hold the same generation " + discard.current()
-          + ": there is no split brain to resolve");
+      case NEWER -> Optional.of(new io.hanfs.sbr.Refusal(io.hanfs.sbr.Refusal.Reason.UNSAFE, discard.node() + " holds the only current copy (generation " + discard.current() + ", "
+          + keep.node() + " has " + keep.current() + "); discarding it loses data: add --force if that is what you want"));
+      case SAME -> Optional.of(new io.hanfs.sbr.Refusal(io.hanfs.sbr.Refusal.Reason.NOT_APPLICABLE, discard.node() + " and " + keep.node()
+          + " hold the same generation " + discard.current() + ": there is no split brain to resolve"));
       case OLDER, DIVERGED -> Optional.empty();
     };
   }

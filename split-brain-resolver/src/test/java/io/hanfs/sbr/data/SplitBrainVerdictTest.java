@@ -91,11 +91,11 @@ class SplitBrainVerdictTest {
     LedgerSummary current = new LedgerSummary("d1", new Generation(6, 0), List.of(new Generation(5, 0), new Generation(6, 0)), false, false, 6);
     LedgerSummary stale = new LedgerSummary("d2", new Generation(5, 0), List.of(new Generation(5, 0)), false, false, 5);
     LedgerSummary diverged = new LedgerSummary("d2", new Generation(5, 1), List.of(new Generation(5, 0), new Generation(5, 1)), false, true, 5);
-    assertTrue(SplitBrainVerdict.checkManualDiscard(current, stale, false).orElseThrow().contains("only current copy"));
+    assertTrue(SplitBrainVerdict.checkManualDiscard(current, stale, false).orElseThrow().message().contains("only current copy"));
     assertTrue(SplitBrainVerdict.checkManualDiscard(current, stale, true).isEmpty());
     assertTrue(SplitBrainVerdict.checkManualDiscard(stale, current, false).isEmpty());
     assertTrue(SplitBrainVerdict.checkManualDiscard(current, diverged, false).isEmpty());
     assertTrue(SplitBrainVerdict.checkManualDiscard(diverged, current, false).isEmpty());
-    assertTrue(SplitBrainVerdict.checkManualDiscard(current, current, false).orElseThrow().contains("no split brain"));
+    assertTrue(SplitBrainVerdict.checkManualDiscard(current, current, false).orElseThrow().message().contains("no split brain"));
   }
 }

@@ -8,6 +8,7 @@ import io.hanfs.config.ConfigLoader;
 import io.hanfs.config.HanfsConfig;
 import io.hanfs.node.resource.Layer;
 import io.hanfs.node.resource.ResourceAgent;
+import io.hanfs.node.resource.ResourceAgentTest;
 import io.hanfs.node.resource.ScriptedLayer;
 import io.hanfs.persistence.EpochStore;
 import io.hanfs.sbr.LeaderFence.Stamp;
@@ -45,19 +46,7 @@ class NodeAgentFenceTest {
 
   @Test
   void aCommandFromAnOlderLeaderTermOrEpochIsRefusedAndTheTermIsReported() throws Exception {
-    HanfsConfig config = ConfigLoader.parse("""
-        hanfs {
-          state-dir = "%s"
-          nodes = [ { name = n1, address = "127.0.0.1" } ]
-          resources = [ {
-            name = home
-            replication { type = shared }
-            filesystem { device = "/dev/sdb", mountpoint = "/srv/home" }
-            nfs { state-dir = "/srv/home/.state", exports = [ { path = "/srv/home", clients = "*", fsid = 1 } ] }
-            floating-ip { address = "10.1.1.100/24", interface = eth0 }
-          } ]
-        }
-        """.formatted(dir.resolve("state")));
+    HanfsConfig config = ConfigLoader.parse(ResourceAgentTest.config("state-dir = \"" + dir.resolve("state") + "\"", "127.0.0.1", 3));
     new EpochStore(dir.resolve("epochs")).advanceTo("home", 4);
     List<String> journal = new CopyOnWriteArrayList<>();
     TestProbe<NodeAgent.Report> reports = kit.createTestProbe();

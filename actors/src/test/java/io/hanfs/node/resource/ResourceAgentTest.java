@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 @ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ResourceAgentTest {
+public class ResourceAgentTest {
   @JUnit5TestKit ActorTestKit testKit = new JUnit5TestKitBuilder().build();
 
   @TempDir Path dir;
@@ -56,10 +56,12 @@ class ResourceAgentTest {
     epochs = new EpochStore(dir.resolve("epochs"));
   }
 
-  static Resource resource(int threshold) throws Exception {
-    return ConfigLoader.parse("""
+  /** A one-node config with the shared-disk resource "home"; {@code settings} go at the top of hanfs {}. */
+  public static String config(String settings, String address, int threshold) {
+    return """
         hanfs {
-          nodes = [ { name = n1, address = "10.1.1.1" } ]
+          %s
+          nodes = [ { name = n1, address = "%s" } ]
           resources = [ {
             name = home
             replication { type = shared }
@@ -72,7 +74,11 @@ class ResourceAgentTest {
             operation-timeout = 5s
           } ]
         }
-        """.formatted(threshold)).resources().get(0);
+        """.formatted(settings, address, threshold);
+  }
+
+  static Resource resource(int threshold) throws Exception {
+    return ConfigLoader.parse(config("", "10.1.1.1", threshold)).resources().get(0);
   }
 
   static final HanfsConfig.Lease LEASE = new HanfsConfig.Lease(Duration.ofMillis(1500), Duration.ofMillis(300), Duration.ofSeconds(5));

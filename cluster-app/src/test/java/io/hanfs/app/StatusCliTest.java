@@ -79,6 +79,7 @@ class StatusCliTest {
     ActorRef<Leader.Command> leader = kit.spawn(Behaviors.receive(Leader.Command.class)
         .onMessage(Leader.GetClusterStatus.class, m -> {
           m.replyTo().tell(cluster.get());
+          served.release();
           return Behaviors.same();
         })
         .onMessage(Leader.Switchover.class, m -> {
@@ -92,7 +93,10 @@ class StatusCliTest {
     ManagementClient.pollInterval = Duration.ofMillis(100);
   }
 
-  /** Demote on d1, promote on d2, each step held long enough for a poll to see it; then the answer. */
+  /** One permit per cluster status served: what the switchover double waits on. */
+  static final java.util.concurrent.Semaphore served = new java.util.concurrent.Semaphore(0);
+
+  /** Demote on d1, promote on d2, each step held until the CLI has polled it twice; then the answer. */
   static void switchHome(ActorRef<Leader.ControlReply> replyTo) {
     List<Leader.ResourceView> steps = List.of(
         home(Optional.empty(), Role.DEMOTING, Role.SECONDARY, Optional.of("switchover to d2")),
@@ -101,19 +105,17 @@ class StatusCliTest {
     CompletableFuture.runAsync(() -> {
       for (Leader.ResourceView step : steps) {
         Leader.ClusterStatus now = cluster.get();
+        served.drainPermits();
         cluster.set(new Leader.ClusterStatus(now.leaderNode(), now.maintenance(), now.coldStartDone(), now.members(), List.of(step)));
-        sleep(500);
+        try {
+          // A condition, not a pause: the step stands until the CLI has read it (twice, so a read in flight does not count).
+          if (!served.tryAcquire(2, 60, TimeUnit.SECONDS)) throw new IllegalStateException("the CLI never polled step " + step);
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
       }
       replyTo.tell(Leader.ControlReply.done("home is active on d2"));
     }, CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS));
-  }
-
-  static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   @AfterAll

@@ -67,7 +67,10 @@ public final class HanfsRoutes extends AllDirectives implements ManagementRouteP
   @Override
   public Route routes(ManagementRouteProviderSettings settings) {
     boolean readOnly = settings.readOnly();
-    return pathPrefix("hanfs", () -> concat(
+    return concat(path("metrics", () -> concat(
+            get(() -> complete(metrics())),
+            complete(error(StatusCodes.METHOD_NOT_ALLOWED, "use GET /metrics")))),
+        pathPrefix("hanfs", () -> concat(
         path("status", () -> concat(
             get(() -> completeWithFuture(status())),
             complete(error(StatusCodes.METHOD_NOT_ALLOWED, "use GET /hanfs/status")))),
@@ -107,8 +110,15 @@ public final class HanfsRoutes extends AllDirectives implements ManagementRouteP
             + "POST /hanfs/resources/{name}/promote|demote|switchover[?to=NODE], "
             + "POST /hanfs/resources/{name}/force-promote?to=NODE&by=WHO&reason=TEXT, POST /hanfs/resources/{name}/resolve?discard=NODE[&force=true], POST /hanfs/drbd/{resource}/fence-peer|unfence-peer|split-brain[?peer=NODE], "
             + "POST /hanfs/nodes/{node}/standby|unstandby, "
-            + "POST /hanfs/maintenance/on|off, POST /hanfs/clear/{node or resource}"))));
+            + "POST /hanfs/maintenance/on|off, POST /hanfs/clear/{node or resource}; GET /metrics")))));
   }
+
+  /** This daemon's metrics in the Prometheus text format (no token: it reads, like the other GETs). */
+  private HttpResponse metrics() {
+    return HttpResponse.create().withEntity(HttpEntities.create(METRICS_TYPE, io.hanfs.metrics.Metrics.of(classic).scrape()));
+  }
+
+  private static final org.apache.pekko.http.javadsl.model.ContentType METRICS_TYPE = ContentTypes.parse(io.hanfs.metrics.Metrics.CONTENT_TYPE);
 
   private Route control(String name, String action, Optional<String> epochParam) {
     if (!Syntax.isName(name)) {

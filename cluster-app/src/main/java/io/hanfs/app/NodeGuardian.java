@@ -58,7 +58,9 @@ public final class NodeGuardian {
       ctx.spawn(io.hanfs.membership.ForeignMemberGuard.create(config), "foreign-member-guard");
       ctx.spawn(IslandGuard.create(config, nodeName, ISLAND_CHECK, why ->
           CoordinatedShutdown.get(ctx.getSystem()).run(IslandGuard.LeftIsland.INSTANCE)), IslandGuard.NAME);
+      io.hanfs.metrics.Metrics metrics = io.hanfs.metrics.Metrics.of(ctx.getSystem());
       ActorRef<NodeAgent.Report> reports = ctx.spawn(Behaviors.<NodeAgent.Report>receiveMessage(r -> {
+        metrics.nodeReported(r);
         leader.tell(new Leader.NodeReported(r));
         return Behaviors.same();
       }), "reports");

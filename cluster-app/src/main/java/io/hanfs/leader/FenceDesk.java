@@ -25,10 +25,11 @@ final class FenceDesk {
   private final Sagas sagas;
   private final Voters voters;
   private final Sagas.Recorder recorder;
+  private final io.hanfs.metrics.Metrics metrics;
   private long nextRequest = 1;
 
   FenceDesk(ActorContext<Leader.Command> ctx, ClusterModel model, FenceRequests fences, DecisionInput inputs, Sagas sagas, Voters voters,
-      Sagas.Recorder recorder) {
+      Sagas.Recorder recorder, io.hanfs.metrics.Metrics metrics) {
     this.ctx = ctx;
     this.model = model;
     this.fences = fences;
@@ -36,6 +37,7 @@ final class FenceDesk {
     this.sagas = sagas;
     this.voters = voters;
     this.recorder = recorder;
+    this.metrics = metrics;
   }
 
   void fencePeer(Leader.FencePeer f) {
@@ -58,6 +60,7 @@ final class FenceDesk {
       return;
     }
     model.fenceRecorded(v.resource(), v.peer(), v.at());
+    metrics.fenceMarkRecorded(v.resource(), v.peer());
     // The marks decide from now on; the ledgers keep the history (best effort: a node that is
     // cut off records its side when it is told again, and the marks stand meanwhile).
     NodeAgent.Report req = model.report(v.requester());

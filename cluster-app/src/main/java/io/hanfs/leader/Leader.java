@@ -4,6 +4,7 @@ import io.hanfs.sbr.Refusal;
 import io.hanfs.CborSerializable;
 import io.hanfs.config.HanfsConfig;
 import io.hanfs.config.HanfsConfig.Resource;
+import io.hanfs.metrics.Metrics;
 import io.hanfs.node.NodeAgent;
 import io.hanfs.sbr.LeaderFence;
 import io.hanfs.persistence.ledger.LedgerEvent;
@@ -25,6 +26,7 @@ import java.util.Optional;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -154,6 +156,8 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
   private final Map<String, String> lastDecision = new HashMap<>();
   private final PromotionBans bans = new PromotionBans();
   private final Voters voters;
+  private final Metrics metrics;
+  private long ticks;
   private boolean coldStartDone;
   private long nextLedgerWrite = 1;
   /** Prefixes this leader's ledger write ids: a restarted leader counts from 1 again. */
@@ -166,12 +170,13 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
     this.config = config;
     this.selfNode = selfNode;
     this.voters = voters;
+    this.metrics = Metrics.of(ctx.getSystem());
     this.model = new ClusterModel(config);
     this.replicas = new Replicas(config, model);
     this.inputs = new DecisionInput(config, model, replicas, bans, selfNode);
-    this.sagas = new Sagas(ctx, model, inputs, bans, this::record);
+    this.sagas = new Sagas(ctx, model, inputs, bans, this::record, metrics);
     this.operators = new OperatorDesk(ctx, config, model, replicas, inputs, sagas, bans, this::record);
-    this.fenceDesk = new FenceDesk(ctx, model, new FenceRequests(config, model, replicas), inputs, sagas, voters, this::record);
+    this.fenceDesk = new FenceDesk(ctx, model, new FenceRequests(config, model, replicas), inputs, sagas, voters, this::record, metrics);
     ctx.getLog().info("hanfs leader started on {}", selfNode);
     Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(
         ctx.messageAdapter(ClusterEvent.ClusterDomainEvent.class, MembershipChanged::new), ClusterEvent.ClusterDomainEvent.class));
@@ -205,6 +210,7 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
         .onMessage(Maintenance.class, m -> served(() -> operators.maintenance(m)))
         .onMessage(Clear.class, c -> served(() -> operators.clear(c)))
         .onMessage(GetClusterStatus.class, g -> served(() -> g.replyTo().tell(status())))
+        .onSignal(PostStop.class, s -> served(metrics::leaderStopped))
         .build();
   }
 
@@ -234,6 +240,7 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
           coldStartDone, now);
       for (LeaderEffect e : LeaderDecision.decide(in, now)) apply(r, e);
     }
+    if (ticks++ % 10 == 0) StatusView.export(metrics, config, model, inputs, now);
     return this;
   }
 
@@ -291,6 +298,7 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
   /** A ledger event for one node, written by a LedgerWrite child that retries until it is recorded. */
   private void record(NodeAgent.Report node, String resource, LedgerEvent event) {
     long n = nextLedgerWrite++;
+    if (event instanceof LedgerEvent.SplitBrainDetected) metrics.splitBrainNoted(resource, node.node());
     String writeId = LedgerWrite.writeId(ledgerWriteIncarnation, n, resource, node.node());
     getContext().spawn(LedgerWrite.create(node.agent(), node.node(), resource, event, writeId, model.stamp(0)), "ledger-write-" + n);
   }

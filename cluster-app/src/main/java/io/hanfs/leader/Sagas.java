@@ -2,6 +2,7 @@ package io.hanfs.leader;
 
 import io.hanfs.sbr.Refusal;
 import io.hanfs.config.HanfsConfig.Resource;
+import io.hanfs.metrics.Metrics;
 import io.hanfs.node.NodeAgent;
 import io.hanfs.sbr.LeaderFence;
 import io.hanfs.node.resource.ResourceAgent;
@@ -43,25 +44,27 @@ final class Sagas {
 
   /** One running saga of a resource: its child, who waits for its answer, and the split brain it resolves. */
   private record Saga(long id, SagaKind kind, Optional<String> from, Optional<String> to, long startedNanos,
-      Optional<ActorRef<Leader.ControlReply>> replyTo, ActorRef<?> child, Optional<Remembered.SplitBrain> split) {}
+      Optional<ActorRef<Leader.ControlReply>> replyTo, ActorRef<?> child, Optional<Remembered.SplitBrain> split, String metricKind) {}
 
   private final ActorContext<Leader.Command> ctx;
   private final ClusterModel model;
   private final DecisionInput inputs;
   private final PromotionBans bans;
   private final Recorder recorder;
+  private final Metrics metrics;
   private final Map<String, Saga> running = new HashMap<>();
   /** Per resource: the last promotion found the data held by another holder (why); cleared by a success. */
   private final Map<String, String> heldElsewhere = new HashMap<>();
   private final Map<String, Long> retryAfter = new HashMap<>();
   private long nextSaga = 1;
 
-  Sagas(ActorContext<Leader.Command> ctx, ClusterModel model, DecisionInput inputs, PromotionBans bans, Recorder recorder) {
+  Sagas(ActorContext<Leader.Command> ctx, ClusterModel model, DecisionInput inputs, PromotionBans bans, Recorder recorder, Metrics metrics) {
     this.ctx = ctx;
     this.model = model;
     this.inputs = inputs;
     this.bans = bans;
     this.recorder = recorder;
+    this.metrics = metrics;
   }
 
   // ---- what the decision and the status read ----
@@ -114,7 +117,10 @@ final class Sagas {
     ActorRef<Leader.Command> self = ctx.getSelf();
     String name = kind.name().toLowerCase().replace('_', '-') + "-" + URLEncoder.encode(r.name(), StandardCharsets.UTF_8) + "-" + id;
     ActorRef<T> child = ctx.spawn(behavior.apply(o -> self.tell(new Leader.SagaEnded(r.name(), id, o))), name);
-    running.put(r.name(), new Saga(id, kind, from, to, System.nanoTime(), replyTo, child, split));
+    // A promotion with a node it replaces: that node is gone (a failover).
+    String metricKind = Metrics.kind(kind, kind == SagaKind.PROMOTE && from.isPresent());
+    running.put(r.name(), new Saga(id, kind, from, to, System.nanoTime(), replyTo, child, split, metricKind));
+    metrics.sagaStarted(r.name(), metricKind);
   }
 
   void promote(Resource r, String to, Optional<String> from, Optional<ActorRef<Leader.ControlReply>> replyTo, Optional<ResourceAgent.Force> force) {
@@ -162,7 +168,7 @@ final class Sagas {
     if (saga == null) return;
     ctx.getLog().warn("resource {}: {}; deciding again", resource, why);
     ctx.stop(saga.child());
-    finish(resource, saga, false, why);
+    finish(resource, saga, Metrics.Outcome.ABORTED, why);
   }
 
   // ---- ending ----
@@ -172,12 +178,13 @@ final class Sagas {
     if (saga == null || saga.id() != sagaId) return;
     if (!(outcome instanceof SagaOutcome.StepEnded d)) {
       ctx.getLog().warn("resource {}: {} timed out; deciding again", r.name(), saga.kind().display());
-      finish(r.name(), saga, false, saga.kind().display() + " timed out");
+      finish(r.name(), saga, Metrics.Outcome.TIMED_OUT, saga.kind().display() + " timed out");
       return;
     }
     if (d.step() == SagaOutcome.Step.KEEP && d.ok()) resolved(r, saga, d.node());
     if (d.step() == SagaOutcome.Step.DEMOTE && d.ok() && saga.to().isPresent()) {
       running.remove(r.name());
+      metrics.sagaEnded(r.name(), saga.metricKind(), Metrics.Outcome.OK, saga.startedNanos(), System.nanoTime());
       promote(r, saga.to().get(), Optional.empty(), saga.replyTo(), Optional.empty());
       return;
     }
@@ -189,7 +196,7 @@ final class Sagas {
       boolean resolveStep = d.step() == SagaOutcome.Step.DISCARD || d.step() == SagaOutcome.Step.KEEP;
       retryAfter.put(r.name(), System.nanoTime() + (resolveStep ? Duration.ofSeconds(30) : Duration.ofMillis(1000)).toNanos());
     }
-    finish(r.name(), saga, d.ok(), d.step().display() + " on " + d.node() + ": " + d.why());
+    finish(r.name(), saga, d.ok() ? Metrics.Outcome.OK : Metrics.Outcome.FAILED, d.step().display() + " on " + d.node() + ": " + d.why());
   }
 
   /**
@@ -199,6 +206,7 @@ final class Sagas {
   private void resolved(Resource r, Saga saga, String survivor) {
     String victim = saga.from().orElseThrow();
     saga.split().ifPresent(s -> model.remember(new Remembered.SplitBrainResolved(s)));
+    metrics.splitBrainResolved(r.name());
     model.splitBrainResolved(r.name(), victim, survivor, System.nanoTime());
     model.statusOf(r.name(), survivor).flatMap(ResourceStatus::ledger).ifPresent(kept -> {
       // The survivor's DRBD stays StandAlone with "Split-Brain detected but unresolved" as the
@@ -230,8 +238,10 @@ final class Sagas {
     }
   }
 
-  private void finish(String resource, Saga saga, boolean ok, String message) {
+  private void finish(String resource, Saga saga, Metrics.Outcome outcome, String message) {
     running.remove(resource);
+    metrics.sagaEnded(resource, saga.metricKind(), outcome, saga.startedNanos(), System.nanoTime());
+    boolean ok = outcome == Metrics.Outcome.OK;
     saga.replyTo().ifPresent(r -> r.tell(ok ? Leader.ControlReply.done(message) : Leader.ControlReply.failed(message)));
   }
 }

@@ -30,6 +30,17 @@ final class StatusView {
     return mv;
   }
 
+  /** The leader's view as metrics: each member's reachability, the resources active on a reachable node. */
+  static void export(io.hanfs.metrics.Metrics metrics, HanfsConfig config, ClusterModel model, DecisionInput inputs, long nowNanos) {
+    Map<String, Boolean> reachable = new LinkedHashMap<>();
+    for (HanfsConfig.Node n : config.nodes()) reachable.put(n.name(), model.reachable(n.name(), nowNanos));
+    int active = 0;
+    for (Resource r : config.resources()) {
+      if (inputs.views(r, nowNanos).stream().anyMatch(v -> v.role() == Role.PRIMARY && v.reachable())) active++;
+    }
+    metrics.leaderView(reachable, active);
+  }
+
   /**
    * One resource: the roles the leader sees, the transition in progress, its last decision, the
    * lease as this node's voter sees it, each copy's data and the gate's verdict, the active bans.

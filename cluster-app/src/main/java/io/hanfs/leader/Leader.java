@@ -193,7 +193,10 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(NodeReported.class, r -> served(() -> model.reported(r.report(), System.nanoTime())))
+        .onMessage(NodeReported.class, r -> served(() -> {
+          model.reported(r.report(), System.nanoTime());
+          operators.reconcileMaintenance(r.report());
+        }))
         .onMessage(MembershipChanged.class, m -> served(() ->
             model.membership(m.event()).ifPresent(a -> getContext().getLog().warn("member {} is unreachable", a))))
         .onMessage(VoterInfo.class, v -> served(() -> model.voterInfo(v.voter(), v.info())))

@@ -138,13 +138,28 @@ final class OperatorDesk {
     });
   }
 
+  /**
+   * The operator's maintenance mode for every node. A node that was not reached (its report late,
+   * or cut off) is told again by {@link #reconcileMaintenance} at its next report that differs.
+   */
   void maintenance(Leader.Maintenance m) {
+    wantedMaintenance = Optional.of(m.on());
     List<String> unreached = new ArrayList<>();
     for (HanfsConfig.Node n : config.nodes()) {
       NodeAgent.Report rep = model.report(n.name());
-      if (rep != null && reachable(n.name())) rep.agent().tell(new NodeAgent.SetMaintenance(m.on(), ctx.getSystem().ignoreRef()));
-      else unreached.add(n.name());
+      if (rep != null) rep.agent().tell(new NodeAgent.SetMaintenance(m.on(), ctx.getSystem().ignoreRef()));
+      if (rep == null || !reachable(n.name())) unreached.add(n.name());
     }
-    m.replyTo().tell(Leader.ControlReply.done("maintenance " + (m.on() ? "on" : "off") + (unreached.isEmpty() ? "" : "; not reached: " + unreached)));
+    m.replyTo().tell(Leader.ControlReply.done("maintenance " + (m.on() ? "on" : "off")
+        + (unreached.isEmpty() ? "" : "; not reached yet, told when they report: " + unreached)));
+  }
+
+  /** What the operator last asked this leader for; empty until then (a node's own flag stands). */
+  private Optional<Boolean> wantedMaintenance = Optional.empty();
+
+  void reconcileMaintenance(NodeAgent.Report r) {
+    if (wantedMaintenance.isPresent() && r.maintenance() != wantedMaintenance.get()) {
+      r.agent().tell(new NodeAgent.SetMaintenance(wantedMaintenance.get(), ctx.getSystem().ignoreRef()));
+    }
   }
 }

@@ -94,7 +94,7 @@ public final class Metrics implements Extension {
   /** One report of this node's agent (twice a second and on every change). */
   public void nodeReported(NodeAgent.Report report) {
     for (ResourceStatus s : report.resources()) {
-      for (Role r : Role.values()) role.labelValues(s.name(), report.node(), r.name().toLowerCase(Locale.ROOT)).set(r == s.role() ? 1 : 0);
+      for (Role r : Role.values()) role.labelValues(s.name(), report.node(), r.display()).set(r == s.role() ? 1 : 0);
       epoch.labelValues(s.name(), report.node()).set(s.epoch());
       monitorFailures.labelValues(s.name(), report.node()).set(s.recentFailures());
     }

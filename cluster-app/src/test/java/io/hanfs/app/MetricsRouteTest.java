@@ -89,6 +89,7 @@ class MetricsRouteTest {
     Map<String, Double> s = scrape();
     assertEquals(1.0, s.get("hanfs_resource_role{node=d1,resource=home,role=primary}"));
     assertEquals(0.0, s.get("hanfs_resource_role{node=d1,resource=home,role=secondary}"));
+    assertEquals(0.0, s.get("hanfs_resource_role{node=d1,resource=home,role=stop-failed}"), "a role reads as everywhere else");
     assertEquals(7.0, s.get("hanfs_resource_epoch{node=d1,resource=home}"));
     assertEquals(2.0, s.get("hanfs_resource_recent_monitor_failures{node=d1,resource=home}"));
   }

@@ -16,9 +16,10 @@ import java.util.stream.Stream;
 /**
  * A real PostgreSQL server from Debian's packages, for tests: its own data directory under /tmp,
  * listening on 127.0.0.1 only, on a free port, trust authentication, stopped and deleted after.
- * PostgreSQL refuses to run as root, so as root it runs as the {@code postgres} user.
+ * PostgreSQL refuses to run as root, so as root it runs as the {@code postgres} user. Shared by
+ * the ledger and history tests.
  */
-final class PostgresServer implements AutoCloseable {
+public final class PostgresServer implements AutoCloseable {
   final int port;
   final Path dir;
   private final Path bin;
@@ -31,7 +32,7 @@ final class PostgresServer implements AutoCloseable {
     this.asPostgres = asPostgres;
   }
 
-  static PostgresServer start() throws IOException, InterruptedException {
+  public static PostgresServer start() throws IOException, InterruptedException {
     Path bin;
     try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
       bin = versions.map(v -> v.resolve("bin")).filter(b -> Files.isExecutable(b.resolve("initdb")))
@@ -58,7 +59,7 @@ final class PostgresServer implements AutoCloseable {
     return pg;
   }
 
-  String url() {
+  public String url() {
     return "jdbc:postgresql://127.0.0.1:" + port + "/hanfs";
   }
 

@@ -65,9 +65,9 @@ final class VmCluster {
           # A dedicated replication link: resync (and verify) at link speed, not DRBD 8.4's 250 KiB/s default.
           disk { fencing resource-only; c-plan-ahead 0; resync-rate 100M; }
           handlers {
-            fence-peer "/opt/hanfs/bin/hanfs fence-peer";
-            after-resync-target "/opt/hanfs/bin/hanfs unfence-peer";
-            split-brain "/opt/hanfs/bin/hanfs split-brain";
+            fence-peer "/usr/bin/hanfs fence-peer";
+            after-resync-target "/usr/bin/hanfs unfence-peer";
+            split-brain "/usr/bin/hanfs split-brain";
           }
           net { verify-alg sha256; after-sb-0pri disconnect; after-sb-1pri disconnect; after-sb-2pri disconnect; }
           device /dev/drbd0;
@@ -309,14 +309,14 @@ final class VmCluster {
         # Every command with its time in the log: the timelines and the bench read them.
         # The collector's pauses in a file of their own: the test prints the long ones on failure.
         export JAVA_TOOL_OPTIONS="-Xlog:gc:file=/var/log/hanfs-gc.log:time,uptime"
-        HANFS_CDS=on HANFS_DEBUG_LOGGERS=io.hanfs.exec /opt/hanfs/bin/hanfs run >> /var/log/hanfs.log 2>&1 &
+        HANFS_CDS=on HANFS_DEBUG_LOGGERS=io.hanfs.exec /usr/bin/hanfs run >> /var/log/hanfs.log 2>&1 &
         pid=$!
         echo $pid > /run/hanfs.pid
         wait $pid
         rc=$?
         echo "hanfs-daemon: pid $pid exited with $rc" >> /var/log/hanfs.log
         if [ $rc -ne 0 ] && [ $rc -ne 143 ]; then
-          /opt/hanfs/bin/hanfs fence-local >> /var/log/hanfs.log 2>&1
+          /usr/bin/hanfs fence-local >> /var/log/hanfs.log 2>&1
           echo "hanfs-daemon: fence-local exited with $?" >> /var/log/hanfs.log
         fi
         exit $rc
@@ -565,7 +565,7 @@ final class VmCluster {
 
   /** Runs the hanfs CLI on {@code node}. */
   GuestAgent.Result hanfs(String node, String... args) throws IOException {
-    List<String> argv = new ArrayList<>(List.of("/opt/hanfs/bin/hanfs"));
+    List<String> argv = new ArrayList<>(List.of("/usr/bin/hanfs"));
     argv.addAll(List.of(args));
     return g(node).agent.exec(argv, Duration.ofMinutes(5));
   }

@@ -81,6 +81,21 @@ final class VmLab implements AutoCloseable {
       if (agent != null) agent.close();
       agent = new GuestAgent(name, qgaSocket);
       agent.connect(Duration.ofMinutes(3));
+      installPackage();
+    }
+
+    /**
+     * Installs this build's Debian package with dpkg, as an administrator would (its files in a
+     * RAM layer over the read-only /usr, so each boot installs it again), and the class-data
+     * archive made for it. Every VM test runs hanfs from /usr/bin/hanfs.
+     */
+    void installPackage() throws IOException {
+      check("mkdir", "-p", "/run/overlay/usr/upper", "/run/overlay/usr/work");
+      check("mount", "-t", "overlay", "overlay", "-o", "lowerdir=/usr,upperdir=/run/overlay/usr/upper,workdir=/run/overlay/usr/work", "/usr");
+      GuestAgent.Result r = agent.exec(List.of("dpkg", "-i", "/opt/hanfs/" + PACKAGE), Duration.ofMinutes(3));
+      if (r.exitCode() != 0) throw new IOException(name + ": dpkg -i " + PACKAGE + " failed: " + r);
+      check("cp", "/opt/hanfs/hanfs-cds.jsa", "/usr/share/hanfs/hanfs-cds.jsa");
+      check("test", "-x", "/usr/bin/hanfs");
     }
 
     /** Ends the guest like a power cut: SIGKILL to the qemu process this lab started. */
@@ -149,22 +164,20 @@ final class VmLab implements AutoCloseable {
     }
   }
 
-  /** This checkout's build as the guests see it at /opt/hanfs: bin/hanfs, lib/*.jar, test-classes/. */
+  /**
+   * What the guests see at /opt/hanfs: the Debian package this build made (each guest installs it
+   * at boot, see {@link Guest#installPackage}), its class-data archive, and test-classes/ for the
+   * lab's client tools.
+   */
   private void makeBuildDisk() throws IOException {
     Path staging = dir.resolve("build");
-    Files.createDirectories(staging.resolve("bin"));
-    Files.createDirectories(staging.resolve("lib"));
-    Files.copy(ROOT.resolve("deploy/hanfs"), staging.resolve("bin/hanfs"));
-    // With their times: the class-data archive is valid for jars of the size and mtime it saw,
-    // so the same build's archive serves every VM test of a run (see cdsArchive).
-    try (var jars = Files.list(ROOT.resolve("cluster-app/target/lib"))) {
-      for (Path j : jars.toList()) Files.copy(j, staging.resolve("lib").resolve(j.getFileName()), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+    Files.createDirectories(staging);
+    Path deb;
+    try (var debs = Files.list(ROOT.resolve("cluster-app/target"))) {
+      deb = debs.filter(p -> p.getFileName().toString().matches("hanfs_.*_all\\.deb")).findFirst()
+          .orElseThrow(() -> new IOException("no cluster-app/target/hanfs_*_all.deb: the VM lab installs the package (build without -Ddeb.skip)"));
     }
-    try (var jars = Files.list(ROOT.resolve("cluster-app/target"))) {
-      for (Path j : jars.filter(p -> p.getFileName().toString().matches("hanfs-cluster-app-.*\\.jar")).toList()) {
-        Files.copy(j, staging.resolve("lib").resolve(j.getFileName()), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-      }
-    }
+    Files.copy(deb, staging.resolve(PACKAGE), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
     check(List.of("cp", "-a", ROOT.resolve("src/test/target/test-classes").toString(), staging.resolve("test-classes").toString()));
     // The guests start their daemons with the class-data archive (HANFS_CDS=on), as an installed
     // node would: on emulated CPUs, parsing the classes again costs each JVM most of its start.
@@ -175,9 +188,13 @@ final class VmLab implements AutoCloseable {
     check(List.of("rm", "-rf", staging.toString()));
   }
 
+  /** The package's name on the build disk. */
+  static final String PACKAGE = "hanfs.deb";
+
   /**
-   * Writes the tree's class-data archive with the guests' JVM, or copies the one an earlier VM
-   * test of this build wrote for the same guest image and jars (it takes 25-35 s on a busy host).
+   * Writes the package's class-data archive with the guests' JVM (installed from the package in a
+   * chroot of the guest image), or copies the one an earlier VM test of this build wrote for the
+   * same guest image and package (it takes 25-35 s on a busy host).
    */
   private void cdsArchive(Path staging) throws IOException {
     long cds = System.nanoTime();
@@ -188,14 +205,11 @@ final class VmLab implements AutoCloseable {
       System.out.printf("vm lab: class-data archive of this build reused from %s in %.1f s%n", cache, (System.nanoTime() - cds) / 1e9);
       return;
     }
-    Lab.Result r = Lab.exec(List.of(ROOT.resolve("deploy/lab/vm/cds-archive").toString(), image.toString(), staging.toString()),
-        Duration.ofMinutes(4), Map.of());
-    System.out.printf("vm lab: class-data archive %s in %.1f s%n", r.ok() ? "written" : "NOT written (the guests start without it)",
-        (System.nanoTime() - cds) / 1e9);
-    if (!r.ok()) {
-      System.out.println(r);
-      return;
-    }
+    Lab.Result r = Lab.exec(List.of(ROOT.resolve("deploy/lab/vm/cds-archive").toString(), image.toString(), staging.resolve(PACKAGE).toString(),
+        archive.toString()), Duration.ofMinutes(4), Map.of());
+    // The same dpkg -i the guests run: a package that does not install fails here, with its output.
+    if (!r.ok()) throw new IOException("the package did not install in a chroot of the guest image, or hanfs cds failed there: " + r);
+    System.out.printf("vm lab: package installed in the guest image and its class-data archive written in %.1f s%n", (System.nanoTime() - cds) / 1e9);
     Files.createDirectories(cache.getParent());
     // One build's archive at a time (tens of MiB each).
     try (var old = Files.list(cache.getParent())) {
@@ -206,15 +220,17 @@ final class VmLab implements AutoCloseable {
     Files.move(part, cache, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
-  /** What the archive depends on: the guest image (its JVM) and each jar's name, size and mtime. */
+  /** What the archive depends on: the guest image (its JVM) and the package (its jars' sizes and times). */
   private String cdsKey(Path staging) throws IOException {
     StringBuilder facts = new StringBuilder();
     Path root = image.resolve("root.img");
     facts.append(root.toRealPath()).append(' ').append(Files.size(root)).append(' ').append(Files.getLastModifiedTime(root).toMillis()).append('\n');
-    try (var jars = Files.list(staging.resolve("lib"))) {
-      for (Path j : jars.sorted().toList()) {
-        facts.append(j.getFileName()).append(' ').append(Files.size(j)).append(' ').append(Files.getLastModifiedTime(j).toMillis()).append('\n');
-      }
+    Path deb = staging.resolve(PACKAGE);
+    try {
+      byte[] pkg = java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(deb));
+      facts.append(java.util.HexFormat.of().formatHex(pkg)).append('\n');
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
     try {
       byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(facts.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));

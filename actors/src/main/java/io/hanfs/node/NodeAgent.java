@@ -134,16 +134,19 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
    */
   public static Behavior<Command> create(HanfsConfig config, String nodeName, EpochStore epochs,
       BiFunction<Resource, LeaseView, LayerFactory.Stack> stacks, ActorRef<Report> reportTo, boolean ledgers) {
-    return create(config, nodeName, epochs, stacks, reportTo, ledgers, java.util.Optional.empty());
+    return create(config, nodeName, epochs, stacks, reportTo, ledgers, java.util.Optional.empty(), io.hanfs.history.HistorySink.NONE);
   }
 
-  /** @param watchdog the node's watchdog device (hanfs.watchdog), fed by a child while shared disks are held here */
+  /**
+   * @param watchdog the node's watchdog device (hanfs.watchdog), fed by a child while shared disks are held here
+   * @param history where the resources tell the cluster history their steps
+   */
   public static Behavior<Command> create(HanfsConfig config, String nodeName, EpochStore epochs,
       BiFunction<Resource, LeaseView, LayerFactory.Stack> stacks, ActorRef<Report> reportTo, boolean ledgers,
-      java.util.Optional<WatchdogDevice> watchdog) {
+      java.util.Optional<WatchdogDevice> watchdog, io.hanfs.history.HistorySink history) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay("report", new ReportTick(), java.time.Duration.ofMillis(500));
-      return new NodeAgent(ctx, config, nodeName, epochs, stacks, reportTo, ledgers, watchdog);
+      return new NodeAgent(ctx, config, nodeName, epochs, stacks, reportTo, ledgers, watchdog, history);
     }));
   }
 
@@ -159,7 +162,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
 
   private NodeAgent(ActorContext<Command> ctx, HanfsConfig config, String nodeName, EpochStore epochs,
       BiFunction<Resource, LeaseView, LayerFactory.Stack> stacks, ActorRef<Report> reportTo, boolean ledgers,
-      java.util.Optional<WatchdogDevice> watchdog) {
+      java.util.Optional<WatchdogDevice> watchdog, io.hanfs.history.HistorySink history) {
     super(ctx);
     this.config = config;
     this.nodeName = nodeName;
@@ -179,7 +182,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
           stack.layers().get("replication") instanceof SharedDiskLayer shared ? shared::inUse : null));
       java.util.Optional<Behavior<io.hanfs.persistence.ledger.ResourceLedger.Command>> ledger = ledgers
           ? java.util.Optional.of(io.hanfs.persistence.ledger.ResourceLedger.create(r.name(), nodeName)) : java.util.Optional.empty();
-      agents.put(r.name(), ctx.spawn(ResourceAgent.create(r, stack.layers(), view, stack.onLeaseRenewed(), lease, epochs, listener, blocking, ledger, stack.splitBrain()),
+      agents.put(r.name(), ctx.spawn(ResourceAgent.create(r, stack.layers(), view, stack.onLeaseRenewed(), lease, epochs, listener, blocking, ledger, stack.splitBrain(), history),
           "resource-" + r.name(), DispatcherSelector.fromConfig(BLOCKING_DISPATCHER)));
     }
     if (flags.get("maintenance")) agents.values().forEach(a -> a.tell(new ResourceAgent.SetMaintenance(true)));

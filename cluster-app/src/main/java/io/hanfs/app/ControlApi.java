@@ -38,6 +38,13 @@ public final class ControlApi {
     return AskPattern.ask(agent(), NodeAgent.GetStatus::new, Duration.ofSeconds(5), system.scheduler());
   }
 
+  /** The cluster's events (every member's journal, merged): the hub waits 3 s for the members' answers. */
+  public CompletionStage<io.hanfs.history.EventHub.Events> events(String resource, long sinceMillis, int limit) {
+    ActorRef<io.hanfs.history.EventHub.Command> hub = HanfsExtension.ID.get(system).history();
+    if (hub == null) return java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("the node is still starting"));
+    return AskPattern.ask(hub, r -> new io.hanfs.history.EventHub.Query(resource, sinceMillis, limit, r), Duration.ofSeconds(8), system.scheduler());
+  }
+
   public CompletionStage<Leader.ClusterStatus> clusterStatus() {
     return retry(3, () -> AskPattern.ask(leader(), Leader.GetClusterStatus::new, Duration.ofSeconds(3), system.scheduler()));
   }

@@ -53,7 +53,8 @@ public final class Daemon {
         .withValue("pekko.management.http.hostname", ConfigValueFactory.fromAnyRef(config.management().host(self)))
         .withValue("pekko.management.http.port", ConfigValueFactory.fromAnyRef(config.management().port()))
         .withFallback(pekkoOverrides)
-        .withFallback(self.isData() ? LedgerStore.config(ledgerSettings(config)) : ConfigFactory.empty())
+        // The witness keeps no ledger, but its history journal: always in its own H2 file.
+        .withFallback(LedgerStore.config(self.isData() ? ledgerSettings(config) : new LedgerStore.H2(config.stateDir().resolve("ledger"))))
         .withFallback(ConfigFactory.load());
   }
 
@@ -102,6 +103,7 @@ public final class Daemon {
     // Before the routes start: every request that changes something must carry it.
     String token = ApiToken.ensure(ApiToken.file(config.stateDir()));
     HanfsExtension.ID.get(system).set(h.agent(), h.leader(), config, token);
+    HanfsExtension.ID.get(system).setHistory(h.history());
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
     shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "hanfs-restart-grace", () -> {
       // A deliberate stop (SIGTERM, systemctl restart) keeps the NFS stack up for the next daemon:

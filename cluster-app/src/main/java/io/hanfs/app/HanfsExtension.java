@@ -30,6 +30,16 @@ public final class HanfsExtension extends AbstractExtensionId<HanfsExtension.Nod
     private volatile ActorRef<Leader.Command> leader;
     private volatile HanfsConfig config;
     private volatile String apiToken;
+    private volatile ActorRef<io.hanfs.history.EventHub.Command> history;
+
+    /** This node's part of the cluster history (the events route asks it). */
+    public void setHistory(ActorRef<io.hanfs.history.EventHub.Command> history) {
+      this.history = history;
+    }
+
+    public ActorRef<io.hanfs.history.EventHub.Command> history() {
+      return history;
+    }
 
     public void set(ActorRef<NodeAgent.Command> agent, ActorRef<Leader.Command> leader, HanfsConfig config, String apiToken) {
       this.agent = agent;

@@ -74,6 +74,10 @@ public final class HanfsRoutes extends AllDirectives implements ManagementRouteP
         path("status", () -> concat(
             get(() -> completeWithFuture(status())),
             complete(error(StatusCodes.METHOD_NOT_ALLOWED, "use GET /hanfs/status")))),
+        path("events", () -> concat(
+            get(() -> parameterOptional("resource", res -> parameterOptional("since", since -> parameterOptional("limit", limit ->
+                events(res, since, limit))))),
+            complete(error(StatusCodes.METHOD_NOT_ALLOWED, "use GET /hanfs/events[?resource=NAME&since=2h&limit=N]")))),
         path("cluster", () -> concat(
             get(() -> completeWithFuture(clusterStatus())),
             complete(error(StatusCodes.METHOD_NOT_ALLOWED, "use GET /hanfs/cluster")))),
@@ -106,7 +110,7 @@ public final class HanfsRoutes extends AllDirectives implements ManagementRouteP
                         parameterOptional("reason", reason -> forcePromote(name, to, by, reason))))
                     : parameterOptional("epoch", epoch -> control(name, action, epoch)))),
                 complete(error(StatusCodes.METHOD_NOT_ALLOWED, "use POST /hanfs/resources/" + safe(name) + "/promote or /demote")))))),
-        complete(error(StatusCodes.NOT_FOUND, "unknown hanfs route; known: GET /hanfs/status, GET /hanfs/cluster, "
+        complete(error(StatusCodes.NOT_FOUND, "unknown hanfs route; known: GET /hanfs/status, GET /hanfs/cluster, GET /hanfs/events, "
             + "POST /hanfs/resources/{name}/promote|demote|switchover[?to=NODE], "
             + "POST /hanfs/resources/{name}/force-promote?to=NODE&by=WHO&reason=TEXT, POST /hanfs/resources/{name}/resolve?discard=NODE[&force=true], POST /hanfs/drbd/{resource}/fence-peer|unfence-peer|split-brain[?peer=NODE], "
             + "POST /hanfs/nodes/{node}/standby|unstandby, "
@@ -233,6 +237,16 @@ public final class HanfsRoutes extends AllDirectives implements ManagementRouteP
         : r.accepted() ? json(StatusCodes.OK, Map.of("result", "done", "message", r.message()))
         : r.refusal().map(x -> json(RefusalCodes.http(x.reason()), Map.of("result", "refused", "reason", x.reason().name(), "message", r.message())))
             .orElseGet(() -> json(StatusCodes.INTERNAL_SERVER_ERROR, Map.of("result", "failed", "message", r.message()))));
+  }
+
+  /** The cluster's history: the events and, from them, each failover's timeline. */
+  private Route events(Optional<String> resource, Optional<String> since, Optional<String> limit) {
+    EventsQuery.Parsed p = EventsQuery.parse(resource, since, limit, System.currentTimeMillis());
+    if (p instanceof EventsQuery.Bad b) return complete(error(StatusCodes.BAD_REQUEST, b.message()));
+    EventsQuery q = ((EventsQuery.Ok) p).query();
+    return completeWithFuture(api.events(q.resource(), q.sinceMillis(), q.limit()).handle((e, failure) -> failure != null
+        ? error(StatusCodes.SERVICE_UNAVAILABLE, "no answer from this node's history: " + failure.getMessage())
+        : json(StatusCodes.OK, EventsView.of(q, e))));
   }
 
   private CompletionStage<HttpResponse> clusterStatus() {

@@ -28,7 +28,10 @@ public final class NodeGuardian {
   private NodeGuardian() {}
 
   /** Handles to the node's long-lived actors, for the HTTP routes and JMX. */
-  public record Handles(ActorRef<NodeAgent.Command> agent, ActorRef<Leader.Command> leader) {}
+  public record Handles(ActorRef<NodeAgent.Command> agent, ActorRef<Leader.Command> leader, ActorRef<io.hanfs.history.EventHub.Command> history) {}
+
+  /** The newest history events each node's journal keeps at least. */
+  static final int HISTORY_EVENTS = 20_000;
 
   /** The guardian's only message: the ledger schema is there (or could not be made). */
   public sealed interface Command {}
@@ -44,12 +47,14 @@ public final class NodeGuardian {
   public static Behavior<Command> create(HanfsConfig config, String nodeName, EpochStore epochs, EpochStore voterEpochs,
       LayerFactory layers, java.util.function.Consumer<Handles> ready) {
     return Behaviors.setup(ctx -> {
+      ActorRef<io.hanfs.history.EventHub.Command> hub = ctx.spawn(io.hanfs.history.EventHub.create(nodeName, HISTORY_EVENTS, event -> { }), "history");
+      io.hanfs.history.HistorySink history = io.hanfs.history.HistorySink.to(hub);
       ctx.spawn(LeaseVoter.create(nodeName, voterEpochs, config.stateDir().resolve("voter-extensions"),
           io.hanfs.voter.LeaseContract.of(config), config.lease().restartGrace()), "voter");
       // With a witness, the leader runs there: whenever a data node fails, the majority that can act
       // includes the witness, and the leader is never lost together with the active data node.
       SingletonActor<Leader.Command> singleton = SingletonActor.of(
-          Behaviors.supervise(Leader.create(config, nodeName)).onFailure(SupervisorStrategy.restart()), "leader");
+          Behaviors.supervise(Leader.create(config, nodeName, history)).onFailure(SupervisorStrategy.restart()), "leader");
       if (config.nodes().stream().anyMatch(n -> n.roles().contains(HanfsConfig.Role.WITNESS))) {
         singleton = singleton.withSettings(ClusterSingletonSettings.create(ctx.getSystem()).withRole("witness"));
       }
@@ -66,13 +71,11 @@ public final class NodeGuardian {
       }), "reports");
       boolean data = config.node(nodeName).map(HanfsConfig.Node::isData).orElse(false);
       Runnable startAgent = () -> {
-        ActorRef<NodeAgent.Command> agent = ctx.spawn(NodeAgent.create(config, nodeName, epochs, layers::stack, reports, data, layers.watchdog()), "node");
-        ready.accept(new Handles(agent, leader));
+        ActorRef<NodeAgent.Command> agent = ctx.spawn(NodeAgent.create(config, nodeName, epochs, layers::stack, reports, data, layers.watchdog(), history), "node");
+        ready.accept(new Handles(agent, leader, hub));
       };
-      if (!data) {
-        startAgent.run();
-        return Behaviors.empty();
-      }
+      // The witness keeps its history in the same schema, but has no ledger to wait for.
+      if (!data) startAgent.run();
       // The ledgers' tables first (created if missing): a ledger that starts before them fails its
       // recovery, and until its backoff retries the node reports no ledger, so the leader cannot
       // place the resource here (seen on the slow VM lab: the preferred node lost its first placement).
@@ -80,7 +83,7 @@ public final class NodeGuardian {
       return Behaviors.receive(Command.class)
           .onMessage(SchemaReady.class, m -> {
             m.failure().ifPresent(err -> ctx.getLog().error("cannot create the ledger schema (the ledgers retry): {}", err.toString()));
-            startAgent.run();
+            if (data) startAgent.run();
             return Behaviors.empty();
           })
           .build();

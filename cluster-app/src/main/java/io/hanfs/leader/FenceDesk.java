@@ -26,10 +26,12 @@ final class FenceDesk {
   private final Voters voters;
   private final Sagas.Recorder recorder;
   private final io.hanfs.metrics.Metrics metrics;
+  private final LeaderHistory history;
   private long nextRequest = 1;
 
   FenceDesk(ActorContext<Leader.Command> ctx, ClusterModel model, FenceRequests fences, DecisionInput inputs, Sagas sagas, Voters voters,
-      Sagas.Recorder recorder, io.hanfs.metrics.Metrics metrics) {
+      Sagas.Recorder recorder, io.hanfs.metrics.Metrics metrics, LeaderHistory history) {
+    this.history = history;
     this.ctx = ctx;
     this.model = model;
     this.fences = fences;
@@ -61,6 +63,7 @@ final class FenceDesk {
     }
     model.fenceRecorded(v.resource(), v.peer(), v.at());
     metrics.fenceMarkRecorded(v.resource(), v.peer());
+    history.fenced(v.resource(), v.peer(), v.requester());
     // The marks decide from now on; the ledgers keep the history (best effort: a node that is
     // cut off records its side when it is told again, and the marks stand meanwhile).
     NodeAgent.Report req = model.report(v.requester());

@@ -4,6 +4,7 @@ import io.hanfs.sbr.Refusal;
 import io.hanfs.CborSerializable;
 import io.hanfs.config.HanfsConfig;
 import io.hanfs.config.HanfsConfig.Resource;
+import io.hanfs.history.HistorySink;
 import io.hanfs.metrics.Metrics;
 import io.hanfs.node.NodeAgent;
 import io.hanfs.sbr.LeaderFence;
@@ -134,14 +135,19 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
   private static final Duration TICK = Duration.ofMillis(100);
   private static final Duration COLD_START_TIMEOUT = Duration.ofSeconds(60);
 
-  public static Behavior<Command> create(HanfsConfig config, String selfNode) {
+  /** @param history where the leader tells the cluster history its decisions (this node's hub) */
+  public static Behavior<Command> create(HanfsConfig config, String selfNode, HistorySink history) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new Leader(ctx, timers, config, selfNode, Voters.atConfiguredAddresses(config, ctx.getSystem()))));
+        new Leader(ctx, timers, config, selfNode, Voters.atConfiguredAddresses(config, ctx.getSystem()), history)));
   }
 
   /** A leader that asks the given voters (tests that run all voters in one actor system). */
   public static Behavior<Command> create(HanfsConfig config, String selfNode, Voters voters) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Leader(ctx, timers, config, selfNode, voters)));
+    return create(config, selfNode, voters, HistorySink.NONE);
+  }
+
+  public static Behavior<Command> create(HanfsConfig config, String selfNode, Voters voters, HistorySink history) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Leader(ctx, timers, config, selfNode, voters, history)));
   }
 
   private final HanfsConfig config;
@@ -157,6 +163,7 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
   private final PromotionBans bans = new PromotionBans();
   private final Voters voters;
   private final Metrics metrics;
+  private final LeaderHistory history;
   private long ticks;
   private boolean coldStartDone;
   private long nextLedgerWrite = 1;
@@ -165,8 +172,10 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
   /** Per voter, the address its Inspect answers go to: an answer counts for that voter only. */
   private final Map<String, ActorRef<LeaseVoter.GrantInfo>> grantReplies = new LinkedHashMap<>();
 
-  private Leader(ActorContext<Command> ctx, TimerScheduler<Command> timers, HanfsConfig config, String selfNode, Voters voters) {
+  private Leader(ActorContext<Command> ctx, TimerScheduler<Command> timers, HanfsConfig config, String selfNode, Voters voters,
+      HistorySink historySink) {
     super(ctx);
+    this.history = new LeaderHistory(historySink, selfNode);
     this.config = config;
     this.selfNode = selfNode;
     this.voters = voters;
@@ -174,9 +183,9 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
     this.model = new ClusterModel(config);
     this.replicas = new Replicas(config, model);
     this.inputs = new DecisionInput(config, model, replicas, bans, selfNode);
-    this.sagas = new Sagas(ctx, model, inputs, bans, this::record, metrics);
+    this.sagas = new Sagas(ctx, model, inputs, bans, this::record, metrics, history);
     this.operators = new OperatorDesk(ctx, config, model, replicas, inputs, sagas, bans, this::record);
-    this.fenceDesk = new FenceDesk(ctx, model, new FenceRequests(config, model, replicas), inputs, sagas, voters, this::record, metrics);
+    this.fenceDesk = new FenceDesk(ctx, model, new FenceRequests(config, model, replicas), inputs, sagas, voters, this::record, metrics, history);
     ctx.getLog().info("hanfs leader started on {}", selfNode);
     Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(
         ctx.messageAdapter(ClusterEvent.ClusterDomainEvent.class, MembershipChanged::new), ClusterEvent.ClusterDomainEvent.class));
@@ -243,6 +252,9 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
           coldStartDone, now);
       for (LeaderEffect e : LeaderDecision.decide(in, now)) apply(r, e);
     }
+    Map<String, Boolean> reachableNow = new LinkedHashMap<>();
+    for (HanfsConfig.Node n : config.nodes()) reachableNow.put(n.name(), model.reachable(n.name(), now));
+    history.members(reachableNow);
     if (ticks++ % 10 == 0) StatusView.export(metrics, config, model, inputs, now);
     return this;
   }
@@ -273,6 +285,7 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
         if (d.loudness() == LeaderEffect.Loudness.INFO) getContext().getLog().info("resource {}: {}", r.name(), d.text());
       }
       lastDecision.put(r.name(), d.text());
+      history.decided(r.name(), d);
     } else if (e instanceof LeaderEffect.Alarm a) {
       getContext().getLog().error("resource {}: {}", r.name(), a.message());
     } else if (e instanceof LeaderEffect.Remember m) {
@@ -301,7 +314,10 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
   /** A ledger event for one node, written by a LedgerWrite child that retries until it is recorded. */
   private void record(NodeAgent.Report node, String resource, LedgerEvent event) {
     long n = nextLedgerWrite++;
-    if (event instanceof LedgerEvent.SplitBrainDetected) metrics.splitBrainNoted(resource, node.node());
+    if (event instanceof LedgerEvent.SplitBrainDetected s) {
+      metrics.splitBrainNoted(resource, node.node());
+      history.splitBrainFound(resource, node.node(), s.peer());
+    }
     String writeId = LedgerWrite.writeId(ledgerWriteIncarnation, n, resource, node.node());
     getContext().spawn(LedgerWrite.create(node.agent(), node.node(), resource, event, writeId, model.stamp(0)), "ledger-write-" + n);
   }

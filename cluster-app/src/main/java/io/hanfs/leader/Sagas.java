@@ -52,13 +52,16 @@ final class Sagas {
   private final PromotionBans bans;
   private final Recorder recorder;
   private final Metrics metrics;
+  private final LeaderHistory history;
   private final Map<String, Saga> running = new HashMap<>();
   /** Per resource: the last promotion found the data held by another holder (why); cleared by a success. */
   private final Map<String, String> heldElsewhere = new HashMap<>();
   private final Map<String, Long> retryAfter = new HashMap<>();
   private long nextSaga = 1;
 
-  Sagas(ActorContext<Leader.Command> ctx, ClusterModel model, DecisionInput inputs, PromotionBans bans, Recorder recorder, Metrics metrics) {
+  Sagas(ActorContext<Leader.Command> ctx, ClusterModel model, DecisionInput inputs, PromotionBans bans, Recorder recorder, Metrics metrics,
+      LeaderHistory history) {
+    this.history = history;
     this.ctx = ctx;
     this.model = model;
     this.inputs = inputs;
@@ -129,6 +132,7 @@ final class Sagas {
     ctx.getLog().info("resource {}: promoting {} under epoch {}{}{}", r.name(), to, epoch,
         from.map(f -> " (" + f + " is gone; the lease keeps it safe)").orElse(""),
         force.map(f -> ", FORCED by " + f.by() + ": " + f.reason()).orElse(""));
+    history.sagaStarted(r.name(), SagaKind.PROMOTE, from, Optional.of(to), epoch);
     spawn(r, SagaKind.PROMOTE, from, Optional.of(to), replyTo, Optional.empty(),
         done -> PromoteSaga.create(rep.agent(), r.name(), to, model.stamp(epoch), force, r.operationTimeout().multipliedBy(4), done));
   }
@@ -137,6 +141,7 @@ final class Sagas {
     NodeAgent.Report rep = model.report(node);
     long epoch = model.epochOf(r.name(), node);
     ctx.getLog().info("resource {}: demoting {} (epoch {}){}", r.name(), node, epoch, thenPromote.map(t -> ", then promoting " + t).orElse(""));
+    history.sagaStarted(r.name(), kind, Optional.of(node), thenPromote, epoch);
     spawn(r, kind, Optional.of(node), thenPromote, replyTo, Optional.empty(),
         done -> DemoteSaga.create(rep.agent(), r.name(), node, model.stamp(epoch), r.operationTimeout().multipliedBy(4), done));
   }
@@ -207,6 +212,7 @@ final class Sagas {
     String victim = saga.from().orElseThrow();
     saga.split().ifPresent(s -> model.remember(new Remembered.SplitBrainResolved(s)));
     metrics.splitBrainResolved(r.name());
+    history.splitBrainResolved(r.name(), victim, survivor);
     model.splitBrainResolved(r.name(), victim, survivor, System.nanoTime());
     model.statusOf(r.name(), survivor).flatMap(ResourceStatus::ledger).ifPresent(kept -> {
       // The survivor's DRBD stays StandAlone with "Split-Brain detected but unresolved" as the
@@ -242,6 +248,7 @@ final class Sagas {
     running.remove(resource);
     metrics.sagaEnded(resource, saga.metricKind(), outcome, saga.startedNanos(), System.nanoTime());
     boolean ok = outcome == Metrics.Outcome.OK;
+    history.sagaEnded(resource, saga.kind(), saga.from(), saga.to(), ok, message, (System.nanoTime() - saga.startedNanos()) / 1_000_000);
     saga.replyTo().ifPresent(r -> r.tell(ok ? Leader.ControlReply.done(message) : Leader.ControlReply.failed(message)));
   }
 }

@@ -161,7 +161,8 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
 
   public static Behavior<Command> create(Resource resource, Map<String, Layer> layers, LeaseView leaseView, Runnable onLeaseRenewed,
       LeaseSettings leaseSettings, EpochStore epochs, ActorRef<ResourceStatus> statusListener, Executor blocking) {
-    return create(resource, layers, leaseView, onLeaseRenewed, leaseSettings, epochs, statusListener, blocking, Optional.empty(), Optional.empty());
+    return create(resource, layers, leaseView, onLeaseRenewed, leaseSettings, epochs, statusListener, blocking, Optional.empty(), Optional.empty(),
+        io.hanfs.history.HistorySink.NONE);
   }
 
   /**
@@ -170,12 +171,13 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
    * @param onLeaseRenewed run (on the blocking executor) after every renewal, to push the VIP's lifetime
    * @param ledger this node's ledger of the resource, run as a child (none in unit tests without a journal)
    * @param splitBrain how this node resolves a data split brain (replicated storage only)
+   * @param history where each step of the stack is told to the cluster history
    */
   public static Behavior<Command> create(Resource resource, Map<String, Layer> layers, LeaseView leaseView, Runnable onLeaseRenewed,
       LeaseSettings leaseSettings, EpochStore epochs, ActorRef<ResourceStatus> statusListener, Executor blocking,
-      Optional<Behavior<ResourceLedger.Command>> ledger, Optional<SplitBrainRecovery> splitBrain) {
+      Optional<Behavior<ResourceLedger.Command>> ledger, Optional<SplitBrainRecovery> splitBrain, io.hanfs.history.HistorySink history) {
     return Behaviors.setup(ctx -> new ResourceAgent(ctx, resource, layers, leaseView, onLeaseRenewed, leaseSettings, epochs, statusListener, blocking,
-        ledger, splitBrain));
+        ledger, splitBrain, history));
   }
 
   private final Resource resource;
@@ -192,11 +194,13 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
   private Optional<ActorRef<Reply>> pending = Optional.empty();
   private ResourceStatus published;
   private long splitBrainSteps;
+  private final StackHistoryRecorder history;
 
   private ResourceAgent(ActorContext<Command> ctx, Resource resource, Map<String, Layer> layers, LeaseView leaseView, Runnable onLeaseRenewed,
       LeaseSettings leaseSettings, EpochStore epochs, ActorRef<ResourceStatus> statusListener, Executor blocking,
-      Optional<Behavior<ResourceLedger.Command>> ledgerBehavior, Optional<SplitBrainRecovery> splitBrain) {
+      Optional<Behavior<ResourceLedger.Command>> ledgerBehavior, Optional<SplitBrainRecovery> splitBrain, io.hanfs.history.HistorySink history) {
     super(ctx);
+    this.history = new StackHistoryRecorder(resource.name(), leaseSettings.nodeName(), history);
     this.resource = resource;
     this.splitBrain = splitBrain;
     this.blocking = blocking;
@@ -263,6 +267,7 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
       if (t.state().role() != state.role()) {
         getContext().getLog().info("resource {}: {} -> {} ({})", resource.name(), state.role(), t.state().role(), t.state().message());
       }
+      history.observe(state, t.state(), System.nanoTime());
       state = t.state();
       carryOut(t, requester, events);
     }

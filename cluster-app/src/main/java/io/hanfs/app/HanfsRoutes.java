@@ -127,7 +127,7 @@ public final class HanfsRoutes extends AllDirectives implements ManagementRouteP
   private Route statusPage() {
     return concat(get(() -> completeWithFuture(statusPage.response())),
         complete(error(StatusCodes.METHOD_NOT_ALLOWED, "the status page only reads: use GET / or GET /hanfs/ui")
-            .addHeader(org.apache.pekko.http.javadsl.model.headers.RawHeader.create("Allow", "GET, HEAD"))));
+            .addHeader(org.apache.pekko.http.javadsl.model.headers.RawHeader.create("Allow", "GET"))));
   }
 
   /** This daemon's metrics in the Prometheus text format (no token: it reads, like the other GETs). */

@@ -40,10 +40,22 @@ public final class HanfsRoutes extends AllDirectives implements ManagementRouteP
 
   private final ControlApi api;
   private final ExtendedActorSystem classic;
+  private final StatusPageResponse statusPage;
 
+  /** As Pekko Management makes it (by reflection): the status page's timeline is the last day of this node's history hub. */
   public HanfsRoutes(ExtendedActorSystem classic) {
+    this(classic, recentHistory(new ControlApi(Adapter.toTyped(classic))));
+  }
+
+  private static java.util.function.Supplier<CompletionStage<java.util.List<io.hanfs.sbr.history.HistoryEvent>>> recentHistory(ControlApi api) {
+    return () -> api.events("", System.currentTimeMillis() - Duration.ofDays(1).toMillis(), 2_000).thenApply(io.hanfs.history.EventHub.Events::events);
+  }
+
+  /** {@code recentEvents}: the cluster history the status page's "last failovers" shows (asked once per page). */
+  public HanfsRoutes(ExtendedActorSystem classic, java.util.function.Supplier<CompletionStage<java.util.List<io.hanfs.sbr.history.HistoryEvent>>> recentEvents) {
     this.api = new ControlApi(Adapter.toTyped(classic));
     this.classic = classic;
+    this.statusPage = new StatusPageResponse(api, recentEvents);
   }
 
   /**
@@ -70,7 +82,9 @@ public final class HanfsRoutes extends AllDirectives implements ManagementRouteP
     return concat(path("metrics", () -> concat(
             get(() -> complete(metrics())),
             complete(error(StatusCodes.METHOD_NOT_ALLOWED, "use GET /metrics")))),
+        pathSingleSlash(this::statusPage),
         pathPrefix("hanfs", () -> concat(
+        path("ui", this::statusPage),
         path("status", () -> concat(
             get(() -> completeWithFuture(status())),
             complete(error(StatusCodes.METHOD_NOT_ALLOWED, "use GET /hanfs/status")))),
@@ -110,11 +124,18 @@ public final class HanfsRoutes extends AllDirectives implements ManagementRouteP
                         parameterOptional("reason", reason -> forcePromote(name, to, by, reason))))
                     : parameterOptional("epoch", epoch -> control(name, action, epoch)))),
                 complete(error(StatusCodes.METHOD_NOT_ALLOWED, "use POST /hanfs/resources/" + safe(name) + "/promote or /demote")))))),
-        complete(error(StatusCodes.NOT_FOUND, "unknown hanfs route; known: GET /hanfs/status, GET /hanfs/cluster, GET /hanfs/events, "
+        complete(error(StatusCodes.NOT_FOUND, "unknown hanfs route; known: GET /hanfs/status, GET /hanfs/cluster, GET /hanfs/events, GET /hanfs/ui (or /: the status page), "
             + "POST /hanfs/resources/{name}/promote|demote|switchover[?to=NODE], "
             + "POST /hanfs/resources/{name}/force-promote?to=NODE&by=WHO&reason=TEXT, POST /hanfs/resources/{name}/resolve?discard=NODE[&force=true], POST /hanfs/drbd/{resource}/fence-peer|unfence-peer|split-brain[?peer=NODE], "
             + "POST /hanfs/nodes/{node}/standby|unstandby, "
             + "POST /hanfs/maintenance/on|off, POST /hanfs/clear/{node or resource}; GET /metrics")))));
+  }
+
+  /** The status page: a read like GET /hanfs/cluster, so no token (docs/security.md). */
+  private Route statusPage() {
+    return concat(get(() -> completeWithFuture(statusPage.response())),
+        complete(error(StatusCodes.METHOD_NOT_ALLOWED, "the status page only reads: use GET / or GET /hanfs/ui")
+            .addHeader(org.apache.pekko.http.javadsl.model.headers.RawHeader.create("Allow", "GET"))));
   }
 
   /** This daemon's metrics in the Prometheus text format (no token: it reads, like the other GETs). */

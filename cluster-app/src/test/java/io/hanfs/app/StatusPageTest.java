@@ -92,7 +92,7 @@ class StatusPageTest {
     assertTrue(html.contains("data-resource=\"" + escaped + "\""), html);
     assertTrue(html.contains("<span class=\"active\" data-node=\"" + escaped + "\">" + escaped + "</span>"), html);
     assertTrue(html.contains("<dt>last decision</dt><dd>" + escaped + "</dd>"), html);
-    assertTrue(html.contains("<td>" + escaped + "</td><td>failover-started</td><td>" + escaped + "</td>"), "the timeline's reason: " + html);
+    assertTrue(html.contains("<td>" + escaped + "</td><td>failover started</td><td>" + escaped + "</td>"), "the timeline's reason: " + html);
     String withoutLeader = StatusPage.renderWithoutLeader(hostile, local(hostile, hostile), List.of(), NOW);
     assertFalse(withoutLeader.contains("<script"), withoutLeader);
   }
@@ -125,7 +125,7 @@ class StatusPageTest {
     List<HistoryEvent> recent = List.of(
         new HistoryEvent("i-1", T0, "w", "", HistoryKind.MEMBER_DOWN, "d1", 0, "d1 unreachable", Map.of()),
         new HistoryEvent("i-2", T0 + 1200, "w", "home", HistoryKind.FAILOVER_STARTED, "d2", 8, "d1 gone, d2 up to date", Map.of("from", "d1")),
-        event(3, T0 + 1500, HistoryKind.MONITOR_FAILED, "d3", "a monitor elsewhere"),
+        new HistoryEvent("i-3", T0 + 1500, "w", "other", HistoryKind.MONITOR_FAILED, "d2", 3, "another resource's monitor", Map.of()),
         event(4, T0 + 4700, HistoryKind.PROMOTED, "d2", "serving"),
         event(5, T0 + 5000, HistoryKind.FAILOVER_DONE, "d2", "done"),
         // An operator's switchover 20 s later: a new episode.
@@ -137,7 +137,7 @@ class StatusPageTest {
     assertTrue(html.contains("failover of home: d1 &rarr; d2, done in 5.0 s (2025-03-01 09:50:00Z)"), html);
     assertTrue(html.contains("<td>detected</td><td>d1 unreachable</td>"), html);
     assertTrue(html.contains("switchover of home: d2 &rarr; d1, failed in 2.0 s"), html);
-    assertFalse(html.contains("a monitor elsewhere"), html);
+    assertFalse(html.contains("another resource's monitor"), html);
   }
 
   @Test

@@ -36,7 +36,14 @@ final class ClusterLab implements AutoCloseable {
   private int nextRecord = 1;
 
   ClusterLab(String name, String net) throws IOException {
-    lab = new Lab(name, net, Map.of("HANFS_LAB_NODES", "n1 n2 w", "HANFS_LAB_SUPERVISE", "1"));
+    this(name, net, Map.of());
+  }
+
+  /** {@code env}: more of nslab's settings, e.g. HANFS_LAB_ALERT_WEBHOOK. */
+  ClusterLab(String name, String net, Map<String, String> env) throws IOException {
+    java.util.HashMap<String, String> e = new java.util.HashMap<>(Map.of("HANFS_LAB_NODES", "n1 n2 w", "HANFS_LAB_SUPERVISE", "1"));
+    e.putAll(env);
+    lab = new Lab(name, net, e);
     sample = Files.createTempFile("hanfs-record", ".txt");
     Files.writeString(sample, "record\n");
   }
@@ -49,8 +56,14 @@ final class ClusterLab implements AutoCloseable {
 
   /** Creates the lab and starts the given daemons in that order (each until its management port answers). */
   void up(List<String> nodes) {
+    up(nodes, () -> { });
+  }
+
+  /** {@code beforeStart} runs once the namespaces exist, before any daemon starts. */
+  void up(List<String> nodes, Runnable beforeStart) {
     lab.nslab(SHORT, "down");
     check(lab.nslab(Duration.ofSeconds(90), "up"));
+    beforeStart.run();
     for (String n : nodes) check(lab.nslab(Duration.ofSeconds(60), "start", n));
   }
 

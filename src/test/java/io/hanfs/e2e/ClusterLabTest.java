@@ -31,18 +31,37 @@ class ClusterLabTest {
   /** The plain kill -9 of this run, what a kill after a freeze is measured against. */
   Scenarios.Result plainKill;
 
+  /** Every event's alert goes to the receiver in the client namespace and to a script that takes 30 s each time. */
+  AlertReceiver alerts;
+  java.nio.file.Path hooks;
+
   @BeforeAll
   void up() throws IOException {
     Assumptions.assumeFalse(Boolean.getBoolean("hanfs.skipLab"), "lab tests skipped with -DskipLab=true");
-    lab = new ClusterLab("hfc", "10.213.10");
-    lab.up();
+    hooks = java.nio.file.Files.createTempDirectory("hanfs-hooks");
+    java.nio.file.Path slow = hooks.resolve("slow-hook");
+    java.nio.file.Files.writeString(slow, "#!/bin/sh\n# a hook that takes 30 s: no failover may wait for it\nsleep 30\n");
+    java.nio.file.Files.setPosixFilePermissions(slow, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    lab = new ClusterLab("hfc", "10.213.10", Map.of("HANFS_LAB_ALERT_WEBHOOK", "http://10.213.10.50:8089/hook", "HANFS_LAB_ALERT_SCRIPT", slow.toString()));
+    lab.up(List.of("w", "n1", "n2"), () -> {
+      try {
+        alerts = new AlertReceiver(lab.lab.root, "hfc-client", "10.213.10.50", 8089, hooks.resolve("alerts.jsonl"));
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
     lab.startClient();
     scenarios = new Scenarios(lab);
   }
 
   @AfterAll
-  void down() throws IOException {
-    if (lab != null) lab.close();
+  void down() throws Exception {
+    try {
+      if (alerts != null) alerts.close();
+    } finally {
+      if (lab != null) lab.close();
+      if (hooks != null) Lab.exec(List.of("rm", "-rf", hooks.toString()), Duration.ofSeconds(10), Map.of());
+    }
   }
 
   static void assertSafe(Scenarios.Result r, boolean moved) {
@@ -283,5 +302,63 @@ class ClusterLabTest {
     assertEquals(monitorFailuresBefore, lab.logLines(active, " monitor failed ("), "no monitor failure logged:\n" + lab.log(active));
     assertEquals(java.util.Set.of("primary"), roles, "the role stayed primary (never restarting or needs-move)");
     assertTrue(r.outageMillis() <= 2000, "longest client gap over 2 s: " + r);
+  }
+
+  /**
+   * A kill -9 failover: the webhook receives its events in order (member down, failover started,
+   * promoted on the new node, failover done), a hook that sleeps 30 s on every event delays
+   * nothing, and `hanfs history` explains it from every node, also while the leader's node is
+   * down and after its daemon came back (a leader hand-over).
+   */
+  @Test
+  @Order(20)
+  void aFailoverIsAlertedInOrderAndItsHistorySurvivesALeaderHandOver() throws Exception {
+    lab.settle(Duration.ofSeconds(90));
+    long since = System.currentTimeMillis();
+    Scenarios.Result r = scenarios.kill9();
+    assertSafe(r, true);
+    assertTrue(r.outageMillis() < 15_000, "the 30 s hook delayed the failover: " + r);
+    List<String[]> wanted = List.of(new String[] {"member-down", r.activeBefore()}, new String[] {"failover-started", r.activeAfter()},
+        new String[] {"failover-done", r.activeAfter()});
+    List<Integer> at = alerts.awaitInOrder(since, Duration.ofSeconds(90), wanted);
+    assertTrue(!at.contains(-1) && at.get(0) < at.get(1) && at.get(1) < at.get(2), "alerts in order " + at + ": " + alerts.received());
+    assertTrue(!alerts.awaitInOrder(since, Duration.ofSeconds(30), List.<String[]>of(new String[] {"promoted", r.activeAfter()})).contains(-1),
+        "the new node's promoted alert: " + alerts.received());
+    JsonNode promoted = alerts.received().stream().filter(j -> j.path("event").asText().equals("failover-done")).reduce((a, b) -> b).orElseThrow();
+    assertEquals("home", promoted.path("resource").asText(), promoted.toString());
+    assertEquals(1, promoted.path("schema").asInt(), promoted.toString());
+
+    assertFailoverExplained("n1", r);
+    // The leader's node goes down: the data nodes' journals still tell it.
+    ClusterLab.check(lab.lab.nslab(ClusterLab.SHORT, "stop", "w"));
+    try {
+      assertFailoverExplained(Scenarios.other(r.activeAfter()), r);
+    } finally {
+      ClusterLab.check(lab.lab.nslab(Duration.ofSeconds(60), "start", "w"));
+    }
+    lab.awaitMemberOfAll("w", Duration.ofSeconds(120));
+    assertFailoverExplained("w", r);
+  }
+
+  /** `hanfs history home --json` on {@code node} shows the failover of {@code r} with its phases. */
+  private void assertFailoverExplained(String node, Scenarios.Result r) throws IOException {
+    Lab.Result h = lab.awaitAnswer(node, Duration.ofSeconds(60), "history", "home", "--json");
+    JsonNode view = ClusterLab.JSON.readTree(h.out());
+    JsonNode found = null;
+    for (JsonNode ep : view.path("episodes")) {
+      if (ep.path("kind").asText().equals("failover") && ep.path("to").asText().equals(r.activeAfter()) && ep.path("from").asText().equals(r.activeBefore())) {
+        found = ep;
+      }
+    }
+    assertTrue(found != null, node + ": no failover " + r.activeBefore() + " -> " + r.activeAfter() + " in " + view.path("episodes"));
+    List<String> phases = new java.util.ArrayList<>();
+    found.path("phases").forEach(p -> phases.add(p.path("phase").asText()));
+    System.out.println("history on " + node + ": " + found.path("outcome").asText() + " in " + found.path("totalMillis") + " ms, phases " + phases);
+    assertEquals("done", found.path("outcome").asText(), found.toString());
+    for (String p : List.of("detected", "failover started", "floating-ip start", "promoted", "failover done")) {
+      assertTrue(phases.contains(p), node + ": phase " + p + " missing from " + phases);
+    }
+    String text = ClusterLab.check(lab.lab.nslab(ClusterLab.SHORT, "hanfs", node, "history", "home")).out();
+    assertTrue(text.contains("failover of home: " + r.activeBefore() + " -> " + r.activeAfter() + ", done in"), text);
   }
 }

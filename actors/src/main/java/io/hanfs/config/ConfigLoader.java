@@ -12,7 +12,7 @@ import java.util.Optional;
 
 /**
  * Parses and validates a hanfs config file. Every error is collected with its path, line and fix;
- * nothing is touched on the machine. Used by {@code hanfs validate} and by {@code hanfs run}
+ * nothing is touched on the machine (the alert script's file is only looked at). Used by {@code hanfs validate} and by {@code hanfs run}
  * before it starts anything. This class reads the top level and hands each section to its reader
  * ({@link ClusterSections}, {@link ManagementSection}, {@link AlertsSection}, {@link NodesSection}, {@link ResourceSection},
  * {@link CrossResourceChecks}), then checks the whole with {@link SemanticChecks}.

@@ -12,9 +12,9 @@ import java.util.Optional;
 
 /**
  * Parses and validates a hanfs config file. Every error is collected with its path, line and fix;
- * nothing is touched on the machine. Used by {@code hanfs validate} and by {@code hanfs run}
+ * nothing is touched on the machine (the alert script's file is only looked at). Used by {@code hanfs validate} and by {@code hanfs run}
  * before it starts anything. This class reads the top level and hands each section to its reader
- * ({@link ClusterSections}, {@link ManagementSection}, {@link NodesSection}, {@link ResourceSection},
+ * ({@link ClusterSections}, {@link ManagementSection}, {@link AlertsSection}, {@link NodesSection}, {@link ResourceSection},
  * {@link CrossResourceChecks}), then checks the whole with {@link SemanticChecks}.
  */
 public final class ConfigLoader {
@@ -74,12 +74,13 @@ public final class ConfigLoader {
     HanfsConfig.Ledger ledger = ClusterSections.ledger(h, stateDir);
     HanfsConfig.Tls tls = ClusterSections.tls(h);
     Optional<HanfsConfig.Watchdog> watchdog = ClusterSections.watchdog(h, lease);
+    Optional<HanfsConfig.Alerts> alerts = AlertsSection.read(h);
     NodesSection.Nodes nodes = NodesSection.read(h, localNode, errors);
     List<Resource> resources = ResourceSection.readAll(h, nodes);
     h.finish();
     CrossResourceChecks.check(h, resources);
     if (!errors.isEmpty()) throw new InvalidConfigException(errors);
-    HanfsConfig config = new HanfsConfig(clusterName, localNode, stateDir, List.copyOf(nodes.list()), management, remotingPort, lease, ledger, tls, watchdog, List.copyOf(resources));
+    HanfsConfig config = new HanfsConfig(clusterName, localNode, stateDir, List.copyOf(nodes.list()), management, remotingPort, lease, ledger, tls, watchdog, alerts, List.copyOf(resources));
     List<ConfigError> wrong = SemanticChecks.errors(config);
     if (!wrong.isEmpty()) throw new InvalidConfigException(wrong);
     return config;

@@ -18,7 +18,23 @@ public record HanfsConfig(
     Ledger ledger,
     Tls tls,
     Optional<Watchdog> watchdog,
+    Optional<Alerts> alerts,
     List<Resource> resources) {
+
+  /**
+   * Alert hooks, as Pacemaker's alert agents and keepalived's notify scripts: a script run with
+   * the event as JSON on stdin and in its environment, and/or a webhook POSTed the same JSON. At
+   * least one is set. Each hook keeps up to {@code queue} events waiting (the oldest dropped when
+   * full), delivers one at a time in order, and retries a failed attempt {@code retries} more
+   * times, {@link #MIN_BACKOFF} doubling up to {@link #MAX_BACKOFF} apart.
+   */
+  public record Alerts(Optional<Path> script, Optional<java.net.URI> webhook, Duration timeout, int retries, int queue) {
+    public static final Duration MIN_BACKOFF = Duration.ofSeconds(1);
+    public static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    public static final int DEFAULT_RETRIES = 8;
+    public static final int DEFAULT_QUEUE = 1000;
+  }
 
   /**
    * Self-fencing, the SBD way: a watchdog device ({@code /dev/watchdog}: softdog or hardware)

@@ -88,6 +88,25 @@ final class ObjectReader {
     });
   }
 
+  /**
+   * A string that never reaches a command line or a generated file (a URL): only whitespace and
+   * control characters are refused here, its reader checks the rest.
+   */
+  Optional<String> unquotedText(String key, String example) {
+    return value(key, false, "add " + key + " = " + example).flatMap(v -> {
+      if (v.valueType() != ConfigValueType.STRING) {
+        error(key, "must be a string, not " + typeName(v), "write it as " + key + " = " + example);
+        return Optional.empty();
+      }
+      String s = (String) v.unwrapped();
+      if (s.isEmpty() || s.codePoints().anyMatch(c -> c <= 0x20 || c == 0x7f || Character.isWhitespace(c))) {
+        error(key, "\"" + printable(s) + "\" is empty or contains whitespace or a control character", "write it as " + key + " = " + example);
+        return Optional.empty();
+      }
+      return Optional.of(s);
+    });
+  }
+
   Optional<Integer> integer(String key, int min, int max, Optional<Integer> dflt) {
     Optional<ConfigValue> ov = value(key, dflt.isEmpty(), "add " + key + " = " + min);
     if (ov.isEmpty()) return dflt;

@@ -32,6 +32,13 @@ public class CommandRunner {
     this.environment = Map.copyOf(environment);
   }
 
+  /** This runner with {@code extra} variables added to its environment (an alert hook's event). */
+  public CommandRunner withEnvironment(Map<String, String> extra) {
+    Map<String, String> merged = new java.util.HashMap<>(environment);
+    merged.putAll(extra);
+    return new CommandRunner(merged);
+  }
+
   /** Runs the command; never throws for a non-zero exit, only for a failure to start or a timeout. */
   public CommandResult run(List<String> argv, Duration timeout) {
     return run(argv, timeout, null);

@@ -85,6 +85,14 @@ public final class Metrics implements Extension {
   private final Gauge resourcesActive = Gauge.builder().name("hanfs_resources_active")
       .help("Resources the leader sees active on a reachable node").register(registry);
 
+  // ---- the alert hooks (hook: script or webhook) ----
+  private final Counter alertsDelivered = Counter.builder().name("hanfs_alerts_delivered")
+      .help("Events an alert hook delivered (the script exited 0, the webhook answered 2xx)").labelNames("hook").register(registry);
+  private final Counter alertsAttemptsFailed = Counter.builder().name("hanfs_alerts_attempts_failed")
+      .help("Attempts of an alert hook that failed (each retry counts)").labelNames("hook").register(registry);
+  private final Counter alertsDropped = Counter.builder().name("hanfs_alerts_dropped")
+      .help("Events an alert hook dropped: why is queue-full (the oldest waiting) or gave-up (every attempt failed)").labelNames("hook", "why").register(registry);
+
   private Metrics() {
     JvmMetrics.builder().register(registry);
   }
@@ -138,6 +146,18 @@ public final class Metrics implements Extension {
     leaderRunning.set(0);
     memberReachable.clear();
     resourcesActive.set(0);
+  }
+
+  public void alertDelivered(String hook) {
+    alertsDelivered.labelValues(hook).inc();
+  }
+
+  public void alertAttemptFailed(String hook) {
+    alertsAttemptsFailed.labelValues(hook).inc();
+  }
+
+  public void alertDropped(String hook, String why) {
+    alertsDropped.labelValues(hook, why).inc();
   }
 
   // ---- serving ----

@@ -47,7 +47,11 @@ public final class NodeGuardian {
   public static Behavior<Command> create(HanfsConfig config, String nodeName, EpochStore epochs, EpochStore voterEpochs,
       LayerFactory layers, java.util.function.Consumer<Handles> ready) {
     return Behaviors.setup(ctx -> {
-      ActorRef<io.hanfs.history.EventHub.Command> hub = ctx.spawn(io.hanfs.history.EventHub.create(nodeName, HISTORY_EVENTS, event -> { }), "history");
+      // The alert hooks get the events this node saw; a slow hook only fills its own queue.
+      java.util.Optional<ActorRef<io.hanfs.alerts.AlertDispatcher.Command>> alerts = config.alerts()
+          .map(a -> ctx.spawn(io.hanfs.alerts.AlertDispatcher.create(a, config.clusterName()), "alerts"));
+      ActorRef<io.hanfs.history.EventHub.Command> hub = ctx.spawn(io.hanfs.history.EventHub.create(nodeName, HISTORY_EVENTS,
+          event -> alerts.ifPresent(d -> d.tell(new io.hanfs.alerts.AlertDispatcher.Publish(event)))), "history");
       io.hanfs.history.HistorySink history = io.hanfs.history.HistorySink.to(hub);
       ctx.spawn(LeaseVoter.create(nodeName, voterEpochs, config.stateDir().resolve("voter-extensions"),
           io.hanfs.voter.LeaseContract.of(config), config.lease().restartGrace()), "voter");

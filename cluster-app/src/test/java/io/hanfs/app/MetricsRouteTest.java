@@ -62,6 +62,23 @@ class MetricsRouteTest {
   }
 
   @Test
+  void leaseRenewalsAreTimedAndLapsesCounted() throws Exception {
+    Metrics m = Metrics.of(kit.system());
+    Map<String, Double> before = scrape();
+    String series = "{node=d1,resource=home}";
+    m.leaseRenewed("home", "d1", Duration.ofMillis(30).toNanos());
+    m.leaseLapsed("home", "d1");
+    Map<String, Double> after = scrape();
+    assertEquals(before.getOrDefault("hanfs_lease_renew_latency_seconds_count" + series, 0.0) + 1, after.get("hanfs_lease_renew_latency_seconds_count" + series));
+    // 30 ms lands in the 50 ms bucket, not in the 25 ms one.
+    assertEquals(before.getOrDefault("hanfs_lease_renew_latency_seconds_bucket{le=0.05,node=d1,resource=home}", 0.0) + 1,
+        after.get("hanfs_lease_renew_latency_seconds_bucket{le=0.05,node=d1,resource=home}"), after.toString());
+    assertEquals(before.getOrDefault("hanfs_lease_renew_latency_seconds_bucket{le=0.025,node=d1,resource=home}", 0.0),
+        after.getOrDefault("hanfs_lease_renew_latency_seconds_bucket{le=0.025,node=d1,resource=home}", 0.0), after.toString());
+    assertEquals(before.getOrDefault("hanfs_lease_lapses_total" + series, 0.0) + 1, after.get("hanfs_lease_lapses_total" + series));
+  }
+
+  @Test
   void aFailoverThatEndsCountsOnceAndRecordsItsDuration() throws Exception {
     Metrics m = Metrics.of(kit.system());
     String kind = Metrics.kind(SagaKind.PROMOTE, true);

@@ -87,6 +87,7 @@ public final class ResourceLease extends AbstractBehavior<ResourceLease.Command>
   private final LeaseTerm term;
   private final Voters voters;
   private final LeaseContract contract;
+  private final io.hanfs.metrics.Metrics metrics;
   private State state = State.IDLE;
   private long epoch;
   private long deadline;
@@ -113,6 +114,7 @@ public final class ResourceLease extends AbstractBehavior<ResourceLease.Command>
     this.blocking = blocking;
     this.parent = parent;
     this.term = new LeaseTerm(voters.names(), lease.toNanos());
+    this.metrics = io.hanfs.metrics.Metrics.of(ctx.getSystem());
     this.extendGrants = new VoteTally(voters.names());
     timers.startTimerWithFixedDelay("tick", new Tick(), TICK);
   }
@@ -190,6 +192,7 @@ public final class ResourceLease extends AbstractBehavior<ResourceLease.Command>
           state = State.IDLE;
           view.invalidate();
           getContext().getLog().warn("lease on {} (epoch {}) expired: {}", resource, epoch, lastDenial);
+          metrics.leaseLapsed(resource, nodeName);
           parent.tell(new Lost(epoch, "lease not renewed by a majority of voters in time (" + lastDenial + ")"));
         } else if (now >= nextRound) {
           sendRound(now);
@@ -252,6 +255,7 @@ public final class ResourceLease extends AbstractBehavior<ResourceLease.Command>
     if (term.granted(g.round(), voter)) {
       long now = System.nanoTime();
       view.validUntil(term.validUntil());
+      if (state == State.HOLDING) metrics.leaseRenewed(resource, nodeName, now - g.round());
       if (state == State.HOLDING && now - g.round() <= refreshWindowNanos()) blocking.execute(onRenewed);
       if (state == State.ACQUIRING) onTick();
     }

@@ -85,6 +85,13 @@ public final class Metrics implements Extension {
   private final Gauge resourcesActive = Gauge.builder().name("hanfs_resources_active")
       .help("Resources the leader sees active on a reachable node").register(registry);
 
+  // ---- this node's leases (recorded by each resource's lease while it holds it) ----
+  private final Histogram leaseRenewLatency = Histogram.builder().name("hanfs_lease_renew_latency_seconds")
+      .help("From a renewal round's request to the majority's grant, on the node that holds the lease").labelNames("resource", "node")
+      .classicOnly().classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2).register(registry);
+  private final Counter leaseLapses = Counter.builder().name("hanfs_lease_lapses")
+      .help("Leases this node held that a majority did not renew in time (the node stopped serving)").labelNames("resource", "node").register(registry);
+
   // ---- the alert hooks (hook: script or webhook) ----
   private final Counter alertsDelivered = Counter.builder().name("hanfs_alerts_delivered")
       .help("Events an alert hook delivered (the script exited 0, the webhook answered 2xx)").labelNames("hook").register(registry);
@@ -146,6 +153,14 @@ public final class Metrics implements Extension {
     leaderRunning.set(0);
     memberReachable.clear();
     resourcesActive.set(0);
+  }
+
+  public void leaseRenewed(String resource, String node, long latencyNanos) {
+    leaseRenewLatency.labelValues(resource, node).observe(Math.max(0, latencyNanos) / 1e9);
+  }
+
+  public void leaseLapsed(String resource, String node) {
+    leaseLapses.labelValues(resource, node).inc();
   }
 
   public void alertDelivered(String hook) {

@@ -303,11 +303,24 @@ final class VmCluster {
    * (the unit's ExecStopPost), which takes the node's stack down without the cluster.
    */
   void startDaemon(String node) throws IOException {
+    // The witness's daemon also speaks the systemd notify protocol, as under hanfs.service
+    // (Type=notify, WatchdogSec=20s), to a NotifyListener standing in for systemd, which this
+    // busybox-init guest lacks: readiness and the watchdog's pings are checked on a real system.
+    String notify = !node.equals("w") ? "" : """
+        if ! kill -0 "$(cat /run/hanfs-notify.pid 2>/dev/null)" 2>/dev/null; then
+          java -Xmx16m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "/opt/hanfs/test-classes:$(ls /usr/share/hanfs/lib/*.jar | tr '\\n' :)" \\
+            io.hanfs.e2e.NotifyListener /run/hanfs-notify /var/log/hanfs-notify.log >> /var/log/hanfs-notify.out 2>&1 &
+          echo $! > /run/hanfs-notify.pid
+          for i in $(seq 1 600); do [ -S /run/hanfs-notify ] && break; sleep 0.1; done
+        fi
+        export NOTIFY_SOCKET=/run/hanfs-notify WATCHDOG_USEC=20000000
+        """;
     g(node).agent.writeFile("/etc/hanfs/hanfs-daemon", """
         #!/bin/sh
         # The lab's service unit; the pid file names the daemon's JVM (bin/hanfs execs it).
         # Every command with its time in the log: the timelines and the bench read them.
         # The collector's pauses in a file of their own: the test prints the long ones on failure.
+        """ + notify + """
         export JAVA_TOOL_OPTIONS="-Xlog:gc:file=/var/log/hanfs-gc.log:time,uptime"
         HANFS_CDS=on HANFS_DEBUG_LOGGERS=io.hanfs.exec /usr/bin/hanfs run >> /var/log/hanfs.log 2>&1 &
         pid=$!

@@ -133,6 +133,38 @@ class VmClusterTest {
     assertEquals(List.of(), lost, "acknowledged records missing");
   }
 
+  /**
+   * The package's daemon on a real (emulated) machine speaks the systemd notify protocol as
+   * hanfs.service expects (Type=notify, WatchdogSec=20s): STATUS lines, READY=1 only once it is a
+   * member, then WATCHDOG=1 every 10 s while its node agent answers. The witness's, to the lab's
+   * NotifyListener (the guests run busybox init, no systemd).
+   */
+  @Test
+  @Order(0)
+  void theInstalledDaemonSignalsReadinessAndFeedsItsWatchdog() throws Exception {
+    VmLab.Guest w = lab.guest("w");
+    assertTrue(w.check("dpkg-query", "-W", "-f", "${Status} ${Version}", "hanfs").out().startsWith("install ok installed"), "the package is installed");
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    List<String> lines = List.of();
+    while (System.nanoTime() < deadline) {
+      lines = w.run("cat", "/var/log/hanfs-notify.log").out().lines().toList();
+      if (lines.stream().filter(l -> l.endsWith(" WATCHDOG=1")).count() >= 3 && lines.stream().anyMatch(l -> l.endsWith(" READY=1"))) break;
+      Thread.sleep(2000);
+    }
+    int ready = -1;
+    for (int i = 0; i < lines.size() && ready < 0; i++) if (lines.get(i).endsWith(" READY=1")) ready = i;
+    assertTrue(ready >= 0, "no READY=1: " + lines);
+    String lastStatus = "";
+    for (int i = 0; i < ready; i++) if (lines.get(i).contains(" STATUS=")) lastStatus = lines.get(i);
+    assertTrue(lastStatus.contains("STATUS=w member"), "READY only once a member; the status before it: " + lastStatus + " in " + lines);
+    List<Long> pings = lines.stream().filter(l -> l.endsWith(" WATCHDOG=1")).map(l -> Long.parseLong(l.substring(0, l.indexOf(' ')))).toList();
+    assertTrue(pings.size() >= 3, "watchdog pings: " + lines);
+    long longest = 0;
+    for (int i = 1; i < pings.size(); i++) longest = Math.max(longest, pings.get(i) - pings.get(i - 1));
+    System.out.printf("vm notify: READY=1 after %d lines, %d watchdog pings, longest gap %d ms (WatchdogSec=20s)%n", ready, pings.size(), longest);
+    assertTrue(longest < 20_000, "a gap between pings would have let systemd's watchdog fire: " + longest + " ms in " + lines);
+  }
+
   @Test
   @Order(1)
   void plannedSwitchoverThereAndBack() throws Exception {

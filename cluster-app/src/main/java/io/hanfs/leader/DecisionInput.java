@@ -114,6 +114,11 @@ final class DecisionInput {
    * asked yet). A node that still has a majority elsewhere keeps its lease; promoting another
    * node then simply fails.
    */
+  /** The voters no longer hold {@code node}'s lease on {@code r} although it reports primary: it stopped renewing. */
+  boolean leaseLapsed(Resource r, String node) {
+    return leaseLapsed(r, node, model.statusOf(r.name(), node));
+  }
+
   private boolean leaseLapsed(Resource r, String node, Optional<ResourceStatus> st) {
     if (st.isEmpty() || st.get().role() != Role.PRIMARY) return false;
     LeaseVoter.GrantInfo mine = model.grants(r.name()).get(selfNode);

@@ -247,14 +247,20 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
     }
     if (!coldStartDone) checkColdStart();
     long now = System.nanoTime();
+    // What the leader sees before it decides on it: the history tells the cause before the failover.
+    Map<String, Boolean> reachableNow = new LinkedHashMap<>();
+    for (HanfsConfig.Node n : config.nodes()) reachableNow.put(n.name(), model.reachable(n.name(), now));
+    history.members(reachableNow);
+    for (Resource r : config.resources()) {
+      for (HanfsConfig.Node n : config.nodes()) {
+        if (n.isData()) history.holderLease(r.name(), n.name(), inputs.leaseLapsed(r, n.name()), model.epochOf(r.name(), n.name()));
+      }
+    }
     for (Resource r : config.resources()) {
       LeaderDecision.Input in = inputs.of(r, sagas.running(r.name(), now), sagas.retryPending(r.name(), now), sagas.heldElsewhere(r.name()),
           coldStartDone, now);
       for (LeaderEffect e : LeaderDecision.decide(in, now)) apply(r, e);
     }
-    Map<String, Boolean> reachableNow = new LinkedHashMap<>();
-    for (HanfsConfig.Node n : config.nodes()) reachableNow.put(n.name(), model.reachable(n.name(), now));
-    history.members(reachableNow);
     if (ticks++ % 10 == 0) StatusView.export(metrics, config, model, inputs, now);
     return this;
   }

@@ -38,6 +38,21 @@ final class LeaderHistory {
     });
   }
 
+  /** Per resource and node, whether the voters stopped holding the lease that node reports serving under. */
+  private final java.util.Set<String> lapsed = new java.util.HashSet<>();
+
+  /** The holder stopped renewing (killed, frozen, cut off): often what the leader sees first, before the member is unreachable. */
+  void holderLease(String resource, String node, boolean lapsedNow, long epoch) {
+    String key = resource + "\u0000" + node;
+    if (!lapsedNow) {
+      lapsed.remove(key);
+      return;
+    }
+    if (!lapsed.add(key)) return;
+    sink.publish(HistoryKind.LEASE_LOST, resource, node, epoch, "the voters no longer hold " + node + "'s lease (epoch " + epoch
+        + "), which it reports serving under: it stopped renewing", Map.of("leader", leaderNode, "seen-by", "leader"));
+  }
+
   void decided(String resource, LeaderEffect.Decided d) {
     if (d.loudness() == LeaderEffect.Loudness.QUIET || d.text().equals(decided.put(resource, d.text()))) return;
     sink.publish(HistoryKind.DECIDED, resource, "", 0, d.text(), Map.of("leader", leaderNode, "loudness", d.loudness().name().toLowerCase()));

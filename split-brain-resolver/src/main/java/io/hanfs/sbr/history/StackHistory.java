@@ -46,7 +46,8 @@ public final class StackHistory {
     Role to = after.role();
     if (from != to) {
       if (to == Role.PRIMARY && from != Role.RESTARTING) out.add(Change.of(HistoryKind.PROMOTED, after.message()));
-      if (from.holding() && (to.released() || to == Role.STOP_FAILED)) {
+      // A promotion that is refused or rolled back never served: the leader tells that one.
+      if (from.holding() && from != Role.PROMOTING && (to.released() || to == Role.STOP_FAILED)) {
         out.add(new Change(HistoryKind.DEMOTED, Optional.empty(), Optional.empty(), to != Role.STOP_FAILED, after.message()));
       }
       if (to == Role.NEEDS_MOVE) out.add(Change.of(HistoryKind.NEEDS_MOVE, after.message()));

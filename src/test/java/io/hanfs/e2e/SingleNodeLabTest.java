@@ -94,6 +94,18 @@ class SingleNodeLabTest {
     return lab.nslab(Duration.ofSeconds(90), "http", "n1", method, path);
   }
 
+  /** The NFS layer's detail once it contains {@code text} (the monitor tells it within its interval). */
+  String awaitNfsDetail(String text, Duration max) throws IOException {
+    long deadline = System.nanoTime() + max.toNanos();
+    String detail = "";
+    while (System.nanoTime() < deadline) {
+      for (JsonNode l : status().path("layers")) if (l.path("name").asText().equals("nfs")) detail = l.path("detail").asText();
+      if (detail.contains(text)) return detail;
+      sleep(200);
+    }
+    return fail("the nfs layer's status never said \"" + text + "\": " + detail);
+  }
+
   String url(String file) {
     return "nfs://" + lab.vip() + lab.srv() + "/home/export/" + file + "?version=4";
   }
@@ -253,6 +265,11 @@ class SingleNodeLabTest {
     assertTrue(mounted());
     clientWrite("one.txt");
     assertEquals(Files.readString(sample), clientRead("one.txt"));
+    // How Ganesha's grace ended is told by the NFS layer's status line and in the history.
+    String graceLine = awaitNfsDetail("grace ended", Duration.ofSeconds(20));
+    Lab.Result events = http("GET", "/hanfs/events?resource=home");
+    assertTrue(events.ok() && events.out().contains("grace-ended") && events.out().contains("\"grace-end\""), "the history tells how grace ended: " + events);
+    System.out.println("single node: " + graceLine);
 
     long pid = ganeshaPid();
     demote();

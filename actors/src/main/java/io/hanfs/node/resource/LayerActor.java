@@ -67,6 +67,12 @@ public final class LayerActor extends AbstractBehavior<LayerActor.Command> {
    */
   public record Monitored(StackLayer layer, Layer.Probe probe) implements Event {}
 
+  /**
+   * How the NFS server's grace period ended after a start (or that it did not end in time):
+   * told once per start by the layer's {@link GraceWatch}.
+   */
+  public record GraceEnded(StackLayer layer, io.hanfs.node.resource.nfs.GraceEnd.Verdict verdict) implements Event {}
+
   /** @param serves which layer of the stack {@code layer} is, as its events say */
   public static Behavior<Command> create(StackLayer serves, Layer layer, ActorRef<Event> parent, Executor blocking, Duration opTimeout, Duration monitorInterval) {
     return Behaviors.withStash(64, stash -> Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
@@ -85,6 +91,9 @@ public final class LayerActor extends AbstractBehavior<LayerActor.Command> {
   private boolean monitoring;
   /** The detail and replication facts last told to the parent (by an operation or the monitor). */
   private String lastDetail;
+  /** The watch of the NFS server's grace after the last start, if one runs. */
+  private Optional<ActorRef<GraceWatch.Command>> graceWatch = Optional.empty();
+  private int graceWatches;
   private Optional<ReplicationFacts> lastReplication = Optional.empty();
 
   private LayerActor(ActorContext<Command> ctx, StashBuffer<Command> stash, TimerScheduler<Command> timers, StackLayer serves, Layer layer,
@@ -117,6 +126,7 @@ public final class LayerActor extends AbstractBehavior<LayerActor.Command> {
       return this;
     }
     busy = true;
+    if (run.op() == LayerOp.STOP) stopGraceWatch();
     CompletableFuture<Layer.Probe> work = CompletableFuture.supplyAsync(() -> {
       switch (run.op()) {
         case START -> layer.start();
@@ -143,6 +153,7 @@ public final class LayerActor extends AbstractBehavior<LayerActor.Command> {
     if (error != null) getContext().getLog().warn("{} {} failed: {}", layer.name(), done.op(), error);
     else getContext().getLog().info("{} {} ok: {}", layer.name(), done.op(), done.probe().detail());
     if (done.probe() != null) remember(done.probe());
+    if (error == null && done.op() == LayerOp.START) watchGrace();
     parent.tell(new Completed(serves, done.op(), done.probe(), error, done.heldElsewhere()));
     return stash.unstashAll(this);
   }
@@ -175,6 +186,18 @@ public final class LayerActor extends AbstractBehavior<LayerActor.Command> {
       if (done.error() == null) remember(done.probe());
     }
     return stash.unstashAll(this);
+  }
+
+  /** After a start that launched an NFS server: a fresh watch of its grace period. */
+  private void watchGrace() {
+    if (!(layer instanceof io.hanfs.node.resource.nfs.GraceTracking server) || server.serverStartedNanos().isEmpty()) return;
+    stopGraceWatch();
+    graceWatch = Optional.of(getContext().spawn(GraceWatch.create(serves, server, parent, blocking), "grace-watch-" + ++graceWatches));
+  }
+
+  private void stopGraceWatch() {
+    graceWatch.ifPresent(w -> getContext().stop(w));
+    graceWatch = Optional.empty();
   }
 
   private void remember(Layer.Probe probe) {

@@ -242,7 +242,11 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
           g.replyTo().tell(status());
           return this;
         })
-        .onMessage(LayerEvent.class, e -> handle(StackEvents.fromLayer(e.event()), new Nobody()))
+        .onMessage(LayerEvent.class, e -> {
+          if (!(e.event() instanceof LayerActor.GraceEnded g)) return handle(StackEvents.fromLayer(e.event()), new Nobody());
+          history.graceEnded(state, g.verdict());
+          return this;
+        })
         .onMessage(LeaseEvent.class, e -> handle(StackEvents.fromLease(e.event()), new Nobody()))
         .onMessage(LedgerAnswer.class, this::onLedgerAnswer)
         .onMessage(ReadLedgerAgain.class, r -> {

@@ -19,7 +19,7 @@ import java.util.Optional;
  * state directory, and stops it by that PID. A restarted daemon finds the running server through
  * the pid file and adopts it (the process must still be ganesha.nfsd with this config).
  */
-public class GaneshaLayer implements Layer {
+public class GaneshaLayer implements Layer, GraceTracking {
   static final int NFS_PORT = 2049;
 
   private final Resource resource;
@@ -27,6 +27,10 @@ public class GaneshaLayer implements Layer {
   private final Path binary;
   private final Duration timeout;
   private final ManagedProcess process;
+  /** Where this start's lines begin in Ganesha's log: its grace messages are read from there. */
+  private volatile long logOffset;
+  private volatile java.util.OptionalLong serverStartedNanos = java.util.OptionalLong.empty();
+  private volatile String graceNote = "";
 
   public GaneshaLayer(Resource resource, Path runDir, Path binary, Duration timeout) {
     this.resource = resource;
@@ -59,7 +63,10 @@ public class GaneshaLayer implements Layer {
 
   @Override
   public void start() {
-    if (process.running().isPresent()) return;
+    if (process.running().isPresent()) {
+      serverStartedNanos = java.util.OptionalLong.empty();
+      return;
+    }
     try {
       Files.createDirectories(runDir);
       Files.createDirectories(GaneshaConfig.recoveryRoot(resource));
@@ -77,6 +84,9 @@ public class GaneshaLayer implements Layer {
     }
     Process p;
     try {
+      logOffset = Files.exists(logFile()) ? Files.size(logFile()) : 0;
+      graceNote = "";
+      serverStartedNanos = java.util.OptionalLong.of(System.nanoTime());
       p = process.start(List.of(binary.toString(), "-F", "-f", configFile().toString(), "-L", logFile().toString(),
           "-p", process.pidFile().toString(), "-N", "NIV_EVENT"));
     } catch (IOException e) {
@@ -109,6 +119,64 @@ public class GaneshaLayer implements Layer {
     Optional<ProcessHandle> p = process.running();
     if (p.isEmpty()) return Probe.failed("ganesha.nfsd is not running");
     if (!ListeningPorts.listening(NFS_PORT)) return Probe.failed("ganesha pid " + p.get().pid() + " is not listening on port " + NFS_PORT);
-    return Probe.up("ganesha pid " + p.get().pid() + ", serving on port " + NFS_PORT);
+    return Probe.up("ganesha pid " + p.get().pid() + ", serving on port " + NFS_PORT + (graceNote.isEmpty() ? "" : "; " + graceNote));
+  }
+
+  /** Ganesha logs "NFS Server Now NOT IN GRACE" when grace ends (early when every client in its recovery records reclaimed, NLM off). */
+  static final String NOT_IN_GRACE = "NFS Server Now NOT IN GRACE";
+
+  @Override
+  public GraceEnd.Reading readGrace() {
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(logFile())) {
+      long from = Math.min(logOffset, ch.size());
+      // A start's first lines are a few KiB; more than 1 MiB of log means grace is long past or logging is verbose.
+      java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) Math.min(ch.size() - from, 1 << 20));
+      ch.read(buf, from);
+      String text = new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8);
+      return graceInLog(text);
+    } catch (IOException e) {
+      return GraceEnd.Reading.inGrace();
+    }
+  }
+
+  private static final java.util.regex.Pattern CHECK = java.util.regex.Pattern.compile("reclaim complete\\((\\d{1,9})\\) clid count\\((\\d{1,9})\\)");
+
+  /**
+   * The grace of one start, from its log lines: "NOT IN GRACE" once it ended; Ganesha's checks
+   * ("check grace:reclaim complete(R) clid count(C)") tell how many clients its recovery records
+   * know (C) and how many reclaimed (R). Without a check line the time since the start tells.
+   */
+  static GraceEnd.Reading graceInLog(String logSinceStart) {
+    int reclaimed = -1, known = -1;
+    java.util.regex.Matcher m = CHECK.matcher(logSinceStart);
+    while (m.find()) {
+      reclaimed = Integer.parseInt(m.group(1));
+      known = Integer.parseInt(m.group(2));
+    }
+    if (!logSinceStart.contains(NOT_IN_GRACE)) return GraceEnd.Reading.inGrace();
+    if (known < 0) return new GraceEnd.Reading(true, Optional.empty(), -1);
+    if (known == 0) return new GraceEnd.Reading(true, Optional.of(GraceEnd.Reason.NO_CLIENTS_TO_RECLAIM), 0);
+    if (reclaimed >= known) return new GraceEnd.Reading(true, Optional.of(GraceEnd.Reason.ALL_CLIENTS_RECLAIMED), known);
+    return new GraceEnd.Reading(true, Optional.empty(), known);
+  }
+
+  @Override
+  public java.util.OptionalLong serverStartedNanos() {
+    return serverStartedNanos;
+  }
+
+  @Override
+  public Duration grace() {
+    return resource.nfs().grace();
+  }
+
+  @Override
+  public Duration lease() {
+    return resource.nfs().lease();
+  }
+
+  @Override
+  public void graceEnded(GraceEnd.Ended ended) {
+    graceNote = ended.describe();
   }
 }

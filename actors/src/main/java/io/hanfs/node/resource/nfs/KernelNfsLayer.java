@@ -24,8 +24,12 @@ import java.util.List;
  * The host kernel of the CI machine has no nfsd module: this layer runs for real in the VM lab
  * and has argument-level unit tests here.
  */
-public class KernelNfsLayer implements Layer {
+public class KernelNfsLayer implements Layer, GraceTracking {
   static final Path VAR_LIB_NFS = Path.of("/var/lib/nfs");
+  /** nfsdcld's database of the clients to let reclaim: in the replicated /var/lib/nfs, so it moves with the data. */
+  static final Path NFSDCLD_DB = VAR_LIB_NFS.resolve("nfsdcld");
+  /** Where rpc_pipefs is mounted when no mount of it is found (Debian's own place). */
+  static final Path RPC_PIPEFS = Path.of("/run/rpc_pipefs");
   private final Resource resource;
   private final CommandRunner runner;
   private final Duration timeout;
@@ -36,12 +40,19 @@ public class KernelNfsLayer implements Layer {
   private final ManagedProcess mountd;
   private final io.hanfs.node.resource.filesystem.FilesystemDriver mounts;
   private final Path etab;
+  /** Empty where nfs-utils has no nfsdcld (before 2.3.1): the kernel then tracks clients without ending grace early. */
+  private final java.util.Optional<ManagedProcess> nfsdcld;
+  private final KernelGrace grace;
+  private volatile java.util.OptionalLong serverStartedNanos = java.util.OptionalLong.empty();
+  private volatile String graceNote = "";
 
   public KernelNfsLayer(Resource resource, CommandRunner runner, Duration timeout, Path runDir) {
-    this(resource, runner, timeout, Path.of("/proc/fs/nfsd"), 8, runDir, Path.of("/usr/sbin"), Path.of("/proc/self/mountinfo"), VAR_LIB_NFS.resolve("etab"));
+    this(resource, runner, timeout, Path.of("/proc/fs/nfsd"), 8, runDir, Path.of("/usr/sbin"), Path.of("/proc/self/mountinfo"), VAR_LIB_NFS.resolve("etab"),
+        Path.of("/proc/fs/lockd"));
   }
 
-  KernelNfsLayer(Resource resource, CommandRunner runner, Duration timeout, Path procNfsd, int threads, Path runDir, Path sbin, Path mountInfo, Path etab) {
+  KernelNfsLayer(Resource resource, CommandRunner runner, Duration timeout, Path procNfsd, int threads, Path runDir, Path sbin, Path mountInfo, Path etab,
+      Path procLockd) {
     this.mounts = new io.hanfs.node.resource.filesystem.FilesystemDriver(runner, timeout, mountInfo);
     this.etab = etab;
     this.resource = resource;
@@ -52,6 +63,11 @@ public class KernelNfsLayer implements Layer {
     this.sbin = sbin;
     this.statd = new ManagedProcess(sbin.resolve("rpc.statd").toString(), runDir.resolve("rpc.statd.pid"), runDir.resolve("rpc.statd.log"), "--no-notify");
     this.mountd = new ManagedProcess(sbin.resolve("rpc.mountd").toString(), runDir.resolve("rpc.mountd.pid"), runDir.resolve("rpc.mountd.log"), "-F");
+    Path cld = sbin.resolve("nfsdcld");
+    this.nfsdcld = Files.isExecutable(cld)
+        ? java.util.Optional.of(new ManagedProcess(cld.toString(), runDir.resolve("nfsdcld.pid"), runDir.resolve("nfsdcld.log"), NFSDCLD_DB.toString()))
+        : java.util.Optional.empty();
+    this.grace = new KernelGrace(procNfsd, procLockd, runner, timeout);
   }
 
   @Override
@@ -125,11 +141,22 @@ public class KernelNfsLayer implements Layer {
     }
     startHelper(statd, List.of(sbin.resolve("rpc.statd").toString(), "-F", "--no-notify", "-P", VAR_LIB_NFS.toString()));
     startHelper(mountd, List.of(sbin.resolve("rpc.mountd").toString(), "-F"));
+    // nfsdcld before nfsd: the kernel waits only a second for it to open its pipe, then falls
+    // back to a client tracking that cannot end grace early.
+    if (nfsdcld.isPresent()) {
+      startHelper(nfsdcld.get(), List.of(sbin.resolve("nfsdcld").toString(), "-F", "-p", rpcPipefs().toString(), "-s", NFSDCLD_DB.toString()));
+    }
+    boolean noNlmLocks = KernelGrace.noNlmLockHolders(sharedVarLibNfs());
     if (runningThreads() == 0) {
       // Grace and lease can only be changed while nfsd has no threads.
       writeProc("nfsv4gracetime", resource.nfs().grace().toSeconds());
       writeProc("nfsv4leasetime", resource.nfs().lease().toSeconds());
+      graceNote = "";
+      serverStartedNanos = java.util.OptionalLong.of(System.nanoTime());
       require(runner.run(List.of("rpc.nfsd", Integer.toString(threads)), timeout));
+      if (noNlmLocks && grace.endNlmGrace()) graceNote = "NLM grace ended at start (no NFSv3 lock holder)";
+    } else {
+      serverStartedNanos = java.util.OptionalLong.empty();
     }
     // exportfs -o of an export that is there already (a half-started stack) only renews it.
     for (Export e : resource.nfs().exports()) {
@@ -181,6 +208,8 @@ public class KernelNfsLayer implements Layer {
     // statd keeps files open below /var/lib/nfs: it must be gone before the bind mount can go.
     if (!mountd.stop(timeout)) throw new LayerException("rpc.mountd does not exit");
     if (!statd.stop(timeout)) throw new LayerException("rpc.statd does not exit");
+    // nfsdcld holds its database below /var/lib/nfs open.
+    if (nfsdcld.isPresent() && !nfsdcld.get().stop(timeout)) throw new LayerException("nfsdcld does not exit");
     if (varLibNfsBound()) {
       require(runner.run(List.of("umount", VAR_LIB_NFS.toString()), timeout));
     }
@@ -196,7 +225,50 @@ public class KernelNfsLayer implements Layer {
     if (!p.active()) return Probe.failed(p.detail());
     if (statd.running().isEmpty()) return Probe.failed("rpc.statd is not running");
     if (mountd.running().isEmpty()) return Probe.failed("rpc.mountd is not running");
-    return p;
+    if (nfsdcld.isPresent() && nfsdcld.get().running().isEmpty()) return Probe.failed("nfsdcld is not running");
+    return graceNote.isEmpty() ? p : Probe.up(p.detail() + "; " + graceNote);
+  }
+
+  /**
+   * rpc_pipefs, where nfsdcld talks to the kernel: where it is mounted already (not below
+   * /var/lib/nfs, which the replicated state covers), else mounted at /run/rpc_pipefs.
+   */
+  Path rpcPipefs() {
+    try {
+      for (io.hanfs.node.resource.filesystem.MountInfo m : mounts.mounts()) {
+        if (m.fstype().equals("rpc_pipefs") && !Path.of(m.mountPoint()).startsWith(VAR_LIB_NFS)) return Path.of(m.mountPoint());
+      }
+      Files.createDirectories(RPC_PIPEFS);
+    } catch (IOException | IllegalStateException e) {
+      throw new LayerException("cannot find or prepare rpc_pipefs for nfsdcld: " + e.getMessage(), e);
+    }
+    require(runner.run(List.of("mount", "-t", "rpc_pipefs", "sunrpc", RPC_PIPEFS.toString()), timeout));
+    return RPC_PIPEFS;
+  }
+
+  @Override
+  public GraceEnd.Reading readGrace() {
+    return grace.read();
+  }
+
+  @Override
+  public java.util.OptionalLong serverStartedNanos() {
+    return serverStartedNanos;
+  }
+
+  @Override
+  public Duration grace() {
+    return resource.nfs().grace();
+  }
+
+  @Override
+  public Duration lease() {
+    return resource.nfs().lease();
+  }
+
+  @Override
+  public void graceEnded(GraceEnd.Ended ended) {
+    graceNote = ended.describe() + (graceNote.isEmpty() ? "" : "; " + graceNote);
   }
 
   private void writeProc(String file, long value) {

@@ -22,6 +22,7 @@ class KernelNfsLayerTest {
   @TempDir Path run;
 
   @TempDir Path sbinDir;
+  @TempDir Path lockd;
 
   /**
    * Stand-ins for rpc.statd and rpc.mountd (not installed on CI hosts): scripts that run until
@@ -43,7 +44,7 @@ class KernelNfsLayerTest {
   void aBoundVarLibNfsIsNotBoundAgainAndIsUnmountedAtStop() throws Exception {
     Files.writeString(proc.resolve("threads"), "8\n");
     RecordingCommandRunner runner = new RecordingCommandRunner(argv -> RecordingCommandRunner.ok(argv, ""));
-    KernelNfsLayer layer = new KernelNfsLayer(resource(), runner, Duration.ofSeconds(5), proc, 8, run, sbin(), mountInfo(true), run.resolve("etab"));
+    KernelNfsLayer layer = new KernelNfsLayer(resource(), runner, Duration.ofSeconds(5), proc, 8, run, sbin(), mountInfo(true), run.resolve("etab"), lockd);
     layer.start();
     layer.stop();
     List<String> cmds = runner.commandNames();
@@ -83,7 +84,7 @@ class KernelNfsLayerTest {
       }
       return RecordingCommandRunner.ok(argv, "");
     });
-    KernelNfsLayer layer = new KernelNfsLayer(resource(), runner, Duration.ofSeconds(5), proc, 8, run, sbin(), mountInfo(), run.resolve("etab"));
+    KernelNfsLayer layer = new KernelNfsLayer(resource(), runner, Duration.ofSeconds(5), proc, 8, run, sbin(), mountInfo(), run.resolve("etab"), lockd);
     layer.start();
     try {
       assertTrue(alive(run.resolve("rpc.statd.pid")), "rpc.statd runs");
@@ -119,10 +120,83 @@ class KernelNfsLayerTest {
     Files.writeString(run.resolve("etab"), srv + "/a\t10.1.1.0/24(rw,sync,wdelay,hide,nocrossmnt,secure,no_root_squash,no_all_squash,"
         + "no_subtree_check,secure_locks,acl,no_pnfs,fsid=7,anonuid=65534,anongid=65534,sec=sys,rw,secure,no_root_squash,no_all_squash)\n");
     RecordingCommandRunner runner = new RecordingCommandRunner(argv -> RecordingCommandRunner.ok(argv, ""));
-    KernelNfsLayer layer = new KernelNfsLayer(resource(), runner, Duration.ofSeconds(5), proc, 8, run, sbin(), mountInfo(), run.resolve("etab"));
+    KernelNfsLayer layer = new KernelNfsLayer(resource(), runner, Duration.ofSeconds(5), proc, 8, run, sbin(), mountInfo(), run.resolve("etab"), lockd);
     LayerException e = assertThrows(LayerException.class, layer::stop);
     assertTrue(e.getMessage().contains("still exported"), e.getMessage());
     assertEquals("exportfs -u 10.1.1.0/24:" + srv + "/a", runner.commandNames().get(0));
     assertTrue(runner.commandNames().contains("rpc.nfsd 0"));
+  }
+
+  /**
+   * With nfsdcld installed: it runs (on the rpc_pipefs found mounted, its database in the
+   * replicated /var/lib/nfs) before nfsd starts, lockd's grace is ended when no NFSv3 client
+   * held a lock, the grace reading follows /proc/fs/nfsd/v4_end_grace and the kernel log, and
+   * the stop ends nfsdcld by PID.
+   */
+  @Test
+  void nfsdcldRunsBeforeNfsdAndGraceIsReadFromTheKernel() throws Exception {
+    Path sbin = sbin();
+    Path cld = sbin.resolve("nfsdcld");
+    Files.writeString(cld, "#!/bin/sh\ntrap 'exit 0' TERM\nwhile :; do sleep 0.1; done\n");
+    cld.toFile().setExecutable(true);
+    Files.writeString(proc.resolve("threads"), "0\n");
+    Files.writeString(lockd.resolve("nlm_end_grace"), "N\n");
+    Path table = Files.writeString(run.resolve("mountinfo"), "22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw\n"
+        + "31 22 0:27 / /run/rpc_pipefs rw,relatime shared:13 - rpc_pipefs sunrpc rw\n");
+    boolean[] cldRanFirst = {false};
+    RecordingCommandRunner runner = new RecordingCommandRunner(argv -> {
+      try {
+        if (argv.get(0).equals("rpc.nfsd")) {
+          cldRanFirst[0] = alive(run.resolve("nfsdcld.pid"));
+          Files.writeString(proc.resolve("threads"), "8\n");
+        }
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+      if (argv.get(0).equals("dmesg")) return RecordingCommandRunner.ok(argv, "[ 12.1] NFSD: starting 10-second grace period (net f0000000)\n"
+          + "[ 30.2] NFSD: starting 10-second grace period (net f0000000)\n[ 30.9] NFSD: all clients done reclaiming, ending NFSv4 grace period (net f0000000)\n");
+      return RecordingCommandRunner.ok(argv, "");
+    });
+    KernelNfsLayer layer = new KernelNfsLayer(resource(), runner, Duration.ofSeconds(5), proc, 8, run, sbin, table, run.resolve("etab"), lockd);
+    layer.start();
+    try {
+      assertTrue(cldRanFirst[0], "nfsdcld was running when rpc.nfsd started");
+      String cmd = Files.readString(Path.of("/proc", Files.readString(run.resolve("nfsdcld.pid")).trim(), "cmdline")).replace('\0', ' ');
+      assertTrue(cmd.contains("-F -p /run/rpc_pipefs -s /var/lib/nfs/nfsdcld"), cmd);
+      assertEquals("Y", Files.readString(lockd.resolve("nlm_end_grace")), "no NFSv3 lock holder: lockd's grace ended");
+      assertTrue(layer.serverStartedNanos().isPresent(), "this start launched nfsd");
+      Files.writeString(proc.resolve("v4_end_grace"), "N\n");
+      assertEquals(GraceEnd.Reading.inGrace(), layer.readGrace());
+      Files.writeString(proc.resolve("v4_end_grace"), "Y\n");
+      Files.createDirectories(proc.resolve("clients/5"));
+      assertEquals(new GraceEnd.Reading(true, java.util.Optional.of(GraceEnd.Reason.ALL_CLIENTS_RECLAIMED), 1), layer.readGrace());
+      layer.graceEnded(new GraceEnd.Ended(GraceEnd.Reason.ALL_CLIENTS_RECLAIMED, Duration.ofMillis(700), 1));
+      Files.writeString(run.resolve("etab"), srv + "/a\t10.1.1.0/24(rw)\n" + srv + "/b\t10.1.1.0/24(ro)\n");
+      assertTrue(layer.monitor().detail().contains("grace ended 0.7 s after start: every known client reclaimed (1 client); NLM grace ended"),
+          layer.monitor().detail());
+      Files.writeString(run.resolve("etab"), "");
+    } finally {
+      layer.stop();
+    }
+    assertTrue(!alive(run.resolve("nfsdcld.pid")), "stop ends nfsdcld by PID");
+  }
+
+  /** A start that finds nfsd running (a restarted daemon adopting its server) has no grace to watch; a known NFSv3 lock holder keeps lockd's grace. */
+  @Test
+  void anAdoptedServerHasNoGraceToWatchAndALockHolderKeepsNlmGrace() throws Exception {
+    Files.writeString(proc.resolve("threads"), "8\n");
+    Files.writeString(lockd.resolve("nlm_end_grace"), "N\n");
+    Files.createDirectories(srv.resolve(".state/var-lib-nfs/sm"));
+    Files.writeString(srv.resolve(".state/var-lib-nfs/sm/client1"), "monitor record\n");
+    RecordingCommandRunner runner = new RecordingCommandRunner(argv -> RecordingCommandRunner.ok(argv, ""));
+    KernelNfsLayer layer = new KernelNfsLayer(resource(), runner, Duration.ofSeconds(5), proc, 8, run, sbin(), mountInfo(true), run.resolve("etab"), lockd);
+    layer.start();
+    layer.stop();
+    assertTrue(layer.serverStartedNanos().isEmpty());
+    assertEquals("N\n", Files.readString(lockd.resolve("nlm_end_grace")));
+    assertTrue(KernelGrace.reasonInKernelLog("NFSD: no clients to reclaim, skipping NFSv4 grace period (net f0000000)\n").orElseThrow()
+        == GraceEnd.Reason.NO_CLIENTS_TO_RECLAIM);
+    assertTrue(KernelGrace.reasonInKernelLog("NFSD: no clients to reclaim, skipping NFSv4 grace period\nNFSD: starting 10-second grace period\n").isEmpty(),
+        "a later start's grace that simply ran out has no reason logged");
   }
 }

@@ -215,7 +215,12 @@ public record HanfsConfig(
     }
   }
 
-  public record FloatingIp(String address, int prefixLength, String interfaceName, int gratuitousArp) {
+  /** @param clientReconnect record the clients' connections and wake them after a move (tickle ACKs, resets) */
+  public record FloatingIp(String address, int prefixLength, String interfaceName, int gratuitousArp, boolean clientReconnect) {
+    public FloatingIp(String address, int prefixLength, String interfaceName, int gratuitousArp) {
+      this(address, prefixLength, interfaceName, gratuitousArp, true);
+    }
+
     public String cidr() {
       return address + "/" + prefixLength;
     }

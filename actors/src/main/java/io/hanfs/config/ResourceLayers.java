@@ -131,6 +131,7 @@ final class ResourceLayers {
       Optional<String> address = o.string("address", true, "\"192.168.33.20/24\"");
       Optional<String> iface = o.string("interface", true, "eth1");
       Optional<Integer> garp = o.integer("gratuitous-arp", 0, 20, Optional.of(3));
+      Optional<Boolean> reconnect = o.bool("client-reconnect", true);
       o.finish();
       int prefix = address.map(Syntax::cidrPrefix).orElse(-1);
       if (address.isPresent() && prefix < 0) {
@@ -141,9 +142,11 @@ final class ResourceLayers {
       if (iface.isPresent() && !Syntax.isInterface(iface.get())) {
         o.error("interface", "\"" + iface.get() + "\" is not a plain interface name", "use a name like eth1 or bond0.100 (at most 15 characters)");
       }
-      if (address.isEmpty() || prefix <= 0 || iface.isEmpty() || !Syntax.isInterface(iface.get()) || garp.isEmpty()) return Optional.empty();
+      if (address.isEmpty() || prefix <= 0 || iface.isEmpty() || !Syntax.isInterface(iface.get()) || garp.isEmpty() || reconnect.isEmpty()) {
+        return Optional.empty();
+      }
       String ip = address.get().substring(0, address.get().indexOf('/'));
-      return Optional.of(new FloatingIp(ip, prefix, iface.get(), garp.get()));
+      return Optional.of(new FloatingIp(ip, prefix, iface.get(), garp.get(), reconnect.get()));
     });
   }
 

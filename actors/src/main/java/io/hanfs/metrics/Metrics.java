@@ -92,6 +92,11 @@ public final class Metrics implements Extension {
   private final Counter leaseLapses = Counter.builder().name("hanfs_lease_lapses")
       .help("Leases this node held that a majority did not renew in time (the node stopped serving)").labelNames("resource", "node").register(registry);
 
+  // ---- the NFS clients' connections this node's replica knows (what it would tickle on taking over) ----
+  private final Gauge clientConnections = Gauge.builder().name("hanfs_client_connections_known")
+      .help("NFS client connections to the resource's floating IP, as last recorded by its active node and replicated here").labelNames("resource")
+      .register(registry);
+
   // ---- the alert hooks (hook: script or webhook) ----
   private final Counter alertsDelivered = Counter.builder().name("hanfs_alerts_delivered")
       .help("Events an alert hook delivered (the script exited 0, the webhook answered 2xx)").labelNames("hook").register(registry);
@@ -161,6 +166,10 @@ public final class Metrics implements Extension {
 
   public void leaseLapsed(String resource, String node) {
     leaseLapses.labelValues(resource, node).inc();
+  }
+
+  public void clientConnectionsKnown(String resource, int count) {
+    clientConnections.labelValues(resource).set(count);
   }
 
   public void alertDelivered(String hook) {

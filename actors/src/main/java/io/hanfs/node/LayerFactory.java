@@ -33,6 +33,7 @@ public final class LayerFactory {
   private final Path ganeshaBinary;
   private final Optional<WatchdogDevice> watchdog;
   private final java.util.OptionalLong reservationKey;
+  private io.hanfs.node.resource.floatingip.ClientConnectionBook clientBook = io.hanfs.node.resource.floatingip.ClientConnectionBook.NONE;
 
   public LayerFactory(CommandRunner runner, Path stateDir, Path ganeshaBinary) {
     this(runner, stateDir, ganeshaBinary, Optional.empty(), java.util.OptionalLong.empty());
@@ -45,6 +46,12 @@ public final class LayerFactory {
     this.ganeshaBinary = ganeshaBinary;
     this.watchdog = watchdog;
     this.reservationKey = reservationKey;
+  }
+
+  /** Where the floating IP layers record their clients' connections (the cluster's replicated data in the daemon). */
+  public LayerFactory withClientBook(io.hanfs.node.resource.floatingip.ClientConnectionBook book) {
+    this.clientBook = book;
+    return this;
   }
 
   /** The node's watchdog, one device for every shared-disk layer and the feeder. */
@@ -70,6 +77,9 @@ public final class LayerFactory {
   public Stack stack(Resource r, LeaseView lease) {
     Duration cmd = r.operationTimeout().dividedBy(2);
     FloatingIpLayer vip = new FloatingIpLayer(r.floatingIp(), new IpDriver(runner, cmd), Optional.of(lease));
+    if (r.floatingIp().clientReconnect()) {
+      vip.withClientReconnect(new io.hanfs.node.resource.floatingip.ClientReconnect(r.name(), 2049, clientBook, runner, cmd));
+    }
     Map<String, Layer> layers = new java.util.HashMap<>(layers(r));
     layers.put("floating-ip", vip);
     FilesystemDriver fs = new FilesystemDriver(runner, cmd);

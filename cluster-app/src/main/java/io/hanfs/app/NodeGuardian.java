@@ -74,6 +74,11 @@ public final class NodeGuardian {
         return Behaviors.same();
       }), "reports");
       boolean data = config.node(nodeName).map(HanfsConfig.Node::isData).orElse(false);
+      // Every member (the witness too) holds a replica of the clients' connections: the record
+      // outlives the node that wrote it.
+      io.hanfs.clients.ClientConnectionBoard.Book clientBook = new io.hanfs.clients.ClientConnectionBoard.Book();
+      ctx.spawn(io.hanfs.clients.ClientConnectionBoard.create(clientBook), "client-connections");
+      layers.withClientBook(clientBook);
       Runnable startAgent = () -> {
         ActorRef<NodeAgent.Command> agent = ctx.spawn(NodeAgent.create(config, nodeName, epochs, layers::stack, reports, data, layers.watchdog(), history), "node");
         ready.accept(new Handles(agent, leader, hub));

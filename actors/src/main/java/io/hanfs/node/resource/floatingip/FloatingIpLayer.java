@@ -44,9 +44,16 @@ public class FloatingIpLayer implements Layer {
   private long lifetimeEndsNanos = NO_DEADLINE;
 
   private final LongSupplier clock;
+  /** Records and wakes the NFS clients (empty when the config turns it off). */
+  private Optional<ClientReconnect> clients = Optional.empty();
 
   public FloatingIpLayer(FloatingIp vip, IpDriver ip, Optional<LeaseView> lease) {
     this(vip, ip, lease, System::nanoTime);
+  }
+
+  public FloatingIpLayer withClientReconnect(ClientReconnect reconnect) {
+    this.clients = Optional.of(reconnect);
+    return this;
   }
 
   /** {@code clock} stands for System.nanoTime (tests move it instead of waiting out lifetimes). */
@@ -158,6 +165,7 @@ public class FloatingIpLayer implements Layer {
     }
     released = false;
     announce();
+    clients.ifPresent(c -> c.tickleRecordedClients(vip.address()));
   }
 
   @Override
@@ -169,6 +177,7 @@ public class FloatingIpLayer implements Layer {
     if (!ip.deleteIfPresent(vip.interfaceName(), vip.cidr(), vip.address())) {
       throw new LayerException("cannot remove " + vip.cidr() + " from " + vip.interfaceName() + ": it is still there after ip addr del");
     }
+    clients.ifPresent(c -> c.resetConnections(vip.address()));
   }
 
   /**
@@ -178,7 +187,10 @@ public class FloatingIpLayer implements Layer {
    */
   @Override
   public synchronized Probe monitor() {
-    if (ip.hasAddress(vip.interfaceName(), vip.address())) return Probe.up(vip.cidr() + " on " + vip.interfaceName());
+    if (ip.hasAddress(vip.interfaceName(), vip.address())) {
+      int n = clients.map(c -> c.recordConnections(vip.address()).size()).orElse(-1);
+      return Probe.up(vip.cidr() + " on " + vip.interfaceName() + (n > 0 ? ", " + n + " client connection" + (n == 1 ? "" : "s") : ""));
+    }
     long now = clock.getAsLong();
     if (absence(now, lifetimeEndsNanos) == Absence.REMOVED || released) {
       return Probe.failed(vip.cidr() + " disappeared from " + vip.interfaceName());

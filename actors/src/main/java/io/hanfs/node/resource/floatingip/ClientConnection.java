@@ -1,0 +1,18 @@
+package io.hanfs.node.resource.floatingip;
+
+import io.hanfs.CborSerializable;
+
+/**
+ * One established TCP connection of an NFS client to the floating IP, as the active node's
+ * kernel lists it: what the next primary tickles after it takes the address.
+ */
+public record ClientConnection(String serverIp, int serverPort, String clientIp, int clientPort) implements CborSerializable {
+  /** The line tickle_tcp reads: the server's end first, then the client's ("IP:PORT IP:PORT"; IPv6 in brackets). */
+  public String tickleLine() {
+    return endpoint(serverIp, serverPort) + " " + endpoint(clientIp, clientPort);
+  }
+
+  static String endpoint(String ip, int port) {
+    return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + port;
+  }
+}

@@ -310,6 +310,73 @@ class ClusterLabTest {
    * nothing, and `hanfs history` explains it from every node, also while the leader's node is
    * down and after its daemon came back (a leader hand-over).
    */
+  /**
+   * A client's idle connection to the floating IP (a kernel NFS client keeps one open) is woken at
+   * once after a failover: the active node recorded it, the other node's replica of the cluster's
+   * data has it (its /metrics says so), and after the kill -9 of the active daemon the new primary
+   * sends it a tickle ACK, which makes the client's stack reset the connection (and an NFS client
+   * reconnect) instead of waiting for its RPC retry. Without the tickle nothing would ever reach
+   * this idle socket.
+   */
+  @Test
+  @Order(11)
+  void anIdleClientConnectionIsWokenByTheNewPrimary() throws Exception {
+    String active = lab.settle(Duration.ofSeconds(90));
+    String other = Scenarios.other(active);
+    String classes = lab.lab.root.resolve("src/test/target/test-classes").toString();
+    Process held = new ProcessBuilder("ip", "netns", "exec", "hfc-client", "java", "-Xmx32m", "-cp", classes, "io.hanfs.e2e.HeldConnection",
+        lab.lab.vip(), "2049", "150").redirectErrorStream(true).start();
+    try {
+      java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(held.getInputStream()));
+      java.util.concurrent.LinkedBlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+      Thread reader = new Thread(() -> {
+        try {
+          for (String l; (l = out.readLine()) != null; ) lines.add(l);
+        } catch (IOException e) {
+          lines.add("read failed: " + e);
+        }
+      });
+      reader.setDaemon(true);
+      reader.start();
+      String connected = lines.poll(60, java.util.concurrent.TimeUnit.SECONDS);
+      assertTrue(connected != null && connected.startsWith("connected "), "the held connection: " + connected);
+      long known = awaitKnownConnections(other, Duration.ofSeconds(30));
+      assertTrue(known >= 1, other + "'s replica knows the active node's client connections: " + known);
+      ClusterLab.check(lab.lab.nslab(ClusterLab.SHORT, "kill", active, "KILL"));
+      long vipUp = 0;
+      long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+      while (vipUp == 0 && System.nanoTime() < deadline) {
+        if (lab.vipOwners().equals(List.of(other))) vipUp = System.currentTimeMillis();
+        else ClusterLab.sleep(50);
+      }
+      assertTrue(vipUp > 0, other + " took the floating IP");
+      String end = lines.poll(20, java.util.concurrent.TimeUnit.SECONDS);
+      assertTrue(end != null && end.startsWith("reset "), "the idle connection was reset after the move: " + end);
+      long after = Long.parseLong(end.split(" ")[1]) - vipUp;
+      System.out.println("tickle: the idle client connection was reset " + after + " ms after " + other + " had the floating IP (" + known
+          + " connection(s) known there before the kill)");
+      assertTrue(after < 3000, "reset " + after + " ms after the move");
+    } finally {
+      held.destroyForcibly();
+    }
+    lab.settle(Duration.ofSeconds(120));
+  }
+
+  /** The client connections {@code node}'s replica knows for home, from its /metrics. */
+  long awaitKnownConnections(String node, Duration max) {
+    long deadline = System.nanoTime() + max.toNanos();
+    long n = 0;
+    while (System.nanoTime() < deadline) {
+      Lab.Result r = lab.lab.nslab(Duration.ofSeconds(15), "http", node, "GET", "/metrics");
+      for (String line : r.out().split("\n")) {
+        if (line.startsWith("hanfs_client_connections_known{resource=\"home\"}")) n = (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+      if (n >= 1) return n;
+      ClusterLab.sleep(250);
+    }
+    return n;
+  }
+
   @Test
   @Order(20)
   void aFailoverIsAlertedInOrderAndItsHistorySurvivesALeaderHandOver() throws Exception {

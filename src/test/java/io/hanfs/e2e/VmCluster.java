@@ -484,6 +484,21 @@ final class VmCluster {
   }
 
   /** The decisions and layer steps of every daemon since {@code sinceHHMMSS} (guest clock), for a scenario's timeline. */
+  /** The lines of the nodes' daemon logs that contain {@code text}, once there are at least {@code count} (or what there is after {@code max}). */
+  List<String> awaitLogLines(List<String> nodes, String text, int count, Duration max) throws Exception {
+    long deadline = System.nanoTime() + max.toNanos();
+    List<String> found = new ArrayList<>();
+    while (true) {
+      found.clear();
+      for (String n : nodes) {
+        String out = g(n).agent.exec(List.of("grep", "-F", text, "/var/log/hanfs.log"), Duration.ofSeconds(20)).out();
+        out.lines().map(l -> n + " " + l.replaceAll(" pekko://\\S+", "")).forEach(found::add);
+      }
+      if (found.size() >= count || System.nanoTime() > deadline) return found;
+      Thread.sleep(1000);
+    }
+  }
+
   String timeline(String since) {
     return timeline(since, false);
   }

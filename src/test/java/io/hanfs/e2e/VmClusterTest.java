@@ -187,6 +187,9 @@ class VmClusterTest {
       System.out.println(cluster.timeline(since));
       System.out.printf("vm switchover: %s->%s %d ms, %s->%s %d ms (HTTP request to settled), longest client gap %d ms, %d records%n",
           first, to[0], took[0], to[0], first, took[1], VmCluster.longestGapMillis(acks), acks.size());
+      // Each start of the kernel server (the cold start and both moves) tells how its grace ended (nfsdcld: every known client reclaimed).
+      List<String> grace = cluster.awaitLogLines(List.of(first, to[0]), "grace ended", 3, Duration.ofSeconds(60));
+      grace.forEach(l -> System.out.println("vm switchover: " + l));
       assertAllAcked("switchover", acks);
       assertReplicasEqualAndNeverTwoActive(first);
     });

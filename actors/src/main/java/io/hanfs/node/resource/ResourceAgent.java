@@ -245,6 +245,8 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
         .onMessage(LayerEvent.class, e -> {
           if (!(e.event() instanceof LayerActor.GraceEnded g)) return handle(StackEvents.fromLayer(e.event()), new Nobody());
           history.graceEnded(state, g.verdict());
+          getContext().getLog().info("resource {}: {}", resource.name(), g.verdict() instanceof io.hanfs.node.resource.nfs.GraceEnd.Ended ended
+              ? ended.describe() : ((io.hanfs.node.resource.nfs.GraceEnd.GaveUp) g.verdict()).describe());
           return this;
         })
         .onMessage(LeaseEvent.class, e -> handle(StackEvents.fromLease(e.event()), new Nobody()))

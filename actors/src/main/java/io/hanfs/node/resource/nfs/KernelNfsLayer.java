@@ -25,6 +25,7 @@ import java.util.List;
  * and has argument-level unit tests here.
  */
 public class KernelNfsLayer implements Layer, GraceTracking {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(KernelNfsLayer.class);
   static final Path VAR_LIB_NFS = Path.of("/var/lib/nfs");
   /** nfsdcld's database of the clients to let reclaim: in the replicated /var/lib/nfs, so it moves with the data. */
   static final Path NFSDCLD_DB = VAR_LIB_NFS.resolve("nfsdcld");
@@ -144,7 +145,12 @@ public class KernelNfsLayer implements Layer, GraceTracking {
     // nfsdcld before nfsd: the kernel waits only a second for it to open its pipe, then falls
     // back to a client tracking that cannot end grace early.
     if (nfsdcld.isPresent()) {
-      startHelper(nfsdcld.get(), List.of(sbin.resolve("nfsdcld").toString(), "-F", "-p", rpcPipefs().toString(), "-s", NFSDCLD_DB.toString()));
+      try {
+        startHelper(nfsdcld.get(), List.of(sbin.resolve("nfsdcld").toString(), "-F", "-p", rpcPipefs().toString(), "-s", NFSDCLD_DB.toString()));
+      } catch (LayerException e) {
+        // Without it nfsd still serves; only its grace runs the whole period.
+        LOG.warn("nfsdcld not started ({}): the NFSv4 grace period will run its full length", e.getMessage());
+      }
     }
     boolean noNlmLocks = KernelGrace.noNlmLockHolders(sharedVarLibNfs());
     if (runningThreads() == 0) {
@@ -225,8 +231,9 @@ public class KernelNfsLayer implements Layer, GraceTracking {
     if (!p.active()) return Probe.failed(p.detail());
     if (statd.running().isEmpty()) return Probe.failed("rpc.statd is not running");
     if (mountd.running().isEmpty()) return Probe.failed("rpc.mountd is not running");
-    if (nfsdcld.isPresent() && nfsdcld.get().running().isEmpty()) return Probe.failed("nfsdcld is not running");
-    return graceNote.isEmpty() ? p : Probe.up(p.detail() + "; " + graceNote);
+    // nfsdcld matters at the next start only (which starts it again): no reason to fail over.
+    String cld = nfsdcld.isPresent() && nfsdcld.get().running().isEmpty() ? "; nfsdcld is not running" : "";
+    return graceNote.isEmpty() && cld.isEmpty() ? p : Probe.up(p.detail() + (graceNote.isEmpty() ? "" : "; " + graceNote) + cld);
   }
 
   /**

@@ -7,12 +7,12 @@ import io.hanfs.CborSerializable;
  * kernel lists it: what the next primary tickles after it takes the address.
  */
 public record ClientConnection(String serverIp, int serverPort, String clientIp, int clientPort) implements CborSerializable {
-  /** The line tickle_tcp reads: the server's end first, then the client's ("IP:PORT IP:PORT"; IPv6 in brackets). */
+  /**
+   * The line tickle_tcp reads, as Pacemaker's portblock writes it: the server's end first, then
+   * the client's, "IP:PORT IP:PORT" (IPv6 without brackets: tickle_tcp takes the port after the
+   * last colon).
+   */
   public String tickleLine() {
-    return endpoint(serverIp, serverPort) + " " + endpoint(clientIp, clientPort);
-  }
-
-  static String endpoint(String ip, int port) {
-    return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + port;
+    return serverIp + ":" + serverPort + " " + clientIp + ":" + clientPort;
   }
 }

@@ -41,7 +41,7 @@ class TcpTableTest {
     List<ClientConnection> v6 = TcpTable.established(TCP6, "fd42:1::100", 2049);
     assertEquals(1, v6.size(), v6.toString());
     assertEquals("fd42:1:0:0:0:0:0:5", v6.get(0).clientIp());
-    assertEquals("[fd42:1::100]:2049 [fd42:1:0:0:0:0:0:5]:49153", v6.get(0).tickleLine());
+    assertEquals("fd42:1::100:2049 fd42:1:0:0:0:0:0:5:49153", v6.get(0).tickleLine());
   }
 
   /** A book in memory, standing in for the cluster's replicated data. */

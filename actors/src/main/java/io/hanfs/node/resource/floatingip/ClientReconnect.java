@@ -101,7 +101,11 @@ public final class ClientReconnect {
     synchronized (this) {
       lastRecorded = List.of();
     }
-    CommandResult r = runner.run(List.of("ss", "-K", "-t", "-n", "src", vip, "sport", "=", ":" + port), timeout);
-    if (!r.ok()) log.warn("could not reset the client connections to {}: {}", vip, r.describe());
+    // In the background: the demotion goes on to stop the NFS server meanwhile (a process costs
+    // a fork and exec, slow on small or emulated CPUs).
+    java.util.concurrent.CompletableFuture.runAsync(() -> {
+      CommandResult r = runner.run(List.of("ss", "-K", "-t", "-n", "src", vip, "sport", "=", ":" + port), timeout);
+      if (!r.ok()) log.warn("could not reset the client connections to {}: {}", vip, r.describe());
+    });
   }
 }

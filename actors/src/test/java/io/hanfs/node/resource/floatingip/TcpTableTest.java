@@ -91,6 +91,8 @@ class TcpTableTest {
     assertEquals(List.of("192.168.0.100:2049 192.168.0.10:1023\n192.168.0.100:2049 192.168.0.11:41394\n"), stdin);
     assertTrue(runner.commandNames().contains(tickle + " -n 3"), runner.commandNames().toString());
     r.resetConnections("192.168.0.100");
+    deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!runner.commandNames().contains("ss -K -t -n src 192.168.0.100 sport = :2049") && System.nanoTime() < deadline) Thread.sleep(20);
     assertTrue(runner.commandNames().contains("ss -K -t -n src 192.168.0.100 sport = :2049"), runner.commandNames().toString());
   }
 }

@@ -75,12 +75,13 @@ public final class GraceWatch extends AbstractBehavior<GraceWatch.Command> {
       lastError = read.error();
       r = GraceEnd.Reading.inGrace();
     }
-    java.util.OptionalLong started = server.serverStartedNanos();
+    io.hanfs.node.resource.nfs.GraceRecord record = server.graceRecord();
+    java.util.OptionalLong started = record.serverStartedNanos();
     if (started.isEmpty()) return Behaviors.stopped();
     Duration elapsed = Duration.ofNanos(System.nanoTime() - started.getAsLong());
-    GraceEnd.Verdict v = GraceEnd.decide(r, elapsed, server.grace(), server.lease());
+    GraceEnd.Verdict v = GraceEnd.decide(r, elapsed, record.grace(), record.lease());
     if (v instanceof GraceEnd.Waiting) return this;
-    if (v instanceof GraceEnd.Ended e) server.graceEnded(e);
+    if (v instanceof GraceEnd.Ended e) record.ended(e);
     agent.tell(new LayerActor.GraceEnded(layer, v));
     return Behaviors.stopped();
   }

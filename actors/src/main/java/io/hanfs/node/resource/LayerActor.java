@@ -190,7 +190,7 @@ public final class LayerActor extends AbstractBehavior<LayerActor.Command> {
 
   /** After a start that launched an NFS server: a fresh watch of its grace period. */
   private void watchGrace() {
-    if (!(layer instanceof io.hanfs.node.resource.nfs.GraceTracking server) || server.serverStartedNanos().isEmpty()) return;
+    if (!(layer instanceof io.hanfs.node.resource.nfs.GraceTracking server) || server.graceRecord().serverStartedNanos().isEmpty()) return;
     stopGraceWatch();
     graceWatch = Optional.of(getContext().spawn(GraceWatch.create(serves, server, parent, blocking), "grace-watch-" + ++graceWatches));
   }

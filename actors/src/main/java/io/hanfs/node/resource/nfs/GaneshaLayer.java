@@ -29,14 +29,14 @@ public class GaneshaLayer implements Layer, GraceTracking {
   private final ManagedProcess process;
   /** Where this start's lines begin in Ganesha's log: its grace messages are read from there. */
   private volatile long logOffset;
-  private volatile java.util.OptionalLong serverStartedNanos = java.util.OptionalLong.empty();
-  private volatile String graceNote = "";
+  private final GraceRecord graceRecord;
 
   public GaneshaLayer(Resource resource, Path runDir, Path binary, Duration timeout) {
     this.resource = resource;
     this.runDir = runDir;
     this.binary = binary;
     this.timeout = timeout;
+    this.graceRecord = new GraceRecord(resource.nfs());
     this.process = new ManagedProcess(binary.toString(), runDir.resolve("ganesha.pid"), runDir.resolve("ganesha.stdout"),
         configFile().toString());
   }
@@ -64,7 +64,7 @@ public class GaneshaLayer implements Layer, GraceTracking {
   @Override
   public void start() {
     if (process.running().isPresent()) {
-      serverStartedNanos = java.util.OptionalLong.empty();
+      graceRecord.serverAdopted();
       return;
     }
     try {
@@ -85,8 +85,7 @@ public class GaneshaLayer implements Layer, GraceTracking {
     Process p;
     try {
       logOffset = Files.exists(logFile()) ? Files.size(logFile()) : 0;
-      graceNote = "";
-      serverStartedNanos = java.util.OptionalLong.of(System.nanoTime());
+      graceRecord.serverStarting();
       p = process.start(List.of(binary.toString(), "-F", "-f", configFile().toString(), "-L", logFile().toString(),
           "-p", process.pidFile().toString(), "-N", "NIV_EVENT"));
     } catch (IOException e) {
@@ -119,7 +118,7 @@ public class GaneshaLayer implements Layer, GraceTracking {
     Optional<ProcessHandle> p = process.running();
     if (p.isEmpty()) return Probe.failed("ganesha.nfsd is not running");
     if (!ListeningPorts.listening(NFS_PORT)) return Probe.failed("ganesha pid " + p.get().pid() + " is not listening on port " + NFS_PORT);
-    return Probe.up("ganesha pid " + p.get().pid() + ", serving on port " + NFS_PORT + (graceNote.isEmpty() ? "" : "; " + graceNote));
+    return Probe.up("ganesha pid " + p.get().pid() + ", serving on port " + NFS_PORT + graceRecord.statusSuffix());
   }
 
   /** Ganesha logs "NFS Server Now NOT IN GRACE" when grace ends (early when every client in its recovery records reclaimed, NLM off). */
@@ -161,22 +160,7 @@ public class GaneshaLayer implements Layer, GraceTracking {
   }
 
   @Override
-  public java.util.OptionalLong serverStartedNanos() {
-    return serverStartedNanos;
-  }
-
-  @Override
-  public Duration grace() {
-    return resource.nfs().grace();
-  }
-
-  @Override
-  public Duration lease() {
-    return resource.nfs().lease();
-  }
-
-  @Override
-  public void graceEnded(GraceEnd.Ended ended) {
-    graceNote = ended.describe();
+  public GraceRecord graceRecord() {
+    return graceRecord;
   }
 }

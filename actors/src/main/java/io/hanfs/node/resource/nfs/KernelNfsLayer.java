@@ -44,8 +44,7 @@ public class KernelNfsLayer implements Layer, GraceTracking {
   /** Empty where nfs-utils has no nfsdcld (before 2.3.1): the kernel then tracks clients without ending grace early. */
   private final java.util.Optional<ManagedProcess> nfsdcld;
   private final KernelGrace grace;
-  private volatile java.util.OptionalLong serverStartedNanos = java.util.OptionalLong.empty();
-  private volatile String graceNote = "";
+  private final GraceRecord graceRecord;
 
   public KernelNfsLayer(Resource resource, CommandRunner runner, Duration timeout, Path runDir) {
     this(resource, runner, timeout, Path.of("/proc/fs/nfsd"), 8, runDir, Path.of("/usr/sbin"), Path.of("/proc/self/mountinfo"), VAR_LIB_NFS.resolve("etab"),
@@ -69,6 +68,7 @@ public class KernelNfsLayer implements Layer, GraceTracking {
         ? java.util.Optional.of(new ManagedProcess(cld.toString(), runDir.resolve("nfsdcld.pid"), runDir.resolve("nfsdcld.log"), NFSDCLD_DB.toString()))
         : java.util.Optional.empty();
     this.grace = new KernelGrace(procNfsd, procLockd, runner, timeout);
+    this.graceRecord = new GraceRecord(resource.nfs());
   }
 
   @Override
@@ -157,12 +157,11 @@ public class KernelNfsLayer implements Layer, GraceTracking {
       // Grace and lease can only be changed while nfsd has no threads.
       writeProc("nfsv4gracetime", resource.nfs().grace().toSeconds());
       writeProc("nfsv4leasetime", resource.nfs().lease().toSeconds());
-      graceNote = "";
-      serverStartedNanos = java.util.OptionalLong.of(System.nanoTime());
+      graceRecord.serverStarting();
       require(runner.run(List.of("rpc.nfsd", Integer.toString(threads)), timeout));
-      if (noNlmLocks && grace.endNlmGrace()) graceNote = "NLM grace ended at start (no NFSv3 lock holder)";
+      if (noNlmLocks && grace.endNlmGrace()) graceRecord.noteAtStart("NLM grace ended at start (no NFSv3 lock holder)");
     } else {
-      serverStartedNanos = java.util.OptionalLong.empty();
+      graceRecord.serverAdopted();
     }
     // exportfs -o of an export that is there already (a half-started stack) only renews it.
     for (Export e : resource.nfs().exports()) {
@@ -233,7 +232,8 @@ public class KernelNfsLayer implements Layer, GraceTracking {
     if (mountd.running().isEmpty()) return Probe.failed("rpc.mountd is not running");
     // nfsdcld matters at the next start only (which starts it again): no reason to fail over.
     String cld = nfsdcld.isPresent() && nfsdcld.get().running().isEmpty() ? "; nfsdcld is not running" : "";
-    return graceNote.isEmpty() && cld.isEmpty() ? p : Probe.up(p.detail() + (graceNote.isEmpty() ? "" : "; " + graceNote) + cld);
+    String more = graceRecord.statusSuffix() + cld;
+    return more.isEmpty() ? p : Probe.up(p.detail() + more);
   }
 
   /**
@@ -259,23 +259,8 @@ public class KernelNfsLayer implements Layer, GraceTracking {
   }
 
   @Override
-  public java.util.OptionalLong serverStartedNanos() {
-    return serverStartedNanos;
-  }
-
-  @Override
-  public Duration grace() {
-    return resource.nfs().grace();
-  }
-
-  @Override
-  public Duration lease() {
-    return resource.nfs().lease();
-  }
-
-  @Override
-  public void graceEnded(GraceEnd.Ended ended) {
-    graceNote = ended.describe() + (graceNote.isEmpty() ? "" : "; " + graceNote);
+  public GraceRecord graceRecord() {
+    return graceRecord;
   }
 
   private void writeProc(String file, long value) {

@@ -164,15 +164,15 @@ class KernelNfsLayerTest {
       String cmd = Files.readString(Path.of("/proc", Files.readString(run.resolve("nfsdcld.pid")).trim(), "cmdline")).replace('\0', ' ');
       assertTrue(cmd.contains("-F -p /run/rpc_pipefs -s /var/lib/nfs/nfsdcld"), cmd);
       assertEquals("Y", Files.readString(lockd.resolve("nlm_end_grace")), "no NFSv3 lock holder: lockd's grace ended");
-      assertTrue(layer.serverStartedNanos().isPresent(), "this start launched nfsd");
+      assertTrue(layer.graceRecord().serverStartedNanos().isPresent(), "this start launched nfsd");
       Files.writeString(proc.resolve("v4_end_grace"), "N\n");
       assertEquals(GraceEnd.Reading.inGrace(), layer.readGrace());
       Files.writeString(proc.resolve("v4_end_grace"), "Y\n");
       Files.createDirectories(proc.resolve("clients/5"));
       assertEquals(new GraceEnd.Reading(true, java.util.Optional.of(GraceEnd.Reason.ALL_CLIENTS_RECLAIMED), 1), layer.readGrace());
-      layer.graceEnded(new GraceEnd.Ended(GraceEnd.Reason.ALL_CLIENTS_RECLAIMED, Duration.ofMillis(700), 1));
+      layer.graceRecord().ended(new GraceEnd.Ended(GraceEnd.Reason.ALL_CLIENTS_RECLAIMED, Duration.ofMillis(700), 1));
       Files.writeString(run.resolve("etab"), srv + "/a\t10.1.1.0/24(rw)\n" + srv + "/b\t10.1.1.0/24(ro)\n");
-      assertTrue(layer.monitor().detail().contains("grace ended 0.7 s after start: every known client reclaimed (1 client); NLM grace ended"),
+      assertTrue(layer.monitor().detail().contains("; grace ended 0.7 s after start: every known client reclaimed (1 client); NLM grace ended"),
           layer.monitor().detail());
       Files.writeString(run.resolve("etab"), "");
     } finally {
@@ -192,7 +192,7 @@ class KernelNfsLayerTest {
     KernelNfsLayer layer = new KernelNfsLayer(resource(), runner, Duration.ofSeconds(5), proc, 8, run, sbin(), mountInfo(true), run.resolve("etab"), lockd);
     layer.start();
     layer.stop();
-    assertTrue(layer.serverStartedNanos().isEmpty());
+    assertTrue(layer.graceRecord().serverStartedNanos().isEmpty());
     assertEquals("N\n", Files.readString(lockd.resolve("nlm_end_grace")));
     assertTrue(KernelGrace.reasonInKernelLog("NFSD: no clients to reclaim, skipping NFSv4 grace period (net f0000000)\n").orElseThrow()
         == GraceEnd.Reason.NO_CLIENTS_TO_RECLAIM);

@@ -41,7 +41,25 @@ final class KernelGrace {
     // Once per start: the reason is in the kernel log (one process, only when grace ended).
     CommandResult log = runner.run(List.of("dmesg"), timeout);
     Optional<GraceEnd.Reason> said = log.ok() ? reasonInKernelLog(log.stdout()) : Optional.empty();
+    tracking = log.ok() ? trackingInKernelLog(log.stdout()) : Optional.empty();
     return new GraceEnd.Reading(true, said, clients());
+  }
+
+  /** How the kernel tracked clients at the last start, as its log said when grace ended. */
+  volatile Optional<String> tracking = Optional.empty();
+
+  /**
+   * "NFSD: Using nfsdcld client tracking operations." (or "UMH upcall", "legacy"): only with
+   * nfsdcld can nfsd end grace when its clients reclaimed.
+   */
+  static Optional<String> trackingInKernelLog(String dmesg) {
+    Optional<String> t = Optional.empty();
+    for (String line : dmesg.split("\n")) {
+      int at = line.indexOf("NFSD: Using ");
+      int end = line.indexOf(" client tracking operations");
+      if (at >= 0 && end > at) t = Optional.of(line.substring(at + "NFSD: Using ".length(), end));
+    }
+    return t;
   }
 
   /** The NFSv4 clients nfsd has now (one directory each), or -1 where the kernel does not list them (before 5.3). */

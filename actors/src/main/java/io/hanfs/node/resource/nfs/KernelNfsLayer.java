@@ -147,6 +147,7 @@ public class KernelNfsLayer implements Layer, GraceTracking {
     if (nfsdcld.isPresent()) {
       try {
         startHelper(nfsdcld.get(), List.of(sbin.resolve("nfsdcld").toString(), "-F", "-p", rpcPipefs().toString(), "-s", NFSDCLD_DB.toString()));
+        if (!awaitNfsdcldReady(Duration.ofSeconds(5))) LOG.warn("nfsdcld has not opened its database within 5 s; the kernel may track clients without it");
       } catch (LayerException e) {
         // Without it nfsd still serves; only its grace runs the whole period.
         LOG.warn("nfsdcld not started ({}): the NFSv4 grace period will run its full length", e.getMessage());
@@ -193,6 +194,38 @@ public class KernelNfsLayer implements Layer, GraceTracking {
     } catch (IOException e) {
       throw new LayerException("cannot prepare " + shared + " (the replicated /var/lib/nfs): " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Until nfsdcld has its database open (it watches for the kernel's pipe right after): the kernel
+   * gives it only a second once nfsd starts, and a new process on a small or emulated CPU can take
+   * longer than that to get there (the VM lab saw the whole grace run because of it).
+   */
+  private boolean awaitNfsdcldReady(Duration max) {
+    java.util.Optional<ProcessHandle> p = nfsdcld.get().running();
+    if (p.isEmpty()) return false;
+    Path fds = Path.of("/proc", Long.toString(p.get().pid()), "fd");
+    long deadline = System.nanoTime() + max.toNanos();
+    while (System.nanoTime() < deadline) {
+      try (java.util.stream.Stream<Path> s = Files.list(fds)) {
+        if (s.anyMatch(fd -> {
+          try {
+            return Files.readSymbolicLink(fd).startsWith(NFSDCLD_DB);
+          } catch (IOException e) {
+            return false;
+          }
+        })) return true;
+      } catch (IOException e) {
+        return false;
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return false;
   }
 
   private void startHelper(ManagedProcess helper, List<String> argv) {
@@ -255,7 +288,11 @@ public class KernelNfsLayer implements Layer, GraceTracking {
 
   @Override
   public GraceEnd.Reading readGrace() {
-    return grace.read();
+    GraceEnd.Reading r = grace.read();
+    if (r.ended() && grace.tracking.isPresent() && !grace.tracking.get().equals("nfsdcld")) {
+      graceRecord.noteAtStart("the kernel tracked clients with " + grace.tracking.get() + ", not nfsdcld: grace cannot end on reclaim");
+    }
+    return r;
   }
 
   @Override

@@ -198,5 +198,7 @@ class KernelNfsLayerTest {
         == GraceEnd.Reason.NO_CLIENTS_TO_RECLAIM);
     assertTrue(KernelGrace.reasonInKernelLog("NFSD: no clients to reclaim, skipping NFSv4 grace period\nNFSD: starting 10-second grace period\n").isEmpty(),
         "a later start's grace that simply ran out has no reason logged");
+    assertEquals(java.util.Optional.of("UMH upcall"), KernelGrace.trackingInKernelLog(
+        "NFSD: Using nfsdcld client tracking operations.\nNFSD: Using UMH upcall client tracking operations.\n"));
   }
 }

@@ -44,8 +44,19 @@ final class Lab {
     this.env = Map.copyOf(e);
   }
 
+  /** With HANFS_LAB_IPV6=1 the VIP and the nodes' addresses are in the ULA prefix nslab derives from the net. */
+  boolean ipv6() {
+    return "1".equals(env.get("HANFS_LAB_IPV6"));
+  }
+
+  /** The lab's IPv6 prefix (as nslab makes it: fd42:O2:O3::/64 from the net's last two octets). */
+  String net6() {
+    String[] o = net.split("\\.");
+    return "fd42:" + o[1] + ":" + o[2] + ":";
+  }
+
   String vip() {
-    return net + ".100";
+    return ipv6() ? net6() + ":100" : net + ".100";
   }
 
   String srv() {

@@ -163,7 +163,7 @@ public record HanfsConfig(
 
     /** The base URL of this node's endpoint, e.g. https://10.0.0.1:7626. */
     public String url(Node self) {
-      return (https ? "https://" : "http://") + host(self) + ":" + port;
+      return (https ? "https://" : "http://") + IpLiteral.hostPort(host(self), port);
     }
   }
 

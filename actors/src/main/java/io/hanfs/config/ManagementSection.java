@@ -16,7 +16,7 @@ final class ManagementSection {
     Optional<ObjectReader> mgmt = h.object("management", false);
     if (mgmt.isEmpty()) return Management.DEFAULT;
     ObjectReader m = mgmt.get();
-    String host = m.string("hostname", false, "127.0.0.1").orElse("127.0.0.1");
+    String host = IpLiteral.canonical(m.string("hostname", false, "127.0.0.1").orElse("127.0.0.1"));
     int port = m.integer("port", 1, 65535, Optional.of(7626)).orElse(7626);
     boolean https = m.bool("https", false).orElse(false);
     String certs = m.string("client-certificates", false, "off").orElse("off");
@@ -26,11 +26,11 @@ final class ManagementSection {
     } else if (clientCertificates && !https) {
       m.error("client-certificates", "client certificates need HTTPS", "set https = on as well, or client-certificates = off");
     }
-    boolean named = host.equals(Management.NODE_ADDRESS) || Syntax.isIpv4(host) || Syntax.isHostname(host);
+    boolean named = host.equals(Management.NODE_ADDRESS) || Syntax.isIpv4(host) || Syntax.isIpv6(host) || Syntax.isHostname(host);
     if (!named) {
-      m.error("hostname", "\"" + host + "\" is not an address, a host name or " + Management.NODE_ADDRESS, "use e.g. 127.0.0.1, or node-address with https = on");
-    } else if (host.equals("0.0.0.0")) {
-      m.error("hostname", "0.0.0.0 binds every address of the node, and no certificate names them all",
+      m.error("hostname", "\"" + host + "\" is not an address, a host name or " + Management.NODE_ADDRESS, "use e.g. 127.0.0.1 or ::1 (bare, no brackets or zone id), or node-address with https = on");
+    } else if (host.equals("0.0.0.0") || host.equals("::")) {
+      m.error("hostname", host + " binds every address of the node, and no certificate names them all",
           "use 127.0.0.1, or node-address (this node's configured address) with https = on");
     } else if (!Syntax.isLoopback(host) && !https) {
       // Beyond loopback the token would cross the network in clear text, and nothing would tell a

@@ -28,7 +28,8 @@ final class NodesSection {
     Map<String, String> addressPaths = new HashMap<>();
     for (ObjectReader n : h.objects("nodes", true)) {
       Optional<String> name = n.string("name", true, "nfs01");
-      Optional<String> address = n.string("address", true, "\"192.168.33.21\"");
+      // An IPv6 literal is kept in RFC 5952 form: the form Pekko, ip and the certificates compare.
+      Optional<String> address = n.string("address", true, "\"192.168.33.21\"").map(IpLiteral::canonical);
       boolean rolesGiven = n.has("roles");
       Optional<List<String>> roleNames = n.strings("roles", false, "[data]");
       n.finish();
@@ -38,7 +39,13 @@ final class NodesSection {
         if (prev != null) n.error("name", "node \"" + nm + "\" is already defined at " + prev, "give every node a unique name");
       });
       address.ifPresent(a -> {
-        if (!Syntax.isIpv4(a) && !Syntax.isHostname(a)) n.error("address", "\"" + a + "\" is not an IPv4 address or host name", "use e.g. \"192.168.33.21\"");
+        if (a.contains("%")) {
+          n.error("address", "\"" + a + "\" has a zone id (%...): a node address must be reachable without naming an interface", "use a global or unique-local IPv6 address (e.g. \"fd00:33::21\"), not a link-local one");
+        } else if (a.startsWith("[")) {
+          n.error("address", "\"" + a + "\" is in brackets", "write the IPv6 address bare, e.g. \"fd00:33::21\"");
+        } else if (!Syntax.isIpv4(a) && !Syntax.isIpv6(a) && !Syntax.isHostname(a)) {
+          n.error("address", "\"" + a + "\" is not an IPv4 or IPv6 address or host name", "use e.g. \"192.168.33.21\" or \"fd00:33::21\"");
+        }
         String prev = addressPaths.putIfAbsent(a, n.path());
         if (prev != null) n.error("address", "address " + a + " is already used by " + prev, "give every node its own address");
       });

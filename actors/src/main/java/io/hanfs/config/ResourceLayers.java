@@ -133,10 +133,15 @@ final class ResourceLayers {
       Optional<Integer> garp = o.integer("gratuitous-arp", 0, 20, Optional.of(3));
       Optional<Boolean> reconnect = o.bool("client-reconnect", true);
       o.finish();
-      int prefix = address.map(Syntax::cidrPrefix).orElse(-1);
-      if (address.isPresent() && prefix < 0) {
-        o.error("address", "\"" + address.get() + "\" is not an IPv4 address with a prefix length", "write it as a.b.c.d/prefix, e.g. 192.168.33.20/24");
-      } else if (address.isPresent() && (prefix == 0 || address.get().startsWith("0.") || address.get().startsWith("127."))) {
+      boolean v6 = address.isPresent() && address.get().contains(":");
+      int prefix = address.map(a -> v6 ? Syntax.ipv6CidrPrefix(a) : Syntax.cidrPrefix(a)).orElse(-1);
+      if (v6 && address.get().contains("%")) {
+        o.error("address", "\"" + address.get() + "\" has a zone id (%...)", "leave it out: the interface field names the link, e.g. fd00:33::20/64");
+      } else if (v6 && prefix < 0) {
+        o.error("address", "\"" + address.get() + "\" is not an IPv6 address with a prefix length (1 to 128)", "write it as address/prefix, e.g. fd00:33::20/64");
+      } else if (prefix < 0 && address.isPresent()) {
+        o.error("address", "\"" + address.get() + "\" is not an IPv4 or IPv6 address with a prefix length", "write it as a.b.c.d/prefix, e.g. 192.168.33.20/24, or fd00:33::20/64");
+      } else if (address.isPresent() && (prefix == 0 || !v6 && (address.get().startsWith("0.") || address.get().startsWith("127.")))) {
         o.error("address", "\"" + address.get() + "\" cannot be a floating IP", "use a unicast address in the clients' subnet");
       }
       if (iface.isPresent() && !Syntax.isInterface(iface.get())) {
@@ -145,7 +150,7 @@ final class ResourceLayers {
       if (address.isEmpty() || prefix <= 0 || iface.isEmpty() || !Syntax.isInterface(iface.get()) || garp.isEmpty() || reconnect.isEmpty()) {
         return Optional.empty();
       }
-      String ip = address.get().substring(0, address.get().indexOf('/'));
+      String ip = IpLiteral.canonical(address.get().substring(0, address.get().indexOf('/')));
       return Optional.of(new FloatingIp(ip, prefix, iface.get(), garp.get(), reconnect.get()));
     });
   }

@@ -38,6 +38,9 @@ final class SemanticChecks {
       if (a.isPresent() && (a.get() == 0 || isMulticast(a.get()) || a.get() == 0xFFFFFFFFL)) {
         out.add(error("hanfs.nodes[" + i + "].address", n.address() + " is not an address a node can be reached at", "give the node's own unicast address"));
       }
+      String field = "hanfs.nodes[" + i + "].address";
+      ipv6Problem(n.address()).ifPresent(p -> out.add(error(field, n.address() + " is " + p + ", not an address a node can be reached at",
+          "give the node's own global or unique-local IPv6 address (e.g. fd00:33::21)")));
     }
     if (c.remotingPort() == c.management().port()) {
       out.add(error("hanfs.remoting-port", "is the management port too (" + c.management().port() + ")", "use two different ports, e.g. 25520 and 7626"));
@@ -91,6 +94,11 @@ final class SemanticChecks {
   }
 
   private static void floatingIpErrors(HanfsConfig c, Resource r, String path, List<ConfigError> out) {
+    if (Syntax.isIpv6(r.floatingIp().address())) {
+      ipv6FloatingIpErrors(r, path, out);
+      nodeOwnAddressErrors(c, r, path, out);
+      return;
+    }
     Optional<Long> ip = ipv4(r.floatingIp().address());
     if (ip.isEmpty()) return;
     int prefix = r.floatingIp().prefixLength();
@@ -104,9 +112,46 @@ final class SemanticChecks {
     } else if (prefix <= 30 && (ip.get() == network || ip.get() == broadcast)) {
       out.add(error(path, r.floatingIp().cidr() + " is the " + (ip.get() == network ? "network" : "broadcast") + " address of its subnet", fix));
     }
+    nodeOwnAddressErrors(c, r, path, out);
+  }
+
+  private static void nodeOwnAddressErrors(HanfsConfig c, Resource r, String path, List<ConfigError> out) {
     for (Node n : c.nodes()) {
-      if (n.address().equals(r.floatingIp().address())) out.add(error(path, r.floatingIp().address() + " is node " + n.name() + "'s own address", fix));
+      if (n.address().equals(r.floatingIp().address())) {
+        out.add(error(path, r.floatingIp().address() + " is node " + n.name() + "'s own address", "use a free unicast address of the clients' network for the resource"));
+      }
     }
+  }
+
+  private static void ipv6FloatingIpErrors(Resource r, String path, List<ConfigError> out) {
+    String fix = "use a free global or unique-local address of the clients' network for the resource (e.g. fd00:33::20/64)";
+    Optional<String> problem = ipv6Problem(r.floatingIp().address());
+    if (problem.isPresent()) {
+      out.add(error(path, r.floatingIp().address() + " is " + problem.get() + ", not a unicast address clients can reach", fix));
+      return;
+    }
+    // All host bits zero is the subnet-router anycast address (RFC 4291 2.6.1): the routers' own.
+    byte[] a = IpLiteral.parseIpv6(r.floatingIp().address()).orElseThrow();
+    int prefix = r.floatingIp().prefixLength();
+    boolean hostBitsZero = true;
+    for (int bit = prefix; bit < 128; bit++) hostBitsZero &= (a[bit / 8] >> (7 - bit % 8) & 1) == 0;
+    if (prefix < 127 && hostBitsZero) out.add(error(path, r.floatingIp().cidr() + " is the subnet-router anycast address of its subnet", fix));
+  }
+
+  /** Why an IPv6 literal cannot be a node's or a floating address (empty when it can, or is no IPv6 literal). */
+  static Optional<String> ipv6Problem(String s) {
+    Optional<byte[]> parsed = IpLiteral.parseIpv6(s);
+    if (parsed.isEmpty()) return Optional.empty();
+    byte[] a = parsed.get();
+    boolean upperZero = true;
+    for (int i = 0; i < 10; i++) upperZero &= a[i] == 0;
+    String c = IpLiteral.format(a);
+    if (c.equals("::")) return Optional.of("the unspecified address");
+    if (c.equals("::1")) return Optional.of("the loopback address");
+    if ((a[0] & 0xff) == 0xff) return Optional.of("a multicast address");
+    if ((a[0] & 0xff) == 0xfe && (a[1] & 0xc0) == 0x80) return Optional.of("a link-local address (it needs a zone id)");
+    if (upperZero && (a[10] & 0xff) == 0xff && (a[11] & 0xff) == 0xff) return Optional.of("an IPv4-mapped address (write the IPv4 address itself)");
+    return Optional.empty();
   }
 
   static boolean isSystemDir(Path p) {

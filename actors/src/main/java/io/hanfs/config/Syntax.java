@@ -53,9 +53,14 @@ public final class Syntax {
     return IPV4.matcher(s).matches();
   }
 
-  /** An IPv4 loopback address (127.0.0.0/8) or "localhost". */
+  /** An IPv6 literal (no zone id, no embedded dotted quad); see {@link IpLiteral}. */
+  public static boolean isIpv6(String s) {
+    return IpLiteral.isIpv6(s);
+  }
+
+  /** An IPv4 loopback address (127.0.0.0/8), the IPv6 loopback ::1 or "localhost". */
   public static boolean isLoopback(String s) {
-    return s.equals("localhost") || isIpv4(s) && s.startsWith("127.");
+    return s.equals("localhost") || isIpv4(s) && s.startsWith("127.") || isIpv6(s) && IpLiteral.canonical(s).equals("::1");
   }
 
   public static boolean isHostname(String s) {
@@ -85,6 +90,16 @@ public final class Syntax {
     if (!p.matches("\\d{1,2}")) return -1;
     int prefix = Integer.parseInt(p);
     return prefix <= 32 ? prefix : -1;
+  }
+
+  /** An IPv6 address with a prefix, e.g. fd00:33::20/64; returns the prefix (0..128) or -1. */
+  public static int ipv6CidrPrefix(String s) {
+    int slash = s.indexOf('/');
+    if (slash < 0 || !isIpv6(s.substring(0, slash))) return -1;
+    String p = s.substring(slash + 1);
+    if (!p.matches("\\d{1,3}")) return -1;
+    int prefix = Integer.parseInt(p);
+    return prefix <= 128 ? prefix : -1;
   }
 
   /** An NFS client spec: *, an address, a CIDR, a hostname, a *.domain wildcard or an @netgroup. */

@@ -26,7 +26,7 @@ public record Voters(Map<String, ActorRef<LeaseVoter.Command>> byName) {
     ActorRefResolver resolver = ActorRefResolver.get(system);
     Map<String, ActorRef<LeaseVoter.Command>> refs = new LinkedHashMap<>();
     for (HanfsConfig.Node n : config.voters()) {
-      refs.put(n.name(), resolver.resolveActorRef("pekko://" + config.clusterName() + "@" + n.address() + ":" + config.remotingPort() + PATH));
+      refs.put(n.name(), resolver.resolveActorRef("pekko://" + config.clusterName() + "@" + io.hanfs.config.IpLiteral.hostPort(n.address(), config.remotingPort()) + PATH));
     }
     return new Voters(refs);
   }

@@ -80,6 +80,26 @@ class HostileConfigCorpusTest {
     c.add(new Case("VIP is a node's own", with("192.168.33.20/24", "192.168.33.22/24"), "hanfs.resources[0].floating-ip.address"));
     c.add(new Case("VIP prefix 33", with("192.168.33.20/24", "192.168.33.20/33"), "hanfs.resources[0].floating-ip.address"));
     c.add(new Case("VIP without prefix", with("192.168.33.20/24", "192.168.33.20"), "hanfs.resources[0].floating-ip.address"));
+    // IPv6: literals are accepted (Ipv6ConfigTest); what no node or floating IP can be is refused.
+    for (String[] v : List.of(new String[] {"node with a zone id", "\"fe80::1%eth1\""}, new String[] {"node at a link-local address", "\"fe80::1\""},
+        new String[] {"node at ::", "\"::\""}, new String[] {"node at an IPv6 multicast address", "\"ff02::1\""},
+        new String[] {"node in brackets", "\"[fd00::22]\""}, new String[] {"node at an IPv4-mapped address", "\"::ffff:c0a8:2116\""},
+        new String[] {"node with two ::", "\"fd00::1::2\""}, new String[] {"node with a 5-digit group", "\"fd00::12345\""},
+        new String[] {"node with a dotted quad tail", "\"::ffff:192.168.33.22\""}, new String[] {"node with nine groups", "\"1:2:3:4:5:6:7:8:9\""})) {
+      c.add(new Case(v[0], with("\"192.168.33.22\"", v[1]), "hanfs.nodes[1].address"));
+    }
+    for (String[] v : List.of(new String[] {"IPv6 VIP prefix 129", "fd00:33::20/129"}, new String[] {"IPv6 VIP prefix 0", "fd00:33::20/0"},
+        new String[] {"IPv6 VIP without prefix", "fd00:33::20"}, new String[] {"IPv6 VIP with a zone id", "fe80::20%eth1/64"},
+        new String[] {"IPv6 VIP link-local", "fe80::20/64"}, new String[] {"IPv6 VIP multicast", "ff05::20/64"}, new String[] {"IPv6 VIP loopback", "::1/128"},
+        new String[] {"IPv6 VIP unspecified", "::/64"}, new String[] {"IPv6 VIP is the subnet-router anycast", "fd00:33::/64"},
+        new String[] {"IPv6 VIP in brackets", "[fd00:33::20]/64"}, new String[] {"IPv6 VIP with a shell", "fd00:33::20/64;reboot"})) {
+      c.add(new Case(v[0], with("192.168.33.20/24", v[1]), "hanfs.resources[0].floating-ip.address"));
+    }
+    c.add(new Case("IPv6 VIP is a node's own (written another way)", with("\"192.168.33.22\"", "\"fd00:33:0::22\"").replace("192.168.33.20/24", "fd00:33::0:22/64"),
+        "hanfs.resources[0].floating-ip.address"));
+    c.add(new Case("management on every IPv6 address", inHanfs("management { hostname = \"::\", https = on }"), "hanfs.management.hostname"));
+    c.add(new Case("management on a public IPv6 address without https", inHanfs("management { hostname = \"fd00:33::21\" }"), "hanfs.management.hostname"));
+    c.add(new Case("management on a bracketed address", inHanfs("management { hostname = \"[::1]\" }"), "hanfs.management.hostname"));
     c.add(new Case("interface with a shell", with("interface = eth1", "interface = \"eth1;reboot\""), "hanfs.resources[0].floating-ip.interface"));
     c.add(new Case("interface path", with("interface = eth1", "interface = \"../../x\""), "hanfs.resources[0].floating-ip.interface"));
     c.add(new Case("interface too long", with("interface = eth1", "interface = averyveryverylongname"), "hanfs.resources[0].floating-ip.interface"));

@@ -31,7 +31,7 @@ record LocalEndpoint(String url, Optional<String> token, Optional<HanfsConfig.Tl
   /** This node's endpoint from the config; node-address needs to know which node this is. */
   private static Optional<String> configured(HanfsConfig c) {
     HanfsConfig.Management m = c.management();
-    if (!m.hostname().equals(HanfsConfig.Management.NODE_ADDRESS)) return Optional.of((m.https() ? "https://" : "http://") + m.hostname() + ":" + m.port());
+    if (!m.hostname().equals(HanfsConfig.Management.NODE_ADDRESS)) return Optional.of((m.https() ? "https://" : "http://") + io.hanfs.config.IpLiteral.hostPort(m.hostname(), m.port()));
     Optional<HanfsConfig.Node> self = c.localNode().flatMap(c::node);
     if (self.isEmpty()) System.err.println("warning: hanfs.management.hostname is node-address, but this node is unknown (set HANFS_NODE or give --url)");
     return self.map(m::url);

@@ -217,7 +217,7 @@ final class ClusterModel {
   }
 
   private Optional<String> nodeOf(Address a) {
-    String host = a.getHost().orElse("");
+    String host = io.hanfs.config.IpLiteral.unbracketed(a.getHost().orElse(""));
     int port = a.getPort().orElse(-1);
     return config.nodes().stream().filter(n -> n.address().equals(host) && port == config.remotingPort()).map(HanfsConfig.Node::name).findFirst();
   }

@@ -21,14 +21,14 @@ public final class ForeignMemberGuard {
   private ForeignMemberGuard() {}
 
   public static Behavior<ClusterEvent.MemberEvent> create(HanfsConfig config) {
-    Set<String> allowed = config.nodes().stream().map(n -> n.address() + ":" + config.remotingPort()).collect(Collectors.toSet());
+    Set<String> allowed = config.nodes().stream().map(n -> io.hanfs.config.IpLiteral.hostPort(n.address(), config.remotingPort())).collect(Collectors.toSet());
     return Behaviors.setup(ctx -> {
       Cluster cluster = Cluster.get(ctx.getSystem());
       cluster.subscriptions().tell(Subscribe.create(ctx.getSelf(), ClusterEvent.MemberEvent.class));
       return Behaviors.receiveMessage(e -> {
         Member m = e.member();
         Address a = m.address();
-        String hostPort = a.getHost().orElse("") + ":" + a.getPort().orElse(-1);
+        String hostPort = io.hanfs.config.IpLiteral.hostPort(io.hanfs.config.IpLiteral.unbracketed(a.getHost().orElse("")), a.getPort().orElse(-1));
         boolean gone = e instanceof ClusterEvent.MemberRemoved || e instanceof ClusterEvent.MemberDowned || e instanceof ClusterEvent.MemberExited;
         if (!gone && !allowed.contains(hostPort)) {
           ctx.getLog().error("member {} is not a configured node (hanfs.nodes): downing it", a);

@@ -111,7 +111,7 @@ public final class IslandGuard {
     }
 
     Optional<String> nodeOf(Member m) {
-      String host = m.address().getHost().orElse("");
+      String host = io.hanfs.config.IpLiteral.unbracketed(m.address().getHost().orElse(""));
       int port = m.address().getPort().orElse(-1);
       return config.nodes().stream().filter(n -> n.address().equals(host) && port == config.remotingPort())
           .map(HanfsConfig.Node::name).findFirst();
@@ -136,7 +136,7 @@ public final class IslandGuard {
       for (HanfsConfig.Node n : config.nodes()) {
         if (n.name().equals(self)) continue;
         ActorRef<Command> peer = resolver.resolveActorRef(
-            "pekko://" + config.clusterName() + "@" + n.address() + ":" + config.remotingPort() + "/user/" + NAME);
+            "pekko://" + config.clusterName() + "@" + io.hanfs.config.IpLiteral.hostPort(n.address(), config.remotingPort()) + "/user/" + NAME);
         int r = round;
         ctx.ask(Members.class, peer, interval, GetMembers::new, (m, err) -> new Answered(r, Optional.ofNullable(m)));
       }

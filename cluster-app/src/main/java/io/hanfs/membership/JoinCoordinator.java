@@ -54,7 +54,7 @@ public final class JoinCoordinator {
   }
 
   static Address addressOf(HanfsConfig config, HanfsConfig.Node n) {
-    return new Address("pekko", config.clusterName(), n.address(), config.remotingPort());
+    return new Address("pekko", config.clusterName(), io.hanfs.config.IpLiteral.uriHost(n.address()), config.remotingPort());
   }
 
   private static final class State {
@@ -100,7 +100,7 @@ public final class JoinCoordinator {
     Behavior<Command> onProbe(Probe p) {
       Optional<HanfsConfig.Node> asker = config.node(p.node());
       // Counted only from the node's configured address: a message naming another node counts nothing.
-      boolean fromItsAddress = asker.isPresent() && p.replyTo().path().address().getHost().orElse("").equals(asker.get().address());
+      boolean fromItsAddress = asker.isPresent() && io.hanfs.config.IpLiteral.unbracketed(p.replyTo().path().address().getHost().orElse("")).equals(asker.get().address());
       JoinProtocol.Answer a = protocol.onProbe(p.node(), fromItsAddress, inCluster(), System.nanoTime());
       p.replyTo().tell(new ProbeAnswer(self, a.inCluster(), a.heard(), a.backs(), Duration.ofNanos(a.heldNanos()).toMillis()));
       return Behaviors.same();

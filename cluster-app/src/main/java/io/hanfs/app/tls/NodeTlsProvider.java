@@ -56,7 +56,9 @@ public final class NodeTlsProvider implements SSLEngineProvider {
     Option<Throwable> base = delegate.verifyClientSession(hostname, session);
     if (base.isDefined()) return refused("server " + hostname, base.get());
     Set<String> names = names(session);
-    if (!nodeAddresses.contains(hostname) || !names.contains(hostname)) {
+    // An IPv6 peer is dialled as [fd00::1]; its certificate names it as Java prints it: both compared in RFC 5952 form.
+    String dialled = io.hanfs.config.IpLiteral.unbracketed(hostname);
+    if (!nodeAddresses.contains(dialled) || !names.contains(dialled)) {
       return refused("server " + hostname, new IllegalArgumentException("the certificate of " + hostname + " names " + names
           + ", not the configured node address " + hostname));
     }
@@ -93,7 +95,7 @@ public final class NodeTlsProvider implements SSLEngineProvider {
       Certificate[] chain = session.getPeerCertificates();
       if (chain.length > 0 && chain[0] instanceof X509Certificate x) {
         Collection<List<?>> alt = x.getSubjectAlternativeNames();
-        if (alt != null) for (List<?> e : alt) if (e.size() >= 2 && (Integer.valueOf(2).equals(e.get(0)) || Integer.valueOf(7).equals(e.get(0)))) out.add(String.valueOf(e.get(1)));
+        if (alt != null) for (List<?> e : alt) if (e.size() >= 2 && (Integer.valueOf(2).equals(e.get(0)) || Integer.valueOf(7).equals(e.get(0)))) out.add(io.hanfs.config.IpLiteral.canonical(String.valueOf(e.get(1))));
       }
     } catch (SSLPeerUnverifiedException | CertificateParsingException e) {
       // no names: refused by the caller

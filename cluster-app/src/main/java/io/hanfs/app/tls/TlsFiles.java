@@ -56,7 +56,7 @@ public final class TlsFiles {
         out.add("hanfs.tls.cert-file: " + tls.certFile() + " is not valid now (" + cert.getNotBefore() + " to " + cert.getNotAfter() + "); fix: issue a new one with hanfs certs ... --renew");
       }
       Set<String> names = new java.util.HashSet<>();
-      if (cert.getSubjectAlternativeNames() != null) for (List<?> e : cert.getSubjectAlternativeNames()) if (e.size() >= 2) names.add(String.valueOf(e.get(1)));
+      if (cert.getSubjectAlternativeNames() != null) for (List<?> e : cert.getSubjectAlternativeNames()) if (e.size() >= 2) names.add(io.hanfs.config.IpLiteral.canonical(String.valueOf(e.get(1))));
       if (!names.contains(self.address())) {
         out.add("hanfs.tls.cert-file: " + tls.certFile() + " names " + names + ", not this node's address " + self.address() + " (hanfs.nodes, " + self.name()
             + "); fix: " + certs);

@@ -110,7 +110,7 @@ public class FloatingIpLayer implements Layer {
   private void announce() {
     CommandRunner.Background previous = announcer;
     if (previous != null) previous.cancel();
-    if (vip.gratuitousArp() > 0) announcer = ip.announce(vip.interfaceName(), vip.address(), vip.gratuitousArp());
+    if (vip.gratuitousArp() > 0) announcer = ip.announce(vip.interfaceName(), vip.address(), vip.prefixLength(), vip.gratuitousArp());
   }
 
   @Override

@@ -2,14 +2,23 @@ package io.hanfs.node.resource.floatingip;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hanfs.config.IpLiteral;
 import io.hanfs.exec.CommandResult;
 import io.hanfs.exec.CommandRunner;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 
-/** iproute2 and iputils-arping around one interface: probe, add, delete, announce. */
+/**
+ * iproute2 and iputils-arping around one interface: probe, add, delete, announce. An IPv6
+ * address (one with a colon) goes through {@code ip -6}, is added without the kernel's own DAD
+ * ({@code nodad}: the duplicate check is {@link #someoneElseHas}, done first, and a tentative
+ * address would serve nobody for a second), is checked with ndisc6 and announced with an
+ * unsolicited neighbour advertisement (resource-agents' send_ua) instead of ARP.
+ */
 public class IpDriver {
+  /** resource-agents' tool for unsolicited neighbour advertisements (Debian: /usr/libexec/heartbeat). */
+  static final String SEND_UA = "/usr/libexec/heartbeat/send_ua";
   private static final ObjectMapper JSON = new ObjectMapper();
   private final CommandRunner runner;
   private final Duration timeout;
@@ -22,7 +31,7 @@ public class IpDriver {
   /** True when {@code address} is configured on {@code iface} (from {@code ip -j addr show}). */
   public boolean hasAddress(String iface, String address) {
     CommandResult r = runner.run(List.of("ip", "-j", "addr", "show", "dev", iface), timeout).orThrow();
-    return addressesOf(r.stdout()).contains(address);
+    return addressesOf(r.stdout()).contains(IpLiteral.canonical(address));
   }
 
   /** An interface as {@code ip -j addr show dev IFACE} shows it. */
@@ -50,13 +59,13 @@ public class IpDriver {
     }
   }
 
-  /** Parses the IPv4 and IPv6 addresses out of {@code ip -j addr show} output. */
+  /** Parses the IPv4 and IPv6 addresses out of {@code ip -j addr show} output (IPv6 in RFC 5952 form). */
   static List<String> addressesOf(String ipJson) {
     try {
       JsonNode root = JSON.readTree(ipJson);
       java.util.ArrayList<String> out = new java.util.ArrayList<>();
       for (JsonNode link : root) {
-        for (JsonNode info : link.path("addr_info")) out.add(info.path("local").asText());
+        for (JsonNode info : link.path("addr_info")) out.add(IpLiteral.canonical(info.path("local").asText()));
       }
       return out;
     } catch (IOException e) {
@@ -77,26 +86,41 @@ public class IpDriver {
    * waiting when the window closes, nobody did.
    */
   public boolean someoneElseHas(String iface, String address) {
+    if (isIpv6(address)) return someoneElseHasIpv6(iface, address);
     CommandResult r = runner.runUntil(List.of("arping", "-D", "-q", "-c", "1", "-w", "1", "-I", iface, address), DAD_WINDOW);
     if (r.timedOut()) return false;
     if (r.exitCode() > 1) throw new IllegalStateException("duplicate-address check failed: " + r.describe());
     return r.exitCode() == 1;
   }
 
+  /**
+   * The same check for IPv6: a neighbour solicitation for the address (ndisc6, one try in the
+   * same window); ndisc6 exits 0 when a neighbour answered, 2 when none did.
+   */
+  private boolean someoneElseHasIpv6(String iface, String address) {
+    CommandResult r = runner.runUntil(List.of("ndisc6", "-1", "-n", "-q", "-r", "1", "-w", Long.toString(DAD_WINDOW.toMillis()), address, iface), DAD_WINDOW);
+    if (r.timedOut() || r.exitCode() == 2) return false;
+    if (r.exitCode() != 0) throw new IllegalStateException("duplicate-address check failed: " + r.describe());
+    return true;
+  }
+
   public void add(String iface, String cidr) {
-    runner.run(List.of("ip", "addr", "add", cidr, "dev", iface), timeout).orThrow();
+    runner.run(isIpv6(cidr) ? List.of("ip", "-6", "addr", "add", cidr, "dev", iface, "nodad") : List.of("ip", "addr", "add", cidr, "dev", iface), timeout).orThrow();
   }
 
   /** Adds the address with a kernel lifetime: the kernel removes it unless {@link #extend} renews it. */
   public void add(String iface, String cidr, int lifetimeSeconds) {
     String lft = Integer.toString(lifetimeSeconds);
-    runner.run(List.of("ip", "addr", "add", cidr, "dev", iface, "valid_lft", lft, "preferred_lft", lft), timeout).orThrow();
+    runner.run(isIpv6(cidr) ? List.of("ip", "-6", "addr", "add", cidr, "dev", iface, "nodad", "valid_lft", lft, "preferred_lft", lft)
+        : List.of("ip", "addr", "add", cidr, "dev", iface, "valid_lft", lft, "preferred_lft", lft), timeout).orThrow();
   }
 
   /** Renews the kernel lifetime of an address that is present; fails when it is gone. */
   public CommandResult extend(String iface, String cidr, int lifetimeSeconds) {
     String lft = Integer.toString(lifetimeSeconds);
-    return runner.run(List.of("ip", "addr", "change", cidr, "dev", iface, "valid_lft", lft, "preferred_lft", lft), timeout);
+    // A change sets the address's flags anew: nodad again, as it was added.
+    return runner.run(isIpv6(cidr) ? List.of("ip", "-6", "addr", "change", cidr, "dev", iface, "nodad", "valid_lft", lft, "preferred_lft", lft)
+        : List.of("ip", "addr", "change", cidr, "dev", iface, "valid_lft", lft, "preferred_lft", lft), timeout);
   }
 
   /**
@@ -104,7 +128,7 @@ public class IpDriver {
    * more call (the address may have been absent already); the usual case costs one process.
    */
   public boolean deleteIfPresent(String iface, String cidr, String address) {
-    CommandResult r = runner.run(List.of("ip", "addr", "del", cidr, "dev", iface), timeout);
+    CommandResult r = runner.run(isIpv6(cidr) ? List.of("ip", "-6", "addr", "del", cidr, "dev", iface) : List.of("ip", "addr", "del", cidr, "dev", iface), timeout);
     return r.ok() || !hasAddress(iface, address);
   }
 
@@ -116,5 +140,20 @@ public class IpDriver {
   public CommandRunner.Background announce(String iface, String address, int count) {
     return runner.runInBackground(List.of("arping", "-U", "-q", "-c", Integer.toString(count), "-I", iface, address),
         Duration.ofSeconds(count + 2L));
+  }
+
+  /**
+   * As {@link #announce(String, String, int)}; an IPv6 address gets unsolicited neighbour
+   * advertisements instead (send_ua's interval is in milliseconds: one second apart, as arping).
+   */
+  public CommandRunner.Background announce(String iface, String address, int prefixLength, int count) {
+    if (!isIpv6(address)) return announce(iface, address, count);
+    return runner.runInBackground(List.of(SEND_UA, "-i", "1000", "-c", Integer.toString(count), address, Integer.toString(prefixLength), iface),
+        Duration.ofSeconds(count + 2L));
+  }
+
+  /** An IPv6 address or CIDR: config validation lets only literals through, so a colon says which family. */
+  static boolean isIpv6(String addressOrCidr) {
+    return addressOrCidr.indexOf(':') >= 0;
   }
 }

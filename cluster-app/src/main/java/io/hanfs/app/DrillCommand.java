@@ -1,0 +1,293 @@
+package io.hanfs.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hanfs.config.Syntax;
+import io.hanfs.exec.CommandResult;
+import io.hanfs.exec.CommandRunner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code hanfs drill}: a failover drill against a live cluster, measured from a client. It writes
+ * records through the floating IP while it asks for a switchover there and back (and, with
+ * --kill-active, kills the active daemon), then reads every acknowledged record back and prints
+ * the client's longest I/O gap beside the cluster's own phases of each transition.
+ */
+@Command(name = "drill", description = {"A failover drill from a client: write and fsync records through the floating IP (a kernel mount with --dir, "
+    + "libnfs with --url), switch the resource over to the other data node and back (with --kill-active also kill the active daemon), "
+    + "read every acknowledged record back, and print each transition's longest client I/O gap beside its phases from the history "
+    + "(detected, decided, demoted, each promote step, VIP up, promoted, grace ended).",
+    "Records are files hanfs-drill-RUN-N in the directory; with --dir they are removed after a clean read-back (unless --keep)."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {" 0:every acknowledged record read back, every transition done", " 1:a switchover or the kill was refused or failed (the report still prints)",
+        " 2:usage: a bad option (named, with the fix); nothing done", " 3:cannot reach the daemon", " 4:no answer or no progress in time (--timeout)",
+        " 5:acknowledged records are missing or have other content (listed)"})
+final class DrillCommand implements Callable<Integer> {
+  static final int EXIT_RECORDS_LOST = 5;
+
+  @Parameters(index = "0", paramLabel = "RESOURCE", description = "the resource to drill") String resource;
+
+  @Option(names = "--dir", paramLabel = "PATH", description = "a directory on a kernel mount of the export (through the VIP)") String dir;
+
+  @Option(names = "--url", paramLabel = "nfs://VIP/PATH", description = "the export's directory through libnfs (nfs-cp, nfs-cat), e.g. nfs://10.0.0.100/srv/home/export?version=4")
+  String url;
+
+  @Option(names = "--records-per-second", paramLabel = "N", description = "records started per second (default 10, at most 100)") Integer rate;
+
+  @Option(names = "--acks", paramLabel = "N", description = "acknowledged records to wait for before the first transition and after each (default 10)") Integer acks;
+
+  @Option(names = "--settle", paramLabel = "DURATION", description = "after each transition and its acks, keep writing this long before the next (default 5s), so the grace's end is in the report")
+  String settle;
+
+  @Option(names = "--kill-active", paramLabel = "'COMMAND ...'", description = {"after the switchovers, run COMMAND with the active node's name as its last argument "
+      + "(an argument list, no shell, the program by absolute path or name on PATH; e.g. a lab's '/root/hanfs/deploy/lab/nslab kill'), then wait for the failover. For labs: it kills a daemon."})
+  String killActive;
+
+  @Option(names = "--keep", description = "keep the records after a clean read-back (--dir; libnfs cannot remove them)") boolean keep;
+
+  @Option(names = "--api", paramLabel = "URL", description = "management URL of a hanfs daemon (default: from the config, else http://127.0.0.1:7626)") String api;
+
+  @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "config file to read the management address, token and TLS files from") Path config;
+
+  @Option(names = "--timeout", paramLabel = "SECONDS", description = "bound of each switchover's answer and of each wait (default 300)") Long timeoutSeconds;
+
+  @Override
+  public Integer call() throws Exception {
+    DrillSettings.Checked<DrillSettings> checked = DrillSettings.parse(new DrillSettings.Raw(resource, dir, url, rate, acks, settle, killActive,
+        timeoutSeconds, api, keep));
+    if (checked instanceof DrillSettings.Bad<DrillSettings> bad) {
+      System.err.println("hanfs drill: " + bad.message().replace("\n", "\nhanfs drill: "));
+      System.err.println("hanfs drill: nothing was done");
+      return ExitCodes.USAGE;
+    }
+    DrillSettings s = ((DrillSettings.Ok<DrillSettings>) checked).value();
+    quietCommandLog();
+    Main.ClientOptions options = new Main.ClientOptions();
+    options.url = s.api().orElse(null);
+    options.config = config;
+    options.timeoutSeconds = s.timeout().toSeconds();
+    return new Drill(s, options.client()).run();
+  }
+
+  /** The drill counts failed writes itself: the runner's line per failed nfs-cp would bury the report. */
+  private static void quietCommandLog() {
+    if (org.slf4j.LoggerFactory.getLogger("io.hanfs.exec") instanceof ch.qos.logback.classic.Logger l) l.setLevel(ch.qos.logback.classic.Level.WARN);
+  }
+
+  /** One run of the drill: its records, its client, its transitions. */
+  static final class Drill {
+    private final DrillSettings s;
+    private final ManagementClient client;
+    private final String run = HexFormat.of().formatHex(seed());
+    private final List<DrillReport.Transition> transitions = new ArrayList<>();
+    private final long startMillis = System.currentTimeMillis();
+    private DrillWriter writer;
+
+    private static byte[] seed() {
+      byte[] b = new byte[3];
+      new java.security.SecureRandom().nextBytes(b);
+      return b;
+    }
+
+    Drill(DrillSettings s, ManagementClient client) {
+      this.s = s;
+      this.client = client;
+    }
+
+    int run() throws Exception {
+      Map<String, String> roles = new LinkedHashMap<>();
+      ManagementClient.Outcome c = client.get("/hanfs/cluster");
+      if (c instanceof ManagementClient.NoAnswer n) return ManagementClient.failed(n);
+      JsonNode res = resourceIn(((ManagementClient.Answer) c));
+      if (res == null) return ExitCodes.REFUSED;
+      res.path("roleByNode").fields().forEachRemaining(e -> roles.put(e.getKey(), e.getValue().asText()));
+      Optional<String> active = res.path("activeNode").isTextual() ? Optional.of(res.path("activeNode").asText()) : Optional.empty();
+      List<String> others = roles.keySet().stream().filter(n -> active.isPresent() && !n.equals(active.get())).toList();
+      if (active.isEmpty() || !Syntax.isName(active.get()) || others.isEmpty() || !others.stream().allMatch(Syntax::isName)) {
+        System.err.println("hanfs drill: " + s.resource() + " must be active on one data node with another to move to; the leader shows "
+            + (active.isEmpty() ? "it active nowhere" : "it on " + DrillSettings.shown(active.get()) + " and data nodes " + roles.keySet())
+            + "; nothing was done");
+        return ExitCodes.REFUSED;
+      }
+      String home = active.get();
+      String away = others.get(0);
+      Path scratch = Files.createTempDirectory("hanfs-drill");
+      try {
+        DrillRecords records = s.target() instanceof DrillSettings.Dir d ? new DrillRecords.OnMount(d.path(), run)
+            : new DrillRecords.ThroughLibnfs((DrillSettings.NfsUrl) s.target(), run, scratch, new CommandRunner(), Duration.ofSeconds(5));
+        return drill(records, home, away);
+      } finally {
+        try (var files = Files.list(scratch)) {
+          for (Path p : files.toList()) Files.deleteIfExists(p);
+        }
+        Files.deleteIfExists(scratch);
+      }
+    }
+
+    private int drill(DrillRecords records, String home, String away) throws Exception {
+      say("writing " + s.recordsPerSecond() + " records/s to " + records.where() + " (run " + run + "); " + s.resource() + " is active on " + home);
+      writer = new DrillWriter(records, s.recordsPerSecond(), System::currentTimeMillis);
+      writer.start();
+      int code = awaitAcks("before the first switchover");
+      if (code == ExitCodes.OK) code = switchover(home, away);
+      if (code == ExitCodes.OK) code = switchover(away, home);
+      if (code == ExitCodes.OK && s.killActive().isPresent()) code = kill(activeNow().orElse(home));
+      long writingEnd = System.currentTimeMillis();
+      writer.stop(Duration.ofSeconds(10));
+      List<DrillWriter.Attempt> attempts = writer.attempts();
+      say("stopped writing; reading back " + attempts.stream().filter(DrillWriter.Attempt::acked).count() + " acknowledged records");
+      DrillReport.ReadBack readBack = readBack(records, attempts);
+      List<DrillReport.Event> events = new ArrayList<>();
+      List<String> unanswered = new ArrayList<>();
+      history(events, unanswered);
+      System.out.println();
+      System.out.print(DrillReport.render(new DrillReport.Run(s.resource(), records.where(), run, s.recordsPerSecond(), startMillis, writingEnd, attempts,
+          writer.skipped(), transitions, events, unanswered, readBack)));
+      if (!readBack.intact()) return EXIT_RECORDS_LOST;
+      if (records.removable() && !s.keep()) records.remove(attempts.stream().map(DrillWriter.Attempt::seq).toList());
+      else System.out.println("the records stay in " + records.where() + " (hanfs-drill-" + run + "-*)");
+      return code;
+    }
+
+    private int awaitAcks(String why) throws InterruptedException {
+      long want = writer.acked() + s.acks();
+      if (writer.awaitAcked(want, s.timeout())) return ExitCodes.OK;
+      System.err.println("hanfs drill: only " + writer.acked() + " of " + want + " records acknowledged within " + s.timeout().toSeconds() + " s " + why
+          + "; is the export mounted and writable through the VIP?");
+      return ExitCodes.TIMED_OUT;
+    }
+
+    private int switchover(String from, String to) throws InterruptedException {
+      say("switchover " + s.resource() + " " + from + " -> " + to);
+      long start = System.currentTimeMillis();
+      int code = client.post("/hanfs/resources/" + ManagementClient.encode(s.resource()) + "/switchover?to=" + ManagementClient.encode(to),
+          "switchover " + s.resource(), false, Optional.of(OperationProgress.Source.CLUSTER), s.resource());
+      long answered = System.currentTimeMillis();
+      if (code == ExitCodes.OK) code = awaitActive(to, from);
+      if (code == ExitCodes.OK) code = awaitAcks("after the switchover to " + to);
+      if (code == ExitCodes.OK) Thread.sleep(s.settle().toMillis());
+      transitions.add(new DrillReport.Transition("switchover", from, to, start, answered, System.currentTimeMillis(), code == ExitCodes.OK ? "done" : "exit " + code));
+      return code;
+    }
+
+    private int kill(String active) throws InterruptedException {
+      List<String> argv = new ArrayList<>(s.killActive().orElseThrow());
+      argv.add(active);
+      say("killing the active daemon: " + String.join(" ", argv));
+      long start = System.currentTimeMillis();
+      // The operator's own command in the operator's environment (a lab script reads its settings there).
+      CommandResult r = new CommandRunner(System.getenv()).run(argv, Duration.ofSeconds(60));
+      long answered = System.currentTimeMillis();
+      int code = r.ok() ? ExitCodes.OK : ExitCodes.REFUSED;
+      if (!r.ok()) System.err.println("hanfs drill: the kill command failed: " + r.describe());
+      String to = "";
+      if (code == ExitCodes.OK) {
+        code = awaitActive(null, active);
+        to = activeNow().orElse("");
+      }
+      if (code == ExitCodes.OK) code = awaitAcks("after the kill of " + active);
+      if (code == ExitCodes.OK) Thread.sleep(s.settle().toMillis());
+      transitions.add(new DrillReport.Transition("kill", active, to, start, answered, System.currentTimeMillis(), code == ExitCodes.OK ? "done" : "exit " + code));
+      return code;
+    }
+
+    /** Waits until the leader shows the resource active on {@code to} (null: on any node but {@code notOn}) with no transition running. */
+    private int awaitActive(String to, String notOn) throws InterruptedException {
+      long deadline = System.nanoTime() + s.timeout().toNanos();
+      while (System.nanoTime() < deadline) {
+        ManagementClient.Outcome o = client.get("/hanfs/cluster");
+        if (o instanceof ManagementClient.Answer a && a.code() == 200) {
+          JsonNode r = find(a.json());
+          if (r != null && r.path("activeNode").isTextual() && (r.path("transition").isNull() || r.path("transition").isMissingNode())) {
+            String now = r.path("activeNode").asText();
+            if (to != null ? now.equals(to) : !now.equals(notOn)) return ExitCodes.OK;
+          }
+        }
+        Thread.sleep(200);
+      }
+      System.err.println("hanfs drill: " + s.resource() + " is not active " + (to != null ? "on " + to : "elsewhere than " + notOn) + " within "
+          + s.timeout().toSeconds() + " s; see hanfs status");
+      return ExitCodes.TIMED_OUT;
+    }
+
+    private Optional<String> activeNow() {
+      if (client.get("/hanfs/cluster") instanceof ManagementClient.Answer a && a.code() == 200) {
+        JsonNode r = find(a.json());
+        if (r != null && r.path("activeNode").isTextual()) return Optional.of(r.path("activeNode").asText()).filter(Syntax::isName);
+      }
+      return Optional.empty();
+    }
+
+    private JsonNode resourceIn(ManagementClient.Answer a) {
+      if (a.code() != 200) {
+        System.err.println("hanfs drill: no cluster view from the leader (" + a.code() + "): " + a.json().path("error").asText(a.body()) + "; nothing was done");
+        return null;
+      }
+      JsonNode r = find(a.json());
+      if (r == null) System.err.println("hanfs drill: no resource \"" + s.resource() + "\" in the cluster; nothing was done");
+      return r;
+    }
+
+    private JsonNode find(JsonNode cluster) {
+      for (JsonNode r : cluster.path("resources")) if (r.path("name").asText().equals(s.resource())) return r;
+      return null;
+    }
+
+    /** Every acknowledged record, read back; one that is not there or differs is read twice more before it counts as lost. */
+    private DrillReport.ReadBack readBack(DrillRecords records, List<DrillWriter.Attempt> attempts) throws InterruptedException {
+      List<Long> missing = new ArrayList<>();
+      List<Long> wrong = new ArrayList<>();
+      long checked = 0;
+      for (DrillWriter.Attempt a : attempts) {
+        if (!a.acked()) continue;
+        checked++;
+        byte[] want = DrillRecords.content(run, a.seq());
+        Optional<byte[]> got = Optional.empty();
+        for (int i = 0; i < 3; i++) {
+          try {
+            got = records.read(a.seq());
+          } catch (IOException e) {
+            got = Optional.empty();
+          }
+          if (got.isPresent() && java.util.Arrays.equals(got.get(), want)) break;
+          Thread.sleep(200);
+        }
+        if (got.isEmpty()) missing.add(a.seq());
+        else if (!java.util.Arrays.equals(got.get(), want)) wrong.add(a.seq());
+      }
+      return new DrillReport.ReadBack(checked, missing, wrong);
+    }
+
+    private void history(List<DrillReport.Event> events, List<String> unanswered) {
+      String path = "/hanfs/events?limit=" + EventsQuery.MAX_LIMIT + "&resource=" + ManagementClient.encode(s.resource()) + "&since="
+          + (startMillis - 5_000);
+      ManagementClient.Outcome o = client.get(path);
+      if (!(o instanceof ManagementClient.Answer a) || a.code() != 200) {
+        unanswered.add("the history (GET /hanfs/events) did not answer: the cluster's phases are missing");
+        return;
+      }
+      for (JsonNode e : a.json().path("events")) {
+        Map<String, String> facts = new LinkedHashMap<>();
+        e.path("facts").fields().forEachRemaining(f -> facts.put(f.getKey(), f.getValue().asText()));
+        events.add(new DrillReport.Event(e.path("atMillis").asLong(), e.path("kind").asText(), e.path("node").asText(), e.path("reason").asText(), facts));
+      }
+      a.json().path("unanswered").forEach(n -> unanswered.add(n.asText()));
+    }
+
+    private void say(String what) {
+      System.out.printf(java.util.Locale.ROOT, "%7.1f s  %s%n", (System.currentTimeMillis() - startMillis) / 1000.0, what);
+    }
+  }
+}

@@ -245,29 +245,53 @@ final class DrillCommand implements Callable<Integer> {
       return null;
     }
 
-    /** Every acknowledged record, read back; one that is not there or differs is read twice more before it counts as lost. */
+    /**
+     * Every acknowledged record, read back by a few readers at once (a libnfs read is a process);
+     * one that is not there or differs is read twice more before it counts as lost.
+     */
     private DrillReport.ReadBack readBack(DrillRecords records, List<DrillWriter.Attempt> attempts) throws InterruptedException {
+      List<Long> acked = attempts.stream().filter(DrillWriter.Attempt::acked).map(DrillWriter.Attempt::seq).sorted().toList();
+      Map<Long, Read> read = new java.util.concurrent.ConcurrentHashMap<>();
+      java.util.concurrent.ExecutorService readers = java.util.concurrent.Executors.newFixedThreadPool(READERS);
+      try {
+        for (long seq : acked) readers.execute(() -> read.put(seq, readOne(records, seq)));
+      } finally {
+        readers.shutdown();
+      }
+      if (!readers.awaitTermination(s.timeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) readers.shutdownNow();
       List<Long> missing = new ArrayList<>();
       List<Long> wrong = new ArrayList<>();
-      long checked = 0;
-      for (DrillWriter.Attempt a : attempts) {
-        if (!a.acked()) continue;
-        checked++;
-        byte[] want = DrillRecords.content(run, a.seq());
-        Optional<byte[]> got = Optional.empty();
-        for (int i = 0; i < 3; i++) {
-          try {
-            got = records.read(a.seq());
-          } catch (IOException e) {
-            got = Optional.empty();
-          }
-          if (got.isPresent() && java.util.Arrays.equals(got.get(), want)) break;
-          Thread.sleep(200);
-        }
-        if (got.isEmpty()) missing.add(a.seq());
-        else if (!java.util.Arrays.equals(got.get(), want)) wrong.add(a.seq());
+      for (long seq : acked) {
+        // A record not read back in time is not known to be there: it counts as missing.
+        Read r = read.getOrDefault(seq, Read.MISSING);
+        if (r == Read.OTHER_CONTENT) wrong.add(seq);
+        else if (r == Read.MISSING) missing.add(seq);
       }
-      return new DrillReport.ReadBack(checked, missing, wrong);
+      return new DrillReport.ReadBack(acked.size(), missing, wrong);
+    }
+
+    enum Read { INTACT, MISSING, OTHER_CONTENT }
+
+    static final int READERS = 6;
+
+    private Read readOne(DrillRecords records, long seq) {
+      byte[] want = DrillRecords.content(run, seq);
+      Optional<byte[]> got = Optional.empty();
+      for (int i = 0; i < 3; i++) {
+        try {
+          got = records.read(seq);
+        } catch (IOException e) {
+          got = Optional.empty();
+        }
+        if (got.isPresent() && java.util.Arrays.equals(got.get(), want)) return Read.INTACT;
+        try {
+          Thread.sleep(200);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+      return got.isPresent() ? Read.OTHER_CONTENT : Read.MISSING;
     }
 
     private void history(List<DrillReport.Event> events, List<String> unanswered) {

@@ -143,8 +143,8 @@ final class DrillReport {
           (t.startMillis() - r.startMillis()) / 1000.0, t.kind().equals("kill") ? "killed" : "answered", (t.answeredMillis() - t.startMillis()) / 1000.0,
           t.outcome()));
       Gap g = longestGap(r.attempts(), t.startMillis(), t.endMillis(), r.writingEndMillis());
-      out.append(String.format(Locale.ROOT, "  client: longest I/O gap %d ms, from %+.2f s to %+.2f s%s%s%n", g.millis(), (g.fromMillis() - t.startMillis()) / 1000.0,
-          (g.toMillis() - t.startMillis()) / 1000.0, g.unended() ? " (no acknowledgement after it before the drill stopped writing)" : "",
+      out.append(String.format(Locale.ROOT, "  client: longest I/O gap %d ms, from %s s to %s s%s%s%n", g.millis(), offset(g.fromMillis() - t.startMillis()),
+          offset(g.toMillis() - t.startMillis()), g.unended() ? " (no acknowledgement after it before the drill stopped writing)" : "",
           g.failedWrites() > 0 ? "; " + g.failedWrites() + " writes failed in it" : ""));
       List<Phase> phases = phases(r.events(), t.startMillis(), t.endMillis());
       if (phases.isEmpty()) {
@@ -158,6 +158,12 @@ final class DrillReport {
     }
     if (!r.unanswered().isEmpty()) out.append("\nnot answering (their events may be missing): ").append(r.unanswered()).append('\n');
     return out.toString();
+  }
+
+  /** Seconds with a sign, to the hundredth; -0.00 is +0.00. */
+  static String offset(long millis) {
+    long hundredths = Math.round(millis / 10.0);
+    return (hundredths < 0 ? "-" : "+") + String.format(Locale.ROOT, "%d.%02d", Math.abs(hundredths) / 100, Math.abs(hundredths) % 100);
   }
 
   private static String describe(long seq, Run r) {

@@ -143,6 +143,14 @@ class DrillReportTest {
   }
 
   @Test
+  void offsetsHaveASignAndNoNegativeZero() {
+    assertEquals("+0.00", DrillReport.offset(-3));
+    assertEquals("-0.29", DrillReport.offset(-290));
+    assertEquals("+3.02", DrillReport.offset(3020));
+    assertEquals("+12.35", DrillReport.offset(12_345));
+  }
+
+  @Test
   void recordsSayWhichRunAndRecordTheyAre() {
     byte[] c = DrillRecords.content("abc123", 42);
     assertEquals(DrillRecords.SIZE, c.length);

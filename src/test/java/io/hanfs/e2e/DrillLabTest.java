@@ -1,0 +1,60 @@
+package io.hanfs.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * {@code hanfs drill} as an operator runs it: from the client namespace, records through the VIP
+ * with libnfs, the management API of the witness over HTTPS with its certificate and token, a
+ * switchover there and back on the three-node lab.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DrillLabTest {
+  ClusterLab lab;
+
+  @BeforeAll
+  void up() throws IOException {
+    Assumptions.assumeFalse(Boolean.getBoolean("hanfs.skipLab"), "lab tests skipped with -DskipLab=true");
+    lab = new ClusterLab("hfd", "10.213.14");
+    lab.up();
+  }
+
+  @AfterAll
+  void down() throws IOException {
+    if (lab != null) lab.close();
+  }
+
+  @Test
+  void aDrillFromTheClientSwitchesOverAndBackAndEveryAcknowledgedRecordReadsBack() {
+    String active = lab.settle(Duration.ofSeconds(90));
+    String other = Scenarios.other(active);
+    String dir = lab.lab.dir().toString();
+    List<String> argv = List.of("ip", "netns", "exec", lab.lab.name + "-client", lab.lab.root.resolve("deploy/hanfs").toString(), "drill", "home",
+        "--url", "nfs://" + lab.lab.vip() + lab.lab.srv() + "/home/export?version=4", "-c", dir + "/hanfs.conf", "--settle", "2s", "--timeout", "60");
+    // The witness's certificate and token: a client of the cluster's CA, as an operator's machine would hold.
+    Map<String, String> env = Map.of("HANFS_NODE", "w", "HANFS_STATE_DIR", dir + "/state/w");
+    long t0 = System.nanoTime();
+    Lab.Result r = Lab.exec(argv, Duration.ofSeconds(150), env);
+    long took = (System.nanoTime() - t0) / 1_000_000;
+    System.out.println("hanfs drill took " + took + " ms\n" + r.out() + "\nstderr:\n" + r.err());
+    assertEquals(0, r.code(), r.toString());
+    String out = r.out();
+    assertTrue(out.contains("switchover " + active + " -> " + other + ": requested at"), out);
+    assertTrue(out.contains("switchover " + other + " -> " + active + ": requested at"), out);
+    assertEquals(2, out.lines().filter(l -> l.contains("client: longest I/O gap")).count(), out);
+    assertTrue(out.lines().anyMatch(l -> l.contains(" promoted ") && l.contains(other)), "promoted on " + other + ":\n" + out);
+    assertTrue(out.lines().anyMatch(l -> l.contains(" promoted ") && l.contains(active)), "promoted on " + active + ":\n" + out);
+    assertTrue(out.contains("acknowledged records are there with their content"), out);
+    assertEquals(active, lab.awaitActive(Duration.ofSeconds(20)), "back where it was");
+  }
+}

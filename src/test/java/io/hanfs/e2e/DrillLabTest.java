@@ -16,7 +16,7 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * {@code hanfs drill} as an operator runs it: from the client namespace, records through the VIP
  * with libnfs, the management API of the witness over HTTPS with its certificate and token, a
- * switchover there and back on the three-node lab.
+ * switchover there and back on the three-node lab, then the active daemon killed (SIGTERM).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DrillLabTest {
@@ -40,9 +40,12 @@ class DrillLabTest {
     String other = Scenarios.other(active);
     String dir = lab.lab.dir().toString();
     List<String> argv = List.of("ip", "netns", "exec", lab.lab.name + "-client", lab.lab.root.resolve("deploy/hanfs").toString(), "drill", "home",
-        "--url", "nfs://" + lab.lab.vip() + lab.lab.srv() + "/home/export?version=4", "-c", dir + "/hanfs.conf", "--settle", "2s", "--timeout", "60");
-    // The witness's certificate and token: a client of the cluster's CA, as an operator's machine would hold.
-    Map<String, String> env = Map.of("HANFS_NODE", "w", "HANFS_STATE_DIR", dir + "/state/w");
+        "--url", "nfs://" + lab.lab.vip() + lab.lab.srv() + "/home/export?version=4", "-c", dir + "/hanfs.conf", "--settle", "2s", "--timeout", "60",
+        "--kill-active", lab.lab.root.resolve("deploy/lab/nslab") + " kill");
+    // The witness's certificate and token: a client of the cluster's CA, as an operator's machine would hold;
+    // the lab's settings for the kill command (nslab kill NODE: SIGTERM to its daemon, which its supervisor restarts).
+    Map<String, String> env = new java.util.HashMap<>(lab.lab.env);
+    env.putAll(Map.of("HANFS_NODE", "w", "HANFS_STATE_DIR", dir + "/state/w", "HANFS_LAB_NODES", "n1 n2 w", "HANFS_LAB_SUPERVISE", "1"));
     long t0 = System.nanoTime();
     Lab.Result r = Lab.exec(argv, Duration.ofSeconds(150), env);
     long took = (System.nanoTime() - t0) / 1_000_000;
@@ -51,10 +54,10 @@ class DrillLabTest {
     String out = r.out();
     assertTrue(out.contains("switchover " + active + " -> " + other + ": requested at"), out);
     assertTrue(out.contains("switchover " + other + " -> " + active + ": requested at"), out);
-    assertEquals(2, out.lines().filter(l -> l.contains("client: longest I/O gap")).count(), out);
     assertTrue(out.lines().anyMatch(l -> l.contains(" promoted ") && l.contains(other)), "promoted on " + other + ":\n" + out);
     assertTrue(out.lines().anyMatch(l -> l.contains(" promoted ") && l.contains(active)), "promoted on " + active + ":\n" + out);
+    assertTrue(out.contains("kill of the active daemon on " + active + ", failover to " + other), out);
+    assertEquals(3, out.lines().filter(l -> l.contains("client: longest I/O gap")).count(), out);
     assertTrue(out.contains("acknowledged records are there with their content"), out);
-    assertEquals(active, lab.awaitActive(Duration.ofSeconds(20)), "back where it was");
   }
 }

@@ -152,6 +152,15 @@ class DrillCommandTest {
   }
 
   @Test
+  void helpAndCompletionKnowTheDrill() {
+    MainTest.Run help = MainTest.hanfs("help", "drill");
+    assertTrue(help.out().contains("5   acknowledged records are missing or have other content"), help.out());
+    MainTest.Run completion = MainTest.hanfs("completion", "bash");
+    assertTrue(completion.out().contains("drill") && completion.out().contains("--kill-active") && completion.out().contains("--records-per-second"),
+        "generated from the commands");
+  }
+
+  @Test
   void noDaemonExits3AndWritesNothing() throws Exception {
     MainTest.Run r = MainTest.hanfs("drill", "home", "--dir", dir.toString(), "--api", "http://127.0.0.1:1", "-c", dir.resolve("no.conf").toString());
     assertEquals(3, r.code(), r.err());

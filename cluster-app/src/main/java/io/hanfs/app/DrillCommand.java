@@ -175,50 +175,84 @@ final class DrillCommand implements Callable<Integer> {
       int code = client.post("/hanfs/resources/" + ManagementClient.encode(s.resource()) + "/switchover?to=" + ManagementClient.encode(to),
           "switchover " + s.resource(), false, Optional.of(OperationProgress.Source.CLUSTER), s.resource());
       long answered = System.currentTimeMillis();
-      if (code == ExitCodes.OK) code = awaitActive(to, from);
+      if (code == ExitCodes.OK) code = awaitActive(to);
       if (code == ExitCodes.OK) code = awaitAcks("after the switchover to " + to);
       if (code == ExitCodes.OK) Thread.sleep(s.settle().toMillis());
       transitions.add(new DrillReport.Transition("switchover", from, to, start, answered, System.currentTimeMillis(), code == ExitCodes.OK ? "done" : "exit " + code));
       return code;
     }
 
-    private int kill(String active) throws InterruptedException {
+    /**
+     * Runs the kill command and waits until the leader noticed (the node unreachable, a
+     * transition, the resource elsewhere), then until the resource is served again: active with no
+     * transition, on another node or on the killed one once it is back (a restarted daemon may
+     * adopt the stack it left running).
+     */
+    private int kill(String active) throws Exception {
       List<String> argv = new ArrayList<>(s.killActive().orElseThrow());
       argv.add(active);
       say("killing the active daemon: " + String.join(" ", argv));
       long start = System.currentTimeMillis();
       // The operator's own command in the operator's environment (a lab script reads its settings there).
-      CommandResult r = new CommandRunner(System.getenv()).run(argv, Duration.ofSeconds(60));
-      long answered = System.currentTimeMillis();
-      int code = r.ok() ? ExitCodes.OK : ExitCodes.REFUSED;
-      if (!r.ok()) System.err.println("hanfs drill: the kill command failed: " + r.describe());
-      String to = "";
-      if (code == ExitCodes.OK) {
-        code = awaitActive(null, active);
-        to = activeNow().orElse("");
+      CommandRunner.Background killing = new CommandRunner(System.getenv()).runInBackground(argv, KILL_TIMEOUT);
+      int code = awaitCluster("noticed by the leader after the kill of " + active, c -> noticed(c, active));
+      CommandResult r = killing.result().get(KILL_TIMEOUT.toSeconds() + 10, java.util.concurrent.TimeUnit.SECONDS);
+      long answered = start + r.took().toMillis();
+      if (!r.ok()) {
+        System.err.println("hanfs drill: the kill command failed: " + r.describe());
+        code = ExitCodes.REFUSED;
       }
+      if (code == ExitCodes.OK) code = awaitCluster("served again after the kill of " + active, c -> servedAgain(c, active));
+      String to = activeNow().orElse("");
       if (code == ExitCodes.OK) code = awaitAcks("after the kill of " + active);
       if (code == ExitCodes.OK) Thread.sleep(s.settle().toMillis());
       transitions.add(new DrillReport.Transition("kill", active, to, start, answered, System.currentTimeMillis(), code == ExitCodes.OK ? "done" : "exit " + code));
       return code;
     }
 
-    /** Waits until the leader shows the resource active on {@code to} (null: on any node but {@code notOn}) with no transition running. */
-    private int awaitActive(String to, String notOn) throws InterruptedException {
+    static final Duration KILL_TIMEOUT = Duration.ofSeconds(60);
+
+    /** The leader's view shows the kill: the node not up, a transition, the resource elsewhere (or no view: the leader moves). */
+    private boolean noticed(Optional<JsonNode> cluster, String killed) {
+      if (cluster.isEmpty()) return true;
+      JsonNode r = find(cluster.get());
+      return r == null || !r.path("activeNode").asText("").equals(killed) || isRunning(r.path("transition")) || !memberUp(cluster.get(), killed);
+    }
+
+    private boolean servedAgain(Optional<JsonNode> cluster, String killed) {
+      if (cluster.isEmpty()) return false;
+      JsonNode r = find(cluster.get());
+      if (r == null || !r.path("activeNode").isTextual() || isRunning(r.path("transition"))) return false;
+      return !r.path("activeNode").asText().equals(killed) || memberUp(cluster.get(), killed);
+    }
+
+    private static boolean memberUp(JsonNode cluster, String node) {
+      for (JsonNode m : cluster.path("members")) {
+        if (m.path("node").asText().equals(node)) return m.path("status").asText().equals("up") && m.path("reachable").asBoolean();
+      }
+      return false;
+    }
+
+    private static boolean isRunning(JsonNode transition) {
+      return !transition.isNull() && !transition.isMissingNode();
+    }
+
+    /** Waits until the resource is active on {@code to} with no transition running. */
+    private int awaitActive(String to) throws InterruptedException {
+      return awaitCluster("active on " + to, c -> c.map(this::find).filter(r -> r.path("activeNode").asText("").equals(to) && !isRunning(r.path("transition")))
+          .isPresent());
+    }
+
+    /** Polls the leader's view (empty: no answer) until {@code done}; exit 4 after --timeout. */
+    private int awaitCluster(String what, java.util.function.Predicate<Optional<JsonNode>> done) throws InterruptedException {
       long deadline = System.nanoTime() + s.timeout().toNanos();
       while (System.nanoTime() < deadline) {
         ManagementClient.Outcome o = client.get("/hanfs/cluster");
-        if (o instanceof ManagementClient.Answer a && a.code() == 200) {
-          JsonNode r = find(a.json());
-          if (r != null && r.path("activeNode").isTextual() && (r.path("transition").isNull() || r.path("transition").isMissingNode())) {
-            String now = r.path("activeNode").asText();
-            if (to != null ? now.equals(to) : !now.equals(notOn)) return ExitCodes.OK;
-          }
-        }
+        Optional<JsonNode> view = o instanceof ManagementClient.Answer a && a.code() == 200 ? Optional.of(a.json()) : Optional.empty();
+        if (done.test(view)) return ExitCodes.OK;
         Thread.sleep(200);
       }
-      System.err.println("hanfs drill: " + s.resource() + " is not active " + (to != null ? "on " + to : "elsewhere than " + notOn) + " within "
-          + s.timeout().toSeconds() + " s; see hanfs status");
+      System.err.println("hanfs drill: " + s.resource() + " is not " + what + " within " + s.timeout().toSeconds() + " s; see hanfs status");
       return ExitCodes.TIMED_OUT;
     }
 

@@ -34,9 +34,10 @@ final class DrillReport {
   record Event(long atMillis, String kind, String node, String reason, Map<String, String> facts) {}
 
   /**
-   * The longest time between two acknowledgements that touches a transition: from the ack before
-   * to the ack after ({@code unended}: none came before the drill stopped writing), with the
-   * writes started in it that failed.
+   * The longest time between two acknowledgements that belongs to a transition: its middle lies
+   * in the transition's window (so the outage of the next request, which begins just before this
+   * window ends, is the next one's), from the ack before to the ack after ({@code unended}: none
+   * came before the drill stopped writing), with the writes started in it that failed.
    */
   record Gap(long millis, long fromMillis, long toMillis, boolean unended, long failedWrites) {}
 
@@ -66,8 +67,10 @@ final class DrillReport {
     for (int i = 0; i + 1 < acks.size(); i++) {
       long a = acks.get(i);
       long b = acks.get(i + 1);
-      if (b < from || a > to) continue;
-      if (best == null || b - a > best.millis()) best = new Gap(b - a, a, b, noneAfter && i + 2 == acks.size(), 0);
+      long middle = a + (b - a) / 2;
+      boolean last = noneAfter && i + 2 == acks.size();
+      if ((middle < from || middle >= to) && !(last && a < to)) continue;
+      if (best == null || b - a > best.millis()) best = new Gap(b - a, a, b, last, 0);
     }
     if (best == null) best = new Gap(0, from, from, false, 0);
     long failed = 0;
@@ -137,7 +140,7 @@ final class DrillReport {
     }
     for (Transition t : r.transitions()) {
       out.append('\n');
-      String what = t.kind().equals("kill") ? "kill of the active daemon on " + t.from() + ", failover to " + dash(t.to())
+      String what = t.kind().equals("kill") ? "kill of the active daemon on " + t.from() + ": active again on " + dash(t.to())
           : "switchover " + t.from() + " -> " + t.to();
       out.append(String.format(Locale.ROOT, "%s: requested at %s (+%.1f s into the drill), %s after %.2f s: %s%n", what, Instant.ofEpochMilli(t.startMillis()),
           (t.startMillis() - r.startMillis()) / 1000.0, t.kind().equals("kill") ? "killed" : "answered", (t.answeredMillis() - t.startMillis()) / 1000.0,

@@ -144,7 +144,7 @@ class DrillCommandTest {
     MainTest.Run r = drill("--kill-active", kill.toString(), "--keep");
     assertEquals(0, r.code(), r.out() + r.err());
     assertEquals("d1\n", Files.readString(scripts.resolve("killed")), "the active node's name is the last argument");
-    assertTrue(r.out().contains("kill of the active daemon on d1, failover to d2"), r.out());
+    assertTrue(r.out().contains("kill of the active daemon on d1: active again on d2"), r.out());
     assertTrue(r.out().contains("detected: member down"), r.out());
     try (var files = Files.list(dir)) {
       assertTrue(files.count() > 0, "--keep keeps them");

@@ -44,11 +44,18 @@ class DrillReportTest {
   }
 
   @Test
-  void aGapThatStartedBeforeTheRequestStillCounts() {
-    // The outage began before the window (a kill lands between two acks): the gap is the whole outage.
-    Gap g = DrillReport.longestGap(outage(), 3000, 5000, 6000);
+  void aGapThatStartedJustBeforeTheRequestStillCounts() {
+    // The request lands between two acks: the gap begins at the ack before it.
+    Gap g = DrillReport.longestGap(outage(), 2050, 5000, 6000);
     assertEquals(1800, g.millis());
     assertEquals(2000, g.fromMillis());
+  }
+
+  @Test
+  void theNextRequestsOutageIsNotThisOnes() {
+    // This window ends as the next request goes out at 2050, just after the ack at 2000.
+    assertEquals(100, DrillReport.longestGap(outage(), 500, 2050, 6000).millis());
+    assertEquals(1800, DrillReport.longestGap(outage(), 2050, 6000, 6000).millis());
   }
 
   @Test

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * {@code hanfs drill} as an operator runs it: from the client namespace, records through the VIP
  * with libnfs, the management API of the witness over HTTPS with its certificate and token, a
- * switchover there and back on the three-node lab, then the active daemon killed (SIGTERM).
+ * switchover there and back on the three-node lab; with -DlongLab=true also the active daemon
+ * killed (SIGTERM).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DrillLabTest {
@@ -39,9 +40,12 @@ class DrillLabTest {
     String active = lab.settle(Duration.ofSeconds(90));
     String other = Scenarios.other(active);
     String dir = lab.lab.dir().toString();
-    List<String> argv = List.of("ip", "netns", "exec", lab.lab.name + "-client", lab.lab.root.resolve("deploy/hanfs").toString(), "drill", "home",
-        "--url", "nfs://" + lab.lab.vip() + lab.lab.srv() + "/home/export?version=4", "-c", dir + "/hanfs.conf", "--settle", "2s", "--timeout", "60",
-        "--kill-active", lab.lab.root.resolve("deploy/lab/nslab") + " kill");
+    List<String> argv = new java.util.ArrayList<>(List.of("ip", "netns", "exec", lab.lab.name + "-client", lab.lab.root.resolve("deploy/hanfs").toString(),
+        "drill", "home", "--url", "nfs://" + lab.lab.vip() + lab.lab.srv() + "/home/export?version=4", "-c", dir + "/hanfs.conf", "--settle", "2s",
+        "--timeout", "60"));
+    // The kill adds some 20 s (the killed node's lease runs out first): only in the long run.
+    boolean kill = Boolean.getBoolean("hanfs.longLab");
+    if (kill) argv.addAll(List.of("--kill-active", lab.lab.root.resolve("deploy/lab/nslab") + " kill"));
     // The witness's certificate and token: a client of the cluster's CA, as an operator's machine would hold;
     // the lab's settings for the kill command (nslab kill NODE: SIGTERM to its daemon, which its supervisor restarts).
     Map<String, String> env = new java.util.HashMap<>(lab.lab.env);
@@ -50,18 +54,17 @@ class DrillLabTest {
     Lab.Result r = Lab.exec(argv, Duration.ofSeconds(150), env);
     long took = (System.nanoTime() - t0) / 1_000_000;
     System.out.println("hanfs drill took " + took + " ms\n" + r.out() + "\nstderr:\n" + r.err());
-    Lab.Result history = lab.lab.nslab(ClusterLab.SHORT, "hanfs", "w", "history", "home", "--since", "5m", "--json");
-    String h = history.out();
-    System.out.println("hanfs history --json on w: unanswered " + (h.contains("\"unanswered\"") ? h.substring(h.lastIndexOf("\"unanswered\"")) : h));
     assertEquals(0, r.code(), r.toString());
     String out = r.out();
     assertTrue(out.contains("switchover " + active + " -> " + other + ": requested at"), out);
     assertTrue(out.contains("switchover " + other + " -> " + active + ": requested at"), out);
     assertTrue(out.lines().anyMatch(l -> l.contains(" promoted ") && l.contains(other)), "promoted on " + other + ":\n" + out);
     assertTrue(out.lines().anyMatch(l -> l.contains(" promoted ") && l.contains(active)), "promoted on " + active + ":\n" + out);
-    // A SIGTERM'd daemon stops its stack or leaves it running for its restart to adopt: either way the resource is served again.
-    assertTrue(out.contains("kill of the active daemon on " + active + ": active again on "), out);
-    assertEquals(3, out.lines().filter(l -> l.contains("client: longest I/O gap")).count(), out);
+    if (kill) {
+      // A SIGTERM'd daemon stops its stack or leaves it running for its restart to adopt: either way the resource is served again.
+      assertTrue(out.contains("kill of the active daemon on " + active + ": active again on "), out);
+    }
+    assertEquals(kill ? 3 : 2, out.lines().filter(l -> l.contains("client: longest I/O gap")).count(), out);
     assertTrue(out.contains("acknowledged records are there with their content"), out);
   }
 }

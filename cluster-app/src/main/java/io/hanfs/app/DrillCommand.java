@@ -156,7 +156,9 @@ final class DrillCommand implements Callable<Integer> {
       System.out.print(DrillReport.render(new DrillReport.Run(s.resource(), records.where(), run, s.recordsPerSecond(), startMillis, writingEnd, attempts,
           writer.skipped(), transitions, events, unanswered, readBack)));
       if (!readBack.intact()) return EXIT_RECORDS_LOST;
-      if (records.removable() && !s.keep()) records.remove(attempts.stream().map(DrillWriter.Attempt::seq).toList());
+      // Every record started, also those whose write failed or still hung when the drill stopped.
+      long started = attempts.stream().mapToLong(DrillWriter.Attempt::seq).max().orElse(0) + DrillWriter.MAX_IN_FLIGHT;
+      if (records.removable() && !s.keep()) records.remove(java.util.stream.LongStream.rangeClosed(1, started).boxed().toList());
       else System.out.println("the records stay in " + records.where() + " (hanfs-drill-" + run + "-*)");
       return code;
     }

@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 /** The {@code hanfs} command: the daemon, config validation and the operator commands. */
 @Command(name = "hanfs", mixinStandardHelpOptions = true, version = "hanfs 0.1.0",
     description = "High-availability NFS server on Apache Pekko.",
-    subcommands = {Main.Run.class, Main.Validate.class, StatusCommand.class, HistoryCommand.class, Main.Promote.class, Main.Demote.class,
+    subcommands = {Main.Run.class, Main.Validate.class, StatusCommand.class, HistoryCommand.class, DrillCommand.class, Main.Promote.class, Main.Demote.class,
         Main.Switchover.class, Main.StandbyCmd.class, Main.Unstandby.class, Main.MaintenanceCmd.class, Main.Clear.class, Main.Fence.class,
         Main.FencePeer.class, Main.UnfencePeer.class, Main.SplitBrainHandler.class, Main.HastEvent.class, Main.ResolveCmd.class,
         Main.Cds.class, io.hanfs.app.tls.CertsCommand.class, CommandLine.HelpCommand.class, CompletionCommand.class},

@@ -3,7 +3,6 @@ package io.hanfs.node.resource;
 import io.hanfs.CborSerializable;
 import io.hanfs.config.HanfsConfig;
 import io.hanfs.config.HanfsConfig.Resource;
-import io.hanfs.node.resource.ResourceStatus.LayerStatus;
 import io.hanfs.node.resource.lease.LeaseView;
 import io.hanfs.node.resource.lease.ResourceLease;
 import io.hanfs.node.resource.splitbrain.SplitBrainRecovery;
@@ -13,8 +12,6 @@ import io.hanfs.persistence.ledger.LedgerEvent;
 import io.hanfs.persistence.ledger.ResourceLedger;
 import io.hanfs.sbr.Refusal;
 import io.hanfs.sbr.Role;
-import io.hanfs.sbr.data.DiskState;
-import io.hanfs.sbr.data.ReplicationFacts;
 import io.hanfs.sbr.stack.StackEffect;
 import io.hanfs.sbr.stack.StackEffect.LedgerPurpose;
 import io.hanfs.sbr.stack.StackEvent;
@@ -245,8 +242,7 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
         .onMessage(LayerEvent.class, e -> {
           if (!(e.event() instanceof LayerActor.GraceEnded g)) return handle(StackEvents.fromLayer(e.event()), new Nobody());
           history.graceEnded(state, g.verdict());
-          getContext().getLog().info("resource {}: {}", resource.name(), g.verdict() instanceof io.hanfs.node.resource.nfs.GraceEnd.Ended ended
-              ? ended.describe() : ((io.hanfs.node.resource.nfs.GraceEnd.GaveUp) g.verdict()).describe());
+          getContext().getLog().info("resource {}: {}", resource.name(), g.verdict().describe());
           return this;
         })
         .onMessage(LeaseEvent.class, e -> handle(StackEvents.fromLease(e.event()), new Nobody()))
@@ -393,15 +389,6 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
   }
 
   private ResourceStatus status() {
-    List<LayerStatus> layers = StackLayer.ORDER.stream()
-        .map(l -> new LayerStatus(l.layerName(), state.layer(l).state().display(), state.layer(l).detail())).toList();
-    return new ResourceStatus(resource.name(), state.role(), state.epoch(), state.message(), layers, state.failureTimes().size(),
-        state.ledger(), diskState().drbdName, state.layer(StackLayer.REPLICATION).replication());
-  }
-
-  /** This copy's disk state from the replication layer's last probe (a shared disk is its own current copy). */
-  private DiskState diskState() {
-    if (resource.replication().shared()) return DiskState.UP_TO_DATE;
-    return state.layer(StackLayer.REPLICATION).replication().map(ReplicationFacts::localDisk).orElse(DiskState.UNKNOWN);
+    return StackStatus.of(resource, state);
   }
 }

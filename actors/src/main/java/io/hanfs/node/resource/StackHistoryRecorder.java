@@ -32,19 +32,15 @@ final class StackHistoryRecorder {
     Map<String, String> facts = new LinkedHashMap<>();
     facts.put("role", state.role().display());
     facts.put("layer", StackLayer.NFS.layerName());
-    String reason;
     if (verdict instanceof io.hanfs.node.resource.nfs.GraceEnd.Ended e) {
       facts.put("grace-end", e.reason().display());
       facts.put("millis", String.valueOf(e.afterStart().toMillis()));
       if (e.clients() >= 0) facts.put("clients", String.valueOf(e.clients()));
-      reason = e.describe();
-    } else {
-      io.hanfs.node.resource.nfs.GraceEnd.GaveUp g = (io.hanfs.node.resource.nfs.GraceEnd.GaveUp) verdict;
+    } else if (verdict instanceof io.hanfs.node.resource.nfs.GraceEnd.GaveUp g) {
       facts.put("grace-end", "unknown");
       facts.put("millis", String.valueOf(g.afterStart().toMillis()));
-      reason = g.describe();
     }
-    sink.publish(HistoryKind.GRACE_ENDED, resource, node, state.epoch(), reason, facts);
+    sink.publish(HistoryKind.GRACE_ENDED, resource, node, state.epoch(), verdict.describe(), facts);
   }
 
   void observe(StackState before, StackState after, long nowNanos) {

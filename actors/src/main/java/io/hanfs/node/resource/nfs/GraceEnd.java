@@ -52,9 +52,16 @@ public final class GraceEnd {
   }
 
   /** What the watch does after a reading. */
-  public sealed interface Verdict {}
+  public sealed interface Verdict {
+    /** For people: the status line, the log, the history's reason. */
+    String describe();
+  }
 
-  public record Waiting() implements Verdict {}
+  public record Waiting() implements Verdict {
+    public String describe() {
+      return "in grace";
+    }
+  }
 
   /** @param afterStart from the server's start to the reading that showed the end */
   public record Ended(Reason reason, Duration afterStart, int clients) implements Verdict {

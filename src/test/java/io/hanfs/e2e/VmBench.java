@@ -64,7 +64,7 @@ public final class VmBench {
       print("hand-run script, nfsd only", hand);
       print("hand-run script, NFS state on DRBD", seeds);
       c.startDaemons();
-      at = c.awaitActive("w", Optional.empty(), Duration.ofMinutes(5));
+      at = c.awaitColdStart(Duration.ofMinutes(5));
       List<Run> hanfs = new ArrayList<>();
       List<Run> answered = new ArrayList<>();
       String steps = "";

@@ -288,7 +288,11 @@ final class VmCluster {
 
   /** Writes every node's config and starts its daemon (as a service manager would, detached, logging to /var/log/hanfs.log). */
   void startDaemons() throws IOException {
-    for (VmLab.Guest guest : lab.guests.values()) {
+    // The witness first: its guest also starts the notify listener's JVM before the daemon, and
+    // the data nodes' configs are written (a second or more per guest call) while it boots.
+    List<VmLab.Guest> order = new ArrayList<>(lab.guests.values());
+    order.sort(java.util.Comparator.comparing((VmLab.Guest g) -> !g.name.equals("w")));
+    for (VmLab.Guest guest : order) {
       guest.check("mkdir", "-p", "/etc/hanfs");
       guest.agent.writeFile("/etc/hanfs/hanfs.conf", hanfsConfig(guest.name));
       writeTls(guest.name);
@@ -322,6 +326,7 @@ final class VmCluster {
         # The collector's pauses in a file of their own: the test prints the long ones on failure.
         """ + notify + """
         export JAVA_TOOL_OPTIONS="-Xlog:gc:file=/var/log/hanfs-gc.log:time,uptime"
+        """ + "export HANFS_JAVA_OPTS=\"" + EMULATED_CPU_JAVA_OPTS + "\"\n" + """
         HANFS_CDS=on HANFS_DEBUG_LOGGERS=io.hanfs.exec /usr/bin/hanfs run >> /var/log/hanfs.log 2>&1 &
         pid=$!
         echo $pid > /run/hanfs.pid
@@ -339,6 +344,17 @@ final class VmCluster {
     if (!inittab.contains("hanfs-daemon")) g(node).agent.writeFile("/etc/inittab", inittab + "::respawn:/etc/hanfs/hanfs-daemon\n");
     g(node).check("kill", "-HUP", "1");
   }
+
+  /**
+   * The package's JVM options (deploy/hanfs) as an operator would adjust them for a machine some
+   * hundred times slower than a real one, which the TCG guests are: the defaults trade CPU for
+   * memory (a heap kept within 30 % of the live set, a 4 MB young generation, C1 at a tenfold
+   * threshold). Here that meant a full collection of 1-2 s every 10-20 s and code interpreted ten
+   * times longer (the TLS handshakes above all): cold starts that did not end in 8 minutes.
+   */
+  static final String EMULATED_CPU_JAVA_OPTS = "-Xms64m -Xmn16m -Xmx160m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=32m"
+      + " -XX:MaxMetaspaceSize=128m -XX:MaxDirectMemorySize=32m -Xss512k -XX:CICompilerCount=1 -XX:+ExitOnOutOfMemoryError"
+      + " -Djdk.lang.Process.launchMechanism=VFORK";
 
   /** kill -9 of the daemon by its pid file (the process the guest's service start made). */
   void killDaemon(String node) throws IOException {
@@ -390,7 +406,7 @@ final class VmCluster {
         last = up + " members up, roles " + roles;
         if (up == 3 && roles.path("d1").asText().equals("secondary") && roles.path("d2").asText().equals("secondary")) return;
       }
-      Thread.sleep(2000);
+      Thread.sleep(5000); // a curl on the witness's emulated CPU per look, as in awaitColdStart
     }
     throw new IllegalStateException("the cluster is not standing by within " + max.toSeconds() + " s (" + last + ")\n" + logs());
   }
@@ -440,12 +456,26 @@ final class VmCluster {
   }
 
   String awaitActive(String via, Optional<String> expected, Duration max) throws Exception {
+    return awaitActive(via, expected, max, Duration.ofSeconds(1));
+  }
+
+  /**
+   * The first node to serve after the daemons' cold start. Each look is a curl process on the
+   * witness's emulated CPU (about a second of it): a cold start, minutes long, is looked at every
+   * 5 s, a failover (seconds, measured) every second.
+   */
+  String awaitColdStart(Duration max) throws Exception {
+    return awaitActive("w", Optional.empty(), max, Duration.ofSeconds(5));
+  }
+
+  private String awaitActive(String via, Optional<String> expected, Duration max, Duration every) throws Exception {
     long deadline = System.nanoTime() + max.toNanos();
+    long pause = every.toMillis();
     Optional<String> a = Optional.empty();
     while (System.nanoTime() < deadline) {
       a = active(via);
       if (a.isPresent() && (expected.isEmpty() || expected.equals(a))) return a.get();
-      Thread.sleep(1000);
+      Thread.sleep(pause);
     }
     throw new IllegalStateException("home not active" + expected.map(e -> " on " + e).orElse("") + " within " + max.toSeconds()
         + " s (last: " + a + "); cluster: " + cluster(via).map(JsonNode::toString).orElse("no answer") + "\n" + logs());
@@ -462,12 +492,28 @@ final class VmCluster {
             .filter(l -> !l.startsWith("\t") && !l.contains("heartbeat") && !l.contains(" DEBUG ")).map(l -> l.length() > 400 ? l.substring(0, 400) : l)
             .reduce(new java.util.ArrayList<String>(), (acc, l) -> { acc.add(l); if (acc.size() > 60) acc.remove(0); return acc; }, (x, y) -> x));
         b.append("==== ").append(guest.name).append(" hanfs.log ====\n").append(text).append('\n');
+        saveFullLogs(guest);
         b.append("==== ").append(guest.name).append(" GC pauses over 300 ms ====\n").append(longGcPauses(guest)).append('\n');
       } catch (IOException e) {
         b.append("==== ").append(guest.name).append(": ").append(e.getMessage()).append('\n');
       }
     }
     return b.toString();
+  }
+
+  /**
+   * The guest's whole daemon and collector logs, kept under target/vm-logs (a failure prints only
+   * their last lines; CI keeps the target directory).
+   */
+  static void saveFullLogs(VmLab.Guest guest) {
+    try {
+      java.nio.file.Path dir = java.nio.file.Files.createDirectories(java.nio.file.Path.of("target", "vm-logs"));
+      for (String log : List.of("hanfs.log", "hanfs-gc.log")) {
+        java.nio.file.Files.writeString(dir.resolve(guest.name + "-" + System.currentTimeMillis() / 1000 + "-" + log), guest.agent.readFile("/var/log/" + log));
+      }
+    } catch (IOException | RuntimeException e) {
+      System.out.println(guest.name + ": cannot save its logs: " + e.getMessage());
+    }
   }
 
   /** The daemon's collector pauses of 300 ms or more (its JVM logs them, see startDaemon): a stalled daemon's first suspect. */

@@ -75,7 +75,7 @@ final class Sagas {
   Optional<LeaderDecision.RunningSaga> running(String resource, long nowNanos) {
     return Optional.ofNullable(running.get(resource)).map(s -> {
       Optional<String> waitingOn = s.kind().waitsOnTarget() ? s.to() : s.from();
-      return new LeaderDecision.RunningSaga(s.kind(), waitingOn, waitingOn.map(n -> model.reachable(n, nowNanos)).orElse(true), s.startedNanos());
+      return new LeaderDecision.RunningSaga(s.kind(), waitingOn, waitingOn.map(model::member).orElse(true), s.startedNanos());
     });
   }
 

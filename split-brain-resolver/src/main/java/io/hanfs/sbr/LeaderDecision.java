@@ -26,11 +26,17 @@ import java.util.Set;
 public final class LeaderDecision {
   private LeaderDecision() {}
 
-  /** A command to a node that became unreachable will not be answered; after this long the saga is given up. */
-  static final Duration UNREACHABLE_GRACE = Duration.ofSeconds(1);
+  /** A command to a node that left the cluster will not be answered; after this long the saga is given up. */
+  static final Duration GONE_GRACE = Duration.ofSeconds(1);
 
-  /** The saga running for the resource: what it waits on, whether that node is reachable, and since when (nanoTime). */
-  public record RunningSaga(SagaKind kind, Optional<String> waitingOn, boolean waitingOnReachable, long startedNanos) {}
+  /**
+   * The saga running for the resource: what it waits on, whether that node is still a member, and
+   * since when (nanoTime). A member the failure detector calls unreachable is still a member: it
+   * is waited for until the split-brain resolver downs it (or the command times out). Giving up
+   * at the first unreachability turned a starved machine's flapping heartbeats into promotions
+   * started on one node after the other (ten in one VM-lab cold start, and a DRBD split brain).
+   */
+  public record RunningSaga(SagaKind kind, Optional<String> waitingOn, boolean waitingOnMember, long startedNanos) {}
 
   /** A reachable copy whose replication layer saw a split brain that its ledger does not show yet. */
   public record LayerSplitBrain(String node, String peer, Generation mine, Generation theirs) {}
@@ -59,8 +65,8 @@ public final class LeaderDecision {
     List<LeaderEffect> out = new ArrayList<>();
     if (in.saga().isPresent()) {
       RunningSaga s = in.saga().get();
-      if (s.waitingOn().isPresent() && !s.waitingOnReachable() && nowNanos - s.startedNanos() > UNREACHABLE_GRACE.toNanos()) {
-        out.add(new LeaderEffect.AbortSaga(s.waitingOn().get() + " became unreachable during the " + s.kind().display()));
+      if (s.waitingOn().isPresent() && !s.waitingOnMember() && nowNanos - s.startedNanos() > GONE_GRACE.toNanos()) {
+        out.add(new LeaderEffect.AbortSaga(s.waitingOn().get() + " left the cluster during the " + s.kind().display()));
       }
       return out;
     }

@@ -141,9 +141,9 @@ class LeaderDecisionTest {
   static final List<Case> CASES = List.of(
       new Case("a saga whose node answers is left alone",
           saga(idle(), new RunningSaga(SagaKind.PROMOTE, Optional.of("n1"), true, NOW - 5 * SECOND)), List.of()),
-      new Case("a saga whose node became unreachable ends after a second",
+      new Case("a saga whose node left the cluster ends after a second",
           saga(idle(), new RunningSaga(SagaKind.PROMOTE, Optional.of("n1"), false, NOW - 2 * SECOND)),
-          List.of(new AbortSaga("n1 became unreachable during the promote"))),
+          List.of(new AbortSaga("n1 left the cluster during the promote"))),
       new Case("... but not within that second",
           saga(idle(), new RunningSaga(SagaKind.MOVE, Optional.of("n2"), false, NOW - SECOND / 2)), List.of()),
       new Case("a saga with no node to wait on is never aborted",

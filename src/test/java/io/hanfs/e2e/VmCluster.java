@@ -286,6 +286,21 @@ final class VmCluster {
     }
   }
 
+  /**
+   * Starts the daemons in maintenance mode (the flag file a daemon reads at start), waits until
+   * every node stands by, then ends maintenance: three JVMs starting at once on emulated CPUs
+   * starve each other for minutes, and nothing is promoted meanwhile.
+   */
+  void startDaemonsInMaintenance(Duration standingBy) throws Exception {
+    for (VmLab.Guest guest : lab.guests.values()) {
+      guest.check("mkdir", "-p", "/var/lib/hanfs/flags");
+      guest.agent.writeFile("/var/lib/hanfs/flags/maintenance", "on\n");
+    }
+    startDaemons();
+    awaitStandingBy(standingBy);
+    maintenance(false);
+  }
+
   /** Writes every node's config and starts its daemon (as a service manager would, detached, logging to /var/log/hanfs.log). */
   void startDaemons() throws IOException {
     // The witness first: its guest also starts the notify listener's JVM before the daemon, and
@@ -503,13 +518,14 @@ final class VmCluster {
 
   /**
    * The guest's whole daemon and collector logs, kept under target/vm-logs (a failure prints only
-   * their last lines; CI keeps the target directory).
+   * their last lines).
    */
   static void saveFullLogs(VmLab.Guest guest) {
     try {
       java.nio.file.Path dir = java.nio.file.Files.createDirectories(java.nio.file.Path.of("target", "vm-logs"));
+      long stamp = System.currentTimeMillis() / 1000;
       for (String log : List.of("hanfs.log", "hanfs-gc.log")) {
-        java.nio.file.Files.writeString(dir.resolve(guest.name + "-" + System.currentTimeMillis() / 1000 + "-" + log), guest.agent.readFile("/var/log/" + log));
+        java.nio.file.Files.writeString(dir.resolve(guest.name + "-" + stamp + "-" + log), guest.agent.readFile("/var/log/" + log));
       }
     } catch (IOException | RuntimeException e) {
       System.out.println(guest.name + ": cannot save its logs: " + e.getMessage());

@@ -61,16 +61,8 @@ class VmClusterTest {
       cluster = new VmCluster(lab);
       cluster.setUpDrbd();
       long t3 = System.nanoTime();
-      // As in the shared-disk lab: three JVMs starting at once on emulated CPUs starve each other
-      // for minutes, and a node promoted then went unreachable mid-promotion, again and again. The
-      // daemons start in maintenance mode; the leader places home once every node stands by.
-      for (String n : List.of("d1", "d2", "w")) {
-        lab.guest(n).check("mkdir", "-p", "/var/lib/hanfs/flags");
-        lab.guest(n).agent.writeFile("/var/lib/hanfs/flags/maintenance", "on\n");
-      }
-      cluster.startDaemons();
-      cluster.awaitStandingBy(Duration.ofMinutes(8));
-      cluster.maintenance(false);
+      // A node promoted while the three JVMs still started went unreachable mid-promotion.
+      cluster.startDaemonsInMaintenance(Duration.ofMinutes(8));
       // Placement at a cold start goes to the preferred node d1 only if its ledger reported in
       // time; on emulated CPUs either node may win, and the scenarios start from whichever serves.
       // A bound, not a wait: on a busy host the three JVMs' first start over TLS on emulated CPUs

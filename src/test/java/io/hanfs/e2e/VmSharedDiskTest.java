@@ -64,13 +64,7 @@ class VmSharedDiskTest {
       // node promoted then could miss its renewals long enough for its watchdog to reset it (seen
       // in a CI-like run). The daemons start in maintenance mode, and the promotion waits until
       // every node stands by.
-      for (String n : List.of("d1", "d2", "w")) {
-        lab.guest(n).check("mkdir", "-p", "/var/lib/hanfs/flags");
-        lab.guest(n).agent.writeFile("/var/lib/hanfs/flags/maintenance", "on\n");
-      }
-      cluster.startDaemons();
-      cluster.awaitStandingBy(Duration.ofMinutes(8));
-      cluster.maintenance(false);
+      cluster.startDaemonsInMaintenance(Duration.ofMinutes(8));
       String active = cluster.awaitColdStart(Duration.ofMinutes(4));
       cluster.mountClient();
       System.out.printf("vm shared-disk lab: guests up and disk made %.1f s, hanfs serving on %s %.1f s later%n", (t1 - t0) / 1e9, active, (System.nanoTime() - t1) / 1e9);

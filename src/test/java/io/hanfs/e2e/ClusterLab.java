@@ -144,7 +144,19 @@ final class ClusterLab implements AutoCloseable {
   public void close() throws IOException {
     stopClient();
     Files.deleteIfExists(sample);
+    keepLogs();
     check(lab.nslab(Duration.ofSeconds(90), "down"));
+  }
+
+  /** The daemons' logs outlive the lab (which `down` removes) under target/ns-logs/, for a failure's post-mortem. */
+  private void keepLogs() {
+    Path to = Path.of("target", "ns-logs", lab.dir().getFileName().toString());
+    try (var logs = Files.newDirectoryStream(lab.dir(), "*.log")) {
+      Files.createDirectories(to);
+      for (Path log : logs) Files.copy(log, to.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      System.err.println("could not keep the lab's logs in " + to + ": " + e);
+    }
   }
 
   static Lab.Result check(Lab.Result r) {

@@ -344,8 +344,9 @@ class ConfigLoaderTest {
     HanfsConfig wd = ConfigLoader.parse(top("watchdog { device = \"/dev/watchdog\", timeout = 1s }"));
     assertEquals(Duration.ofSeconds(1), wd.watchdog().orElseThrow().timeout());
     assertEquals(List.of(), wd.warnings());
-    // The default lease (2 s, margin 400 ms) allows 1.7 s: 2 s is too long.
-    ConfigError tooLong = onlyError(top("watchdog { device = \"/dev/watchdog\", timeout = 2s }"));
+    // The default lease (3 s, margin 400 ms) allows 2.45 s: 3 s is too long.
+    assertTrue(ConfigLoader.parse(top("watchdog { device = \"/dev/watchdog\", timeout = 2s }")).watchdog().isPresent());
+    ConfigError tooLong = onlyError(top("watchdog { device = \"/dev/watchdog\", timeout = 3s }"));
     assertEquals("hanfs.watchdog.timeout", tooLong.path());
     assertTrue(tooLong.problem().contains("longer than the lease allows") && tooLong.fix().contains("lease.margin"), tooLong.toString());
     assertTrue(ConfigLoader.parse(top("lease { duration = 10s, margin = 2s }\nwatchdog { device = \"/dev/watchdog\", timeout = 5s }")).watchdog().isPresent());

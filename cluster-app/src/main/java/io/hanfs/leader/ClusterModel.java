@@ -149,13 +149,13 @@ final class ClusterModel {
     return statusOf(resource, node).map(ResourceStatus::epoch).orElse(0L);
   }
 
-  /** Up (or weakly up), reachable, and reporting. */
   /** The node is a member, up or weakly up, whether or not the failure detector reaches it now (the resolver has not downed it). */
   boolean member(String node) {
     Member m = members.get(node);
     return m != null && (m.status() == MemberStatus.up() || m.status() == MemberStatus.weaklyUp());
   }
 
+  /** Up (or weakly up), reachable, and reporting. */
   boolean reachable(String node, long nowNanos) {
     Member m = members.get(node);
     if (m == null || !(m.status() == MemberStatus.up() || m.status() == MemberStatus.weaklyUp()) || unreachable.contains(m.address())) return false;

@@ -20,6 +20,21 @@ public final class FailoverBench {
 
   public static void main(String[] args) throws Exception {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+    // HANFS_BENCH_SCENARIOS picks scenarios by key (a lease curve needs only the unplanned ones).
+    java.util.Set<String> only = java.util.Set.of(System.getenv().getOrDefault("HANFS_BENCH_SCENARIOS", "").split(","));
+    java.util.function.Predicate<String> wanted = key -> only.equals(java.util.Set.of("")) || only.contains(key);
+    System.out.println("lease duration " + System.getenv().getOrDefault("HANFS_LAB_LEASE", "3s (the default)")
+        + (System.getenv("HANFS_BENCH_HOG") != null ? ", a busy loop pinned to CPU 1 throughout" : ""));
+    Process hog = System.getenv("HANFS_BENCH_HOG") == null ? null
+        : new ProcessBuilder("taskset", "-c", "1", "sh", "-c", "while :; do :; done").redirectErrorStream(true).start();
+    try {
+      run(runs, wanted);
+    } finally {
+      if (hog != null) hog.destroyForcibly();
+    }
+  }
+
+  private static void run(int runs, java.util.function.Predicate<String> wanted) throws Exception {
     Map<String, List<Scenarios.Result>> results = new LinkedHashMap<>();
     Map<String, Long> rss;
     long coldStartMs;
@@ -34,16 +49,19 @@ public final class FailoverBench {
       lab.startClient();
       Scenarios s = new Scenarios(lab);
       Map<String, Supplier<Scenarios.Result>> plan = new LinkedHashMap<>();
-      plan.put("planned switchover", s::switchover);
-      plan.put("link down", s::linkDown);
-      plan.put("kill -9", s::kill9);
+      if (wanted.test("switchover")) plan.put("planned switchover", s::switchover);
+      if (wanted.test("link-down")) plan.put("link down", s::linkDown);
+      if (wanted.test("kill-9")) plan.put("kill -9", s::kill9);
       // A 5 s freeze (the lab's watchdog resets the node), then once it is back a kill -9.
-      plan.put("5 s SIGSTOP", s::sigstop);
-      plan.put("kill -9 after freeze", () -> {
-        lab.awaitRole(Scenarios.other(lab.settle(java.time.Duration.ofSeconds(90))), "secondary", java.time.Duration.ofSeconds(90));
-        return s.kill9();
-      });
-      plan.put("flapping link", s::flap); // stays on its node: the outage is the longest client gap
+      if (wanted.test("sigstop")) plan.put("5 s SIGSTOP", s::sigstop);
+      if (wanted.test("kill-after-freeze")) {
+        plan.put("kill -9 after freeze", () -> {
+          lab.awaitRole(Scenarios.other(lab.settle(java.time.Duration.ofSeconds(90))), "secondary", java.time.Duration.ofSeconds(90));
+          return s.kill9();
+        });
+      }
+      // Stays on its node: the outage is the longest client gap, and a move is a false failover.
+      if (wanted.test("flap")) plan.put("flapping link", s::flap);
       for (int i = 1; i <= runs; i++) {
         for (var e : plan.entrySet()) {
           Scenarios.Result r = e.getValue().get();
@@ -53,7 +71,7 @@ public final class FailoverBench {
       }
       lab.settle(java.time.Duration.ofSeconds(90));
       // Rejoin: kill -9 of the standby (the first listed node whenever it is), until it is a member again.
-      for (int i = 1; i <= runs; i++) {
+      for (int i = 1; i <= runs && wanted.test("rejoin"); i++) {
         String standby = Scenarios.other(lab.settle(java.time.Duration.ofSeconds(90)));
         long ms = lab.killAndAwaitRejoin(standby);
         System.out.println("run " + i + ": kill -9 of " + standby + ", a member again after " + ms + " ms");
@@ -64,23 +82,27 @@ public final class FailoverBench {
       lab.stopClient();
     }
     System.out.println();
-    System.out.printf("%-20s %5s %8s %8s %8s %11s %5s%n", "scenario", "runs", "min ms", "med ms", "max ms", "violations", "lost");
+    System.out.printf("%-20s %5s %8s %8s %8s %11s %5s %6s%n", "scenario", "runs", "min ms", "med ms", "max ms", "violations", "lost", "moved");
     for (var e : results.entrySet()) {
       List<Long> outages = new ArrayList<>();
       int violations = 0;
       int lost = 0;
+      int moved = 0;
       for (Scenarios.Result r : e.getValue()) {
+        if (!r.activeBefore().equals(r.activeAfter())) moved++;
         outages.add(r.outageMillis());
         violations += r.violations().size();
         lost += r.lost().size();
       }
       Collections.sort(outages);
-      System.out.printf("%-20s %5d %8d %8d %8d %11d %5d%n", e.getKey(), outages.size(), outages.get(0),
-          outages.get(outages.size() / 2), outages.get(outages.size() - 1), violations, lost);
+      System.out.printf("%-20s %5d %8d %8d %8d %11d %5d %6d%n", e.getKey(), outages.size(), outages.get(0),
+          outages.get(outages.size() / 2), outages.get(outages.size() - 1), violations, lost, moved);
     }
-    Collections.sort(rejoins);
-    System.out.printf("%-20s %5d %8d %8d %8d%n", "rejoin after kill -9", rejoins.size(), rejoins.get(0), rejoins.get(rejoins.size() / 2),
-        rejoins.get(rejoins.size() - 1));
+    if (!rejoins.isEmpty()) {
+      Collections.sort(rejoins);
+      System.out.printf("%-20s %5d %8d %8d %8d%n", "rejoin after kill -9", rejoins.size(), rejoins.get(0), rejoins.get(rejoins.size() / 2),
+          rejoins.get(rejoins.size() - 1));
+    }
     System.out.println("cold start to serving (ms): " + coldStartMs);
     System.out.println("daemon RSS (MiB): " + rss);
   }

@@ -313,8 +313,8 @@ class ClusterLabTest {
   /**
    * A client's idle connection to the floating IP (a kernel NFS client keeps one open) is woken at
    * once after a failover: the active node recorded it, the other node's replica of the cluster's
-   * data has it (its /metrics says so), and after the kill -9 of the active daemon the new primary
-   * sends it a tickle ACK, which makes the client's stack reset the connection (and an NFS client
+   * data has it (its /metrics says so), and after the active node's link is cut (nothing from it
+   * reaches the client any more, as from a crashed machine) the new primary sends it a tickle ACK, which makes the client's stack reset the connection (and an NFS client
    * reconnect) instead of waiting for its RPC retry. Without the tickle nothing would ever reach
    * this idle socket.
    */
@@ -342,7 +342,9 @@ class ClusterLabTest {
       assertTrue(connected != null && connected.startsWith("connected "), "the held connection: " + connected);
       long known = awaitKnownConnections(other, Duration.ofSeconds(30));
       assertTrue(known >= 1, other + "'s replica knows the active node's client connections: " + known);
-      ClusterLab.check(lab.lab.nslab(ClusterLab.SHORT, "kill", active, "KILL"));
+      // A cut, not a kill -9 of the daemon: the old node's kernel would close the connection itself
+      // (the server's FIN, retransmitted), racing the tickle.
+      ClusterLab.check(lab.lab.nslab(ClusterLab.SHORT, "net", active, "link-down"));
       long vipUp = 0;
       long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
       while (vipUp == 0 && System.nanoTime() < deadline) {
@@ -358,6 +360,7 @@ class ClusterLabTest {
       assertTrue(after < 3000, "reset " + after + " ms after the move");
     } finally {
       held.destroyForcibly();
+      lab.lab.nslab(ClusterLab.SHORT, "net", active, "link-up");
     }
     lab.settle(Duration.ofSeconds(120));
   }

@@ -115,7 +115,7 @@ class MembershipLabTest {
     lab.awaitMemberOfAll(other, Duration.ofSeconds(90));
     // The restarted node's voter refuses the active node's renewals, with the reason in its log.
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    String refusal = "refusing " + active + "'s lease requests: lease settings differ: hanfs.lease.duration is 2000 ms there, 10000 ms here";
+    String refusal = "refusing " + active + "'s lease requests: lease settings differ: hanfs.lease.duration is 3000 ms there, 10000 ms here";
     while (lab.logLines(other, refusal) == 0 && System.nanoTime() < deadline) ClusterLab.sleep(200);
     assertEquals(1, lab.logLines(other, refusal), lab.log(other));
     // Cut the active node off: it stops serving; the other one cannot win a lease under its settings.

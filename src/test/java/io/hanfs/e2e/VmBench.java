@@ -32,7 +32,7 @@ public final class VmBench {
       Map<String, Boolean> nodes = new LinkedHashMap<>();
       nodes.put("d1", true);
       nodes.put("d2", true);
-      nodes.put("w", false);
+      nodes.put(VmLab.CLIENT, false);
       lab.prepare(nodes);
       lab.bootAll();
       VmCluster c = new VmCluster(lab);
@@ -72,13 +72,13 @@ public final class VmBench {
         String to = VmCluster.other(at);
         c.startWriterAndAwait("hanfs" + i, 10);
         c.awaitSwitchoverTarget(to, Duration.ofMinutes(3));
-        String since = c.clock("w");
+        String since = c.clock(VmWitness.NODE);
         long t = System.nanoTime();
         VmCluster.Http r = c.switchover(to);
         // The leader answers once the target's last layer (the VIP) is up.
         long answer = (System.nanoTime() - t) / 1_000_000;
         if (!r.ok()) throw new IllegalStateException("switchover to " + to + ": HTTP " + r.status() + " " + r.body());
-        c.awaitActive("w", Optional.of(to), Duration.ofMinutes(3));
+        c.awaitActive(VmWitness.NODE, Optional.of(to), Duration.ofMinutes(3));
         long took = (System.nanoTime() - t) / 1_000_000;
         c.awaitAcks("hanfs" + i, c.ackCount("hanfs" + i) + 10, Duration.ofMinutes(3));
         long gap = VmCluster.longestGapMillis(c.stopWriter("hanfs" + i));
@@ -100,7 +100,7 @@ public final class VmBench {
         c.startWriterAndAwait("failover" + i, 10);
         long t = System.nanoTime();
         c.killDaemon(at);
-        c.awaitActive("w", Optional.of(to), Duration.ofMinutes(5));
+        c.awaitActive(VmWitness.NODE, Optional.of(to), Duration.ofMinutes(5));
         long took = (System.nanoTime() - t) / 1_000_000;
         c.awaitAcks("failover" + i, c.ackCount("failover" + i) + 10, Duration.ofMinutes(3));
         failover.add(new Run(took, VmCluster.longestGapMillis(c.stopWriter("failover" + i))));

@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
 /**
  * hanfs on the VM lab: DRBD r0 between d1 and d2 (protocol C, fence-peer / after-resync-target /
  * split-brain handlers pointing at hanfs), ext4 on it with the initial sync skipped, the hanfs
- * config and daemons on all three guests, the kernel NFS client on w writing fsync'd records
- * through the floating IP, and a sampler that checks at every sample that at most one node is
+ * config and daemons on both data guests and the witness (on the host, {@link VmWitness}), the
+ * kernel NFS client on the client guest c writing fsync'd records through the floating IP, and a sampler that checks at every sample that at most one node is
  * DRBD Primary and at most one holds the VIP.
  */
 final class VmCluster {
@@ -27,6 +27,7 @@ final class VmCluster {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   final VmLab lab;
+  final VmWitness witness;
   /** One sample of a data node: when, DRBD role, whether it holds the VIP. */
   record Sample(long millis, String node, String role, boolean vip) {}
 
@@ -36,9 +37,11 @@ final class VmCluster {
 
   VmCluster(VmLab lab) {
     this.lab = lab;
+    this.witness = new VmWitness(lab.dir);
+    lab.onHost.add(witness);
   }
 
-  /** The shared disk of a {@link VmLab} made with one, as the data guests see it: w's iSCSI LUN. */
+  /** The shared disk of a {@link VmLab} made with one, as the data guests see it: the client guest's iSCSI LUN. */
   static final String SHARED_DEVICE = "/dev/sda";
   static final String TARGET_IQN = "iqn.2026-12.io.hanfs.lab:shared";
 
@@ -80,10 +83,14 @@ final class VmCluster {
   }
 
   String hanfsConfig(String node) {
-    return hanfsConfig(node, lab.sharedDisk);
+    return hanfsConfig(node, lab.sharedDisk, "/var/lib/hanfs", "");
   }
 
-  static String hanfsConfig(String node, boolean shared) {
+  /**
+   * The lab's config for {@code node}: its state directory, and {@code tls} (a tls { } block, or
+   * empty for the default paths under /etc/hanfs/tls that the guests have).
+   */
+  static String hanfsConfig(String node, boolean shared, String stateDir, String tls) {
     String replication = shared
         ? "replication { type = shared, fencing = scsi-reservation }\n            filesystem { device = \"" + SHARED_DEVICE + "\", mountpoint = \"/srv/nfs/home\", fstype = ext4 }"
         : "replication { type = drbd, resource = r0, fencing = resource-only, split-brain-policy = discard-younger-primary }\n"
@@ -103,12 +110,13 @@ final class VmCluster {
         hanfs {
           cluster-name = vmlab
           node = %2$s
-          state-dir = "/var/lib/hanfs"
+          state-dir = "%9$s"
+          %10$s
           lease { %7$s }
           %5$s
           nodes = [ { name = d1, address = "%1$s.11", roles = [data] },
                     { name = d2, address = "%1$s.12", roles = [data] },
-                    { name = w, address = "%1$s.13", roles = [witness] } ]
+                    { name = w, address = "%8$s", roles = [witness] } ]
           resources = [ {
             name = home
             %6$s
@@ -126,16 +134,17 @@ final class VmCluster {
             operation-timeout = 60s
           } ]
         }
-        """.formatted(VmLab.NET, node, EXPORT, VIP, watchdog, replication, shared ? "duration = 16s, margin = 3s" : "duration = 10s, margin = 2s");
+        """.formatted(VmLab.NET, node, EXPORT, VIP, watchdog, replication, shared ? "duration = 16s, margin = 3s" : "duration = 10s, margin = 2s", VmWitness.ADDRESS,
+            stateDir, tls);
   }
 
   /**
-   * The lab's SAN: w serves its disk (vdd) as an iSCSI LUN with the kernel's LIO target, which
+   * The lab's SAN: the client guest serves its disk (vdd) as an iSCSI LUN with the kernel's LIO target, which
    * emulates SPC-3 persistent reservations; each data guest logs in with its own initiator name
    * (the reservation keys are per initiator). Then ext4 made from d1, softdog on both data nodes.
    */
   void setUpSharedDisk() throws Exception {
-    VmLab.Guest w = g("w");
+    VmLab.Guest w = g(VmLab.CLIENT);
     String tpg = "/sys/kernel/config/target/iscsi/" + TARGET_IQN + "/tpgt_1";
     w.agent.writeFile("/run/iscsi-target", """
         set -e
@@ -268,13 +277,7 @@ final class VmCluster {
    */
   void writeTls(String node) throws IOException {
     try {
-      if (tls == null) {
-        // In the lab's own directory, which goes with the lab (it held them in /var/tmp, for ever).
-        java.nio.file.Path dir = java.nio.file.Files.createDirectories(lab.dir.resolve("tls"));
-        io.hanfs.config.HanfsConfig c = io.hanfs.config.ConfigLoader.parse(hanfsConfig("d1"));
-        io.hanfs.app.tls.Certs.issue(c, dir.resolve("ca"), c.nodes(), dir.resolve("nodes"), false, false, Duration.ofDays(2));
-        tls = dir;
-      }
+      tlsFiles();
       // Few guest calls: each costs about a second on an emulated CPU.
       g(node).check("install", "-d", "-m", "700", "/etc/hanfs/tls");
       for (String f : List.of("node.key", "node.crt", "ca.crt")) {
@@ -286,28 +289,55 @@ final class VmCluster {
     }
   }
 
+  /** The lab's TLS files on the host: tls/nodes/NODE/{node.key,node.crt,ca.crt}. */
+  private java.nio.file.Path tlsFiles() throws IOException, java.security.GeneralSecurityException, io.hanfs.config.InvalidConfigException {
+    if (tls == null) {
+      // In the lab's own directory, which goes with the lab (it held them in /var/tmp, for ever).
+      java.nio.file.Path dir = java.nio.file.Files.createDirectories(lab.dir.resolve("tls"));
+      io.hanfs.config.HanfsConfig c = io.hanfs.config.ConfigLoader.parse(hanfsConfig("d1"));
+      io.hanfs.app.tls.Certs.issue(c, dir.resolve("ca"), c.nodes(), dir.resolve("nodes"), false, false, Duration.ofDays(2));
+      tls = dir;
+    }
+    return tls;
+  }
+
+  /** The witness's daemon on the host, with the lab's config and its TLS files there. */
+  void startWitness(boolean maintenance) throws IOException {
+    try {
+      java.nio.file.Path files = tlsFiles().resolve("nodes").resolve(VmWitness.NODE);
+      String tlsBlock = "tls { key-file = \"%s\", cert-file = \"%s\", ca-file = \"%s\" }".formatted(
+          files.resolve("node.key"), files.resolve("node.crt"), files.resolve("ca.crt"));
+      witness.start(hanfsConfig(VmWitness.NODE, lab.sharedDisk, witness.stateDir().toString(), tlsBlock), maintenance);
+    } catch (java.security.GeneralSecurityException | io.hanfs.config.InvalidConfigException e) {
+      throw new IOException("cannot make the lab's TLS files: " + e.getMessage(), e);
+    }
+  }
+
   /**
    * Starts the daemons in maintenance mode (the flag file a daemon reads at start), waits until
-   * every node stands by, then ends maintenance: three JVMs starting at once on emulated CPUs
+   * every node stands by, then ends maintenance: two JVMs starting at once on emulated CPUs
    * starve each other for minutes, and nothing is promoted meanwhile.
    */
   void startDaemonsInMaintenance(Duration standingBy) throws Exception {
-    for (VmLab.Guest guest : lab.guests.values()) {
-      guest.check("mkdir", "-p", "/var/lib/hanfs/flags");
-      guest.agent.writeFile("/var/lib/hanfs/flags/maintenance", "on\n");
+    for (String n : DATA) {
+      g(n).check("mkdir", "-p", "/var/lib/hanfs/flags");
+      g(n).agent.writeFile("/var/lib/hanfs/flags/maintenance", "on\n");
     }
-    startDaemons();
+    startDaemons(true);
     awaitStandingBy(standingBy);
     maintenance(false);
   }
 
   /** Writes every node's config and starts its daemon (as a service manager would, detached, logging to /var/log/hanfs.log). */
   void startDaemons() throws IOException {
-    // The witness first: its guest also starts the notify listener's JVM before the daemon, and
-    // the data nodes' configs are written (a second or more per guest call) while it boots.
-    List<VmLab.Guest> order = new ArrayList<>(lab.guests.values());
-    order.sort(java.util.Comparator.comparing((VmLab.Guest g) -> !g.name.equals("w")));
-    for (VmLab.Guest guest : order) {
+    startDaemons(false);
+  }
+
+  private void startDaemons(boolean maintenance) throws IOException {
+    // The witness first: the seed the data nodes join is up while their configs are written.
+    startWitness(maintenance);
+    for (String n : DATA) {
+      VmLab.Guest guest = g(n);
       guest.check("mkdir", "-p", "/etc/hanfs");
       guest.agent.writeFile("/etc/hanfs/hanfs.conf", hanfsConfig(guest.name));
       writeTls(guest.name);
@@ -322,24 +352,11 @@ final class VmCluster {
    * (the unit's ExecStopPost), which takes the node's stack down without the cluster.
    */
   void startDaemon(String node) throws IOException {
-    // The witness's daemon also speaks the systemd notify protocol, as under hanfs.service
-    // (Type=notify, WatchdogSec=20s), to a NotifyListener standing in for systemd, which this
-    // busybox-init guest lacks: readiness and the watchdog's pings are checked on a real system.
-    String notify = !node.equals("w") ? "" : """
-        if ! kill -0 "$(cat /run/hanfs-notify.pid 2>/dev/null)" 2>/dev/null; then
-          java -Xmx16m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "/opt/hanfs/test-classes:$(ls /usr/share/hanfs/lib/*.jar | tr '\\n' :)" \\
-            io.hanfs.e2e.NotifyListener /run/hanfs-notify /var/log/hanfs-notify.log >> /var/log/hanfs-notify.out 2>&1 &
-          echo $! > /run/hanfs-notify.pid
-          for i in $(seq 1 600); do [ -S /run/hanfs-notify ] && break; sleep 0.1; done
-        fi
-        export NOTIFY_SOCKET=/run/hanfs-notify WATCHDOG_USEC=20000000
-        """;
     g(node).agent.writeFile("/etc/hanfs/hanfs-daemon", """
         #!/bin/sh
         # The lab's service unit; the pid file names the daemon's JVM (bin/hanfs execs it).
         # Every command with its time in the log: the timelines and the bench read them.
         # The collector's pauses in a file of their own: the test prints the long ones on failure.
-        """ + notify + """
         export JAVA_TOOL_OPTIONS="-Xlog:gc:file=/var/log/hanfs-gc.log:time,uptime"
         """ + "export HANFS_JAVA_OPTS=\"" + EMULATED_CPU_JAVA_OPTS + "\"\n" + """
         HANFS_CDS=on HANFS_DEBUG_LOGGERS=io.hanfs.exec /usr/bin/hanfs run >> /var/log/hanfs.log 2>&1 &
@@ -378,8 +395,13 @@ final class VmCluster {
     g(node).check("kill", "-KILL", pid);
   }
 
+  /** The leader's view, as the witness's management endpoint gives it ({@code via}: the witness, or a data guest). */
   Optional<JsonNode> cluster(String via) {
     try {
+      if (via.equals(VmWitness.NODE)) {
+        Http r = witness.http("GET", "/hanfs/cluster", Duration.ofSeconds(5));
+        return r.ok() ? Optional.of(JSON.readTree(r.body())) : Optional.empty();
+      }
       GuestAgent.Result r = g(via).agent.exec(List.of("curl", "-sf", "-m", "5", "http://127.0.0.1:7626/hanfs/cluster"), Duration.ofSeconds(15));
       return r.ok() ? Optional.of(JSON.readTree(r.out())) : Optional.empty();
     } catch (IOException e) {
@@ -413,7 +435,7 @@ final class VmCluster {
     long deadline = System.nanoTime() + max.toNanos();
     String last = "";
     while (System.nanoTime() < deadline) {
-      Optional<JsonNode> c = cluster("w");
+      Optional<JsonNode> c = cluster(VmWitness.NODE);
       if (c.isPresent()) {
         long up = upMembers(c.get());
         JsonNode roles = JSON.createObjectNode();
@@ -421,7 +443,7 @@ final class VmCluster {
         last = up + " members up, roles " + roles;
         if (up == 3 && roles.path("d1").asText().equals("secondary") && roles.path("d2").asText().equals("secondary")) return;
       }
-      Thread.sleep(5000); // a curl on the witness's emulated CPU per look, as in awaitColdStart
+      Thread.sleep(2000);
     }
     throw new IllegalStateException("the cluster is not standing by within " + max.toSeconds() + " s (" + last + ")\n" + logs());
   }
@@ -433,25 +455,24 @@ final class VmCluster {
     return up;
   }
 
-  /** Maintenance mode for the whole cluster, through w's management endpoint (with its API token). */
+  /** Maintenance mode for the whole cluster, through the witness's management endpoint (with its API token). */
   void maintenance(boolean on) throws IOException {
-    String token = g("w").agent.readFile("/var/lib/hanfs/api-token").strip();
-    g("w").agent.check(List.of("curl", "-sf", "-m", "60", "-X", "POST", "-H", "Authorization: Bearer " + token,
-        "http://127.0.0.1:7626/hanfs/maintenance/" + (on ? "on" : "off")), Duration.ofSeconds(90));
+    Http r = witness.http("POST", "/hanfs/maintenance/" + (on ? "on" : "off"), Duration.ofSeconds(60));
+    if (!r.ok()) throw new IOException("maintenance " + (on ? "on" : "off") + ": HTTP " + r.status() + " " + r.body());
   }
 
   String awaitWholeCluster(Duration max) throws Exception {
     long deadline = System.nanoTime() + max.toNanos();
     String last = "";
     while (System.nanoTime() < deadline) {
-      Optional<JsonNode> c = cluster("w");
+      Optional<JsonNode> c = cluster(VmWitness.NODE);
       if (c.isPresent()) {
         long up = upMembers(c.get());
         List<String> seen = new ArrayList<>();
         for (JsonNode m : c.get().path("members")) {
           seen.add(m.path("node").asText(m.path("address").asText("?")) + " " + m.path("status").asText() + (m.path("reachable").asBoolean() ? "" : " unreachable"));
         }
-        Optional<String> a = active("w");
+        Optional<String> a = active(VmWitness.NODE);
         last = up + " members up " + seen + ", active " + a;
         if (up == 3 && a.isPresent()) return a.get();
       }
@@ -462,7 +483,7 @@ final class VmCluster {
 
   /** The leader's word on a data node's copy of home ("may be promoted", "refused: ..."). */
   String dataOf(String node) {
-    return cluster("w").map(c -> {
+    return cluster(VmWitness.NODE).map(c -> {
       for (JsonNode r : c.path("resources")) {
         if (r.path("name").asText().equals("home")) return r.path("dataByNode").path(node).asText("");
       }
@@ -474,13 +495,9 @@ final class VmCluster {
     return awaitActive(via, expected, max, Duration.ofSeconds(1));
   }
 
-  /**
-   * The first node to serve after the daemons' cold start. Each look is a curl process on the
-   * witness's emulated CPU (about a second of it): a cold start, minutes long, is looked at every
-   * 5 s, a failover (seconds, measured) every second.
-   */
+  /** The first node to serve after the daemons' cold start. */
   String awaitColdStart(Duration max) throws Exception {
-    return awaitActive("w", Optional.empty(), max, Duration.ofSeconds(5));
+    return awaitActive(VmWitness.NODE, Optional.empty(), max, Duration.ofSeconds(2));
   }
 
   private String awaitActive(String via, Optional<String> expected, Duration max, Duration every) throws Exception {
@@ -499,12 +516,16 @@ final class VmCluster {
   /** Every daemon's decisions and warnings (no stack frames, no heartbeat noise), the last 60 lines. */
   String logs() {
     StringBuilder b = new StringBuilder();
-    for (VmLab.Guest guest : lab.guests.values()) {
+    b.append("==== w (host) hanfs.log, last 60 lines ====\n");
+    List<String> wl = witness.logText().lines().filter(VmCluster::worthShowing).toList();
+    wl.subList(Math.max(0, wl.size() - 60), wl.size()).forEach(l -> b.append(l.length() > 400 ? l.substring(0, 400) : l).append('\n'));
+    for (String n : DATA) {
+      VmLab.Guest guest = g(n);
       try {
         GuestAgent.Result r = guest.agent == null ? null
             : guest.agent.exec(List.of("grep", "-E", "WARN|ERROR|Exception|i\\.h\\.|JOINING|Welcome from|is now Up|REACHABLE", "/var/log/hanfs.log"), Duration.ofSeconds(20));
         String text = r == null ? "(guest down)" : String.join("\n", r.out().lines()
-            .filter(l -> !l.startsWith("\t") && !l.contains("heartbeat") && !l.contains(" DEBUG ")).map(l -> l.length() > 400 ? l.substring(0, 400) : l)
+            .filter(VmCluster::worthShowing).map(l -> l.length() > 400 ? l.substring(0, 400) : l)
             .reduce(new java.util.ArrayList<String>(), (acc, l) -> { acc.add(l); if (acc.size() > 60) acc.remove(0); return acc; }, (x, y) -> x));
         b.append("==== ").append(guest.name).append(" hanfs.log ====\n").append(text).append('\n');
         saveFullLogs(guest);
@@ -514,6 +535,13 @@ final class VmCluster {
       }
     }
     return b.toString();
+  }
+
+  private static final Pattern SHOWN = Pattern.compile("WARN|ERROR|Exception|i\\.h\\.|JOINING|Welcome from|is now Up|REACHABLE");
+
+  /** A line of a daemon's log a failure shows: decisions and warnings, no stack frames, no heartbeat noise. */
+  static boolean worthShowing(String l) {
+    return SHOWN.matcher(l).find() && !l.startsWith("\t") && !l.contains("heartbeat") && !l.contains(" DEBUG ");
   }
 
   /**
@@ -567,15 +595,17 @@ final class VmCluster {
 
   /** The timeline with every command the daemons ran and its time (the bench's step-by-step view). */
   String timeline(String since, boolean commands) {
+    String pattern = "Leader .* resource home|cold start|join-coordinator|Welcome from|Remoting started|ResourceAgent|LayerActor|DrbdLayer|hanfs-daemon|fence-local|exec \\[drbdadm, (primary|secondary|connect|disconnect)"
+        + (commands ? "|exec \\[" : "");
     StringBuilder b = new StringBuilder();
-    for (VmLab.Guest guest : lab.guests.values()) {
+    Pattern shown = Pattern.compile(pattern);
+    timelineLines(VmWitness.NODE, witness.logText().lines().filter(l -> shown.matcher(l).find()), since, b);
+    for (String n : DATA) {
+      VmLab.Guest guest = g(n);
       if (guest.agent == null) continue;
       try {
-        String out = guest.agent.exec(List.of("grep", "-E", "Leader .* resource home|cold start|join-coordinator|Welcome from|Remoting started|ResourceAgent|LayerActor|DrbdLayer|hanfs-daemon|fence-local|exec \\[drbdadm, (primary|secondary|connect|disconnect)"
-            + (commands ? "|exec \\[" : ""), "/var/log/hanfs.log"), Duration.ofSeconds(20)).out();
-        out.lines().filter(l -> l.length() > 8 && l.substring(0, 8).compareTo(since) >= 0)
-            .map(l -> guest.name + " " + l.replaceAll(" pekko://\\S+", "").replaceAll("i\\.h\\.\\S+ +", ""))
-            .map(l -> l.length() > 220 ? l.substring(0, 220) : l).forEach(l -> b.append(l).append('\n'));
+        String out = guest.agent.exec(List.of("grep", "-E", pattern, "/var/log/hanfs.log"), Duration.ofSeconds(20)).out();
+        timelineLines(n, out.lines(), since, b);
       } catch (IOException e) {
         b.append(guest.name).append(": ").append(e.getMessage()).append('\n');
       }
@@ -583,26 +613,24 @@ final class VmCluster {
     return b.toString();
   }
 
+  private static void timelineLines(String node, java.util.stream.Stream<String> lines, String since, StringBuilder b) {
+    lines.filter(l -> l.length() > 8 && l.substring(0, 8).compareTo(since) >= 0)
+        .map(l -> node + " " + l.replaceAll(" pekko://\\S+", "").replaceAll("i\\.h\\.\\S+ +", ""))
+        .map(l -> l.length() > 220 ? l.substring(0, 220) : l).forEach(l -> b.append(l).append('\n'));
+  }
+
+  /** The time of day (HH:MM:SS, UTC) on {@code node}: a guest's clock, or the host's for the witness. */
   String clock(String node) throws IOException {
+    if (node.equals(VmWitness.NODE)) return java.time.LocalTime.now(java.time.ZoneOffset.UTC).withNano(0).toString();
     return g(node).check("date", "+%H:%M:%S").out().strip();
   }
 
-  /**
-   * A planned switchover through the management HTTP API on w (what `hanfs switchover` sends; the
-   * CLI's own JVM takes a minute to start on an emulated CPU beside two others).
-   */
-  Http switchover(String to) throws IOException {
-    // With the node's API token, as the CLI sends it (read from w's state directory).
-    String token = g("w").agent.readFile("/var/lib/hanfs/api-token").strip();
-    GuestAgent.Result r = g("w").agent.exec(List.of("curl", "-s", "-m", "240", "-w", "\n%{http_code}", "-X", "POST",
-        "-H", "Authorization: Bearer " + token, "http://127.0.0.1:7626/hanfs/resources/home/switchover?to=" + to), Duration.ofMinutes(5));
-    String out = r.out().stripTrailing();
-    int nl = out.lastIndexOf('\n');
-    String code = nl < 0 ? out : out.substring(nl + 1);
-    return new Http(code.matches("\\d{3}") ? Integer.parseInt(code) : 0, nl < 0 ? r.toString() : out.substring(0, nl));
+  /** A planned switchover through the witness's management HTTP API, with its API token (what `hanfs switchover` sends). */
+  Http switchover(String to) {
+    return witness.http("POST", "/hanfs/resources/home/switchover?to=" + to, Duration.ofSeconds(240));
   }
 
-  /** An HTTP answer from a guest's management endpoint (status 0: curl got none). */
+  /** An HTTP answer from a management endpoint (status 0: curl got none). */
   record Http(int status, String body) {
     boolean ok() {
       return status == 200;
@@ -618,14 +646,14 @@ final class VmCluster {
     long deadline = System.nanoTime() + max.toNanos();
     String last = "";
     while (System.nanoTime() < deadline) {
-      Optional<JsonNode> c = cluster("w");
+      Optional<JsonNode> c = cluster(VmWitness.NODE);
       if (c.isPresent()) {
         for (JsonNode r : c.get().path("resources")) {
           if (!r.path("name").asText().equals("home")) continue;
           String role = r.path("roleByNode").path(to).asText("");
           String data = r.path("dataByNode").path(to).asText("");
           last = to + " " + role + ", " + data + ", transition " + r.path("transition");
-          if (role.equals("secondary") && data.contains("may be promoted") && active("w").isPresent()) return;
+          if (role.equals("secondary") && data.contains("may be promoted") && active(VmWitness.NODE).isPresent()) return;
         }
       }
       Thread.sleep(1000);
@@ -660,20 +688,19 @@ final class VmCluster {
     return g(node).agent.exec(argv, Duration.ofMinutes(5));
   }
 
-  // ---- the NFS client on w ----
+  // ---- the NFS client on the client guest ----
 
   void mountClient() throws IOException {
-    VmLab.Guest w = g("w");
-    w.check("mkdir", "-p", MOUNT);
-    w.agent.check(List.of("mount", "-t", "nfs", "-o", "vers=4.2,hard", VIP + ":" + EXPORT, MOUNT), Duration.ofMinutes(2));
+    VmLab.Guest c = g(VmLab.CLIENT);
+    c.check("mkdir", "-p", MOUNT);
+    c.agent.check(List.of("mount", "-t", "nfs", "-o", "vers=4.2,hard", VIP + ":" + EXPORT, MOUNT), Duration.ofMinutes(2));
   }
 
   void startWriter(String file) throws IOException {
     // A scenario that failed may have left its writer running.
-    g("w").run("start-stop-daemon", "--stop", "--pidfile", "/run/writer.pid", "--retry", "5", "--remove-pidfile");
-    // At nice 19: the writer's JVM starting on w's emulated CPU took it from the witness's daemon
-    // for tens of seconds, whose failure detector then saw both data nodes unreachable.
-    g("w").check("start-stop-daemon", "--start", "--background", "--nicelevel", "19", "--make-pidfile", "--pidfile", "/run/writer.pid",
+    g(VmLab.CLIENT).run("start-stop-daemon", "--stop", "--pidfile", "/run/writer.pid", "--retry", "5", "--remove-pidfile");
+    // At nice 19: the client guest's own work (its NFS client's RPC threads) comes first.
+    g(VmLab.CLIENT).check("start-stop-daemon", "--start", "--background", "--nicelevel", "19", "--make-pidfile", "--pidfile", "/run/writer.pid",
         "--output", "/var/log/writer-" + file + ".log", "--exec", "/usr/bin/java", "--",
         "-Xmx32m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", "/opt/hanfs/test-classes", "io.hanfs.e2e.RecordWriter", MOUNT + "/" + file, "200");
   }
@@ -686,7 +713,7 @@ final class VmCluster {
 
   int ackCount(String file) throws IOException {
     try {
-      return (int) g("w").agent.readFile("/var/log/writer-" + file + ".log").lines().filter(l -> l.startsWith("acked")).count();
+      return (int) g(VmLab.CLIENT).agent.readFile("/var/log/writer-" + file + ".log").lines().filter(l -> l.startsWith("acked")).count();
     } catch (IOException e) {
       return 0; // not written yet
     }
@@ -702,10 +729,10 @@ final class VmCluster {
     throw new IllegalStateException("the NFS client acknowledged fewer than " + n + " records within " + max.toSeconds() + " s");
   }
 
-  /** Stops the writer; returns the acks it printed (seq -> ack time on w's clock). */
+  /** Stops the writer; returns the acks it printed (seq -> ack time on the client's clock). */
   List<long[]> stopWriter(String file) throws IOException {
-    g("w").run("start-stop-daemon", "--stop", "--pidfile", "/run/writer.pid", "--retry", "5", "--remove-pidfile");
-    String log = g("w").check("cat", "/var/log/writer-" + file + ".log").out();
+    g(VmLab.CLIENT).run("start-stop-daemon", "--stop", "--pidfile", "/run/writer.pid", "--retry", "5", "--remove-pidfile");
+    String log = g(VmLab.CLIENT).check("cat", "/var/log/writer-" + file + ".log").out();
     List<long[]> acks = new ArrayList<>();
     Matcher m = Pattern.compile("(?m)^acked (\\d+) (\\d+)$").matcher(log);
     while (m.find()) acks.add(new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))});
@@ -714,7 +741,7 @@ final class VmCluster {
 
   /** Record numbers in the file as the client reads it back now. */
   java.util.Set<Long> recordsOnServer(String file) throws IOException {
-    String text = g("w").agent.check(List.of("cat", MOUNT + "/" + file), Duration.ofMinutes(2)).out();
+    String text = g(VmLab.CLIENT).agent.check(List.of("cat", MOUNT + "/" + file), Duration.ofMinutes(2)).out();
     java.util.Set<Long> seqs = new java.util.HashSet<>();
     Matcher m = Pattern.compile("(?m)^record (\\d+) \\d+$").matcher(text);
     while (m.find()) seqs.add(Long.parseLong(m.group(1)));

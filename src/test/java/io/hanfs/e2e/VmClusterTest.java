@@ -20,9 +20,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * hanfs on three TCG guests: d1, d2 (data: real DRBD 8.4 and the kernel NFS server) and w
- * (witness, and the kernel NFS client writing fsync'd records through the floating IP). The
- * scenarios run in order on one lab; each checks the invariants over the sampler's samples and
+ * hanfs on two TCG guests, d1 and d2 (data: real DRBD 8.4, the kernel NFS server, the Debian
+ * package), with the witness w on the host beside them ({@link VmWitness}: a witness needs no
+ * emulated machine) and a third guest c, the kernel NFS client writing fsync'd records through
+ * the floating IP (hard NFSv4.2 mount). The scenarios run in order on one lab; each checks the invariants over the sampler's samples and
  * that every acknowledged record is there afterwards. A failure prints the guests' consoles and
  * the daemons' logs.
  *
@@ -51,7 +52,7 @@ class VmClusterTest {
     Map<String, Boolean> nodes = new LinkedHashMap<>();
     nodes.put("d1", true);
     nodes.put("d2", true);
-    nodes.put("w", false);
+    nodes.put(VmLab.CLIENT, false);
     long t0 = System.nanoTime();
     try {
       lab.prepare(nodes);
@@ -108,7 +109,7 @@ class VmClusterTest {
   }
 
   static void scenario(Body b) throws Exception {
-    String since = cluster.clock("w");
+    String since = cluster.clock(VmWitness.NODE);
     try {
       b.run();
     } catch (Throwable e) {
@@ -137,20 +138,21 @@ class VmClusterTest {
   }
 
   /**
-   * The package's daemon on a real (emulated) machine speaks the systemd notify protocol as
-   * hanfs.service expects (Type=notify, WatchdogSec=20s): STATUS lines, READY=1 only once it is a
-   * member, then WATCHDOG=1 every 10 s while its node agent answers. The witness's, to the lab's
-   * NotifyListener (the guests run busybox init, no systemd).
+   * The daemon speaks the systemd notify protocol as hanfs.service expects (Type=notify,
+   * WatchdogSec=20s): STATUS lines, READY=1 only once it is a member, then WATCHDOG=1 every 10 s
+   * while its node agent answers. The witness's, to the lab's NotifyListener standing in for
+   * systemd (the guests run busybox init); the data guests run the installed package.
    */
   @Test
   @Order(0)
-  void theInstalledDaemonSignalsReadinessAndFeedsItsWatchdog() throws Exception {
-    VmLab.Guest w = lab.guest("w");
-    assertTrue(w.check("dpkg-query", "-W", "-f", "${Status} ${Version}", "hanfs").out().startsWith("install ok installed"), "the package is installed");
+  void theDaemonSignalsReadinessAndFeedsItsWatchdog() throws Exception {
+    for (String n : VmCluster.DATA) {
+      assertTrue(lab.guest(n).check("dpkg-query", "-W", "-f", "${Status} ${Version}", "hanfs").out().startsWith("install ok installed"), n + ": the package is installed");
+    }
     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
     List<String> lines = List.of();
     while (System.nanoTime() < deadline) {
-      lines = w.run("cat", "/var/log/hanfs-notify.log").out().lines().toList();
+      lines = cluster.witness.notifications();
       if (lines.stream().filter(l -> l.endsWith(" WATCHDOG=1")).count() >= 3 && lines.stream().anyMatch(l -> l.endsWith(" READY=1"))) break;
       Thread.sleep(2000);
     }
@@ -172,7 +174,7 @@ class VmClusterTest {
   @Order(1)
   void plannedSwitchoverThereAndBack() throws Exception {
     scenario(() -> {
-      String since = cluster.clock("w");
+      String since = cluster.clock(VmWitness.NODE);
       cluster.startWriterAndAwait("switchover", 10);
       long[] took = new long[2];
       String first = cluster.awaitWholeCluster(Duration.ofMinutes(5));
@@ -182,7 +184,7 @@ class VmClusterTest {
         long t = System.nanoTime();
         VmCluster.Http r = cluster.switchover(to[i]);
         assertTrue(r.ok(), "switchover to " + to[i] + ": HTTP " + r.status() + " " + r.body());
-        cluster.awaitActive("w", Optional.of(to[i]), Duration.ofMinutes(2));
+        cluster.awaitActive(VmWitness.NODE, Optional.of(to[i]), Duration.ofMinutes(2));
         took[i] = (System.nanoTime() - t) / 1_000_000;
         cluster.awaitAcks("switchover", cluster.ackCount("switchover") + 10, Duration.ofMinutes(3));
       }
@@ -210,12 +212,12 @@ class VmClusterTest {
     scenario(() -> {
       String active = cluster.awaitWholeCluster(Duration.ofMinutes(5));
       String survivor = VmCluster.other(active);
-      String since = cluster.clock("w");
+      String since = cluster.clock(VmWitness.NODE);
       cluster.startWriterAndAwait("crash", 10);
       int before = cluster.ackCount("crash");
       long t = System.nanoTime();
       lab.guest(active).crash();
-      cluster.awaitActive("w", Optional.of(survivor), Duration.ofMinutes(4));
+      cluster.awaitActive(VmWitness.NODE, Optional.of(survivor), Duration.ofMinutes(4));
       long failover = (System.nanoTime() - t) / 1_000_000;
       cluster.awaitAcks("crash", before + 10, Duration.ofMinutes(3));
       List<long[]> acks = cluster.stopWriter("crash");
@@ -235,7 +237,7 @@ class VmClusterTest {
       assertEquals("0", islands, active + " joined on its daemon's first start (no island guard restart)");
       System.out.println(cluster.timeline(since));
       Thread.sleep(5000);
-      assertEquals(survivor, cluster.awaitActive("w", Optional.empty(), Duration.ofMinutes(1)), "no failback");
+      assertEquals(survivor, cluster.awaitActive(VmWitness.NODE, Optional.empty(), Duration.ofMinutes(1)), "no failback");
       assertTrue(cluster.drbd(survivor).contains("ro:Primary/Secondary"), cluster.drbd(survivor));
       assertReplicasEqualAndNeverTwoActive(survivor);
     });
@@ -258,13 +260,13 @@ class VmClusterTest {
     scenario(() -> {
       String active = cluster.awaitWholeCluster(Duration.ofMinutes(5));
       String other = VmCluster.other(active);
-      String since = cluster.clock("w");
+      String since = cluster.clock(VmWitness.NODE);
       cluster.startWriterAndAwait("kill9", 10);
       int before = cluster.ackCount("kill9");
       long killedAt = System.currentTimeMillis();
       long t = System.nanoTime();
       cluster.killDaemon(active);
-      cluster.awaitActive("w", Optional.of(other), Duration.ofMinutes(5));
+      cluster.awaitActive(VmWitness.NODE, Optional.of(other), Duration.ofMinutes(5));
       long failover = (System.nanoTime() - t) / 1_000_000;
       // The killed daemon's kernel serves on until its fence step takes the stack down: count the
       // client's records from the failover on, so that its stall is inside the measured window.
@@ -295,13 +297,13 @@ class VmClusterTest {
     scenario(() -> {
       String active = cluster.awaitWholeCluster(Duration.ofMinutes(5));
       String peer = VmCluster.other(active);
-      String since = cluster.clock("w");
+      String since = cluster.clock(VmWitness.NODE);
       cluster.startWriterAndAwait("linkcut", 10);
       cluster.cutReplicationLink(peer);
       long t = System.nanoTime();
       cluster.awaitDrbd(active, "ds:UpToDate/Outdated", Duration.ofMinutes(4));
       long fenced = (System.nanoTime() - t) / 1_000_000;
-      assertEquals(active, cluster.awaitActive("w", Optional.empty(), Duration.ofMinutes(1)), "the primary keeps serving");
+      assertEquals(active, cluster.awaitActive(VmWitness.NODE, Optional.empty(), Duration.ofMinutes(1)), "the primary keeps serving");
       String data = cluster.dataOf(peer);
       assertTrue(data.contains("refused"), "the outdated copy may not be promoted: " + data);
       VmCluster.Http refused = cluster.switchover(peer);
@@ -336,7 +338,7 @@ class VmClusterTest {
     scenario(() -> {
       String active = cluster.awaitWholeCluster(Duration.ofMinutes(5));
       String peer = VmCluster.other(active);
-      String since = cluster.clock("w");
+      String since = cluster.clock(VmWitness.NODE);
       cluster.startWriterAndAwait("splitbrain", 10);
       cluster.cutReplicationLink(peer);
       cluster.awaitDrbd(active, "ds:UpToDate/Outdated", Duration.ofMinutes(4));
@@ -372,7 +374,7 @@ class VmClusterTest {
       assertEquals("written on " + peer + " during the split\n", p.check("cat", rescued).out());
       assertTrue(!g(active).run("test", "-e", VmCluster.EXPORT + "/" + name).ok(), "the victim's file is not on the survivor");
       assertAllAcked("splitbrain", acks);
-      assertEquals(active, cluster.awaitActive("w", Optional.empty(), Duration.ofMinutes(1)), "the survivor keeps serving");
+      assertEquals(active, cluster.awaitActive(VmWitness.NODE, Optional.empty(), Duration.ofMinutes(1)), "the survivor keeps serving");
       assertReplicasEqualAndNeverTwoActive(active);
     });
   }

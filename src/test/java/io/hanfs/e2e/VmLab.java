@@ -23,6 +23,10 @@ final class VmLab implements AutoCloseable {
   static final Duration T = Duration.ofSeconds(60);
   static final String BRIDGE = "hfvm-br";
   static final String NET = "10.213.20";
+  /** The witness's address on the lab's net (.13): it runs on the host, see {@link VmWitness}. */
+  static final int WITNESS_HOST = 13;
+  /** The guest with the kernel NFS client (and, in the shared-disk lab, the iSCSI target). */
+  static final String CLIENT = "c";
 
   /** One lab guest: its name, address, disks, and while it runs, its qemu process and agent. */
   final class Guest {
@@ -32,6 +36,8 @@ final class VmLab implements AutoCloseable {
     final Path stateDisk;
     final Path dataDisk;
     final Path qgaSocket;
+    /** A data guest runs hanfs from the package; the client guest (and the shared lab's SAN) does not. */
+    final boolean data;
     Process qemu;
     GuestAgent agent;
     int boots;
@@ -40,8 +46,9 @@ final class VmLab implements AutoCloseable {
       this.name = name;
       this.address = NET + "." + host;
       this.mac = String.format("52:54:00:14:20:%02x", host);
+      this.data = data;
       this.stateDisk = dir.resolve(name + "-state.img");
-      // A shared-disk lab's disk is the witness's: it serves it to the data guests as an iSCSI LUN.
+      // A shared-disk lab's disk is the client guest's: it serves it to the data guests as an iSCSI LUN.
       this.dataDisk = sharedDisk ? (data ? null : dir.resolve("shared.img")) : data ? dir.resolve(name + "-data.img") : null;
       this.qgaSocket = dir.resolve(name + ".qga");
     }
@@ -81,7 +88,7 @@ final class VmLab implements AutoCloseable {
       if (agent != null) agent.close();
       agent = new GuestAgent(name, qgaSocket);
       agent.connect(Duration.ofMinutes(3));
-      installPackage();
+      if (data) installPackage();
     }
 
     /**
@@ -120,6 +127,8 @@ final class VmLab implements AutoCloseable {
   /** The data guests share one disk (/dev/vdd in each) instead of a DRBD backing disk each. */
   final boolean sharedDisk;
   final Map<String, Guest> guests = new LinkedHashMap<>();
+  /** What runs beside the guests on the host (the witness), ended before them. */
+  final List<AutoCloseable> onHost = new ArrayList<>();
   private final List<String> links = new ArrayList<>();
   Path image;
   Path buildDisk;
@@ -152,6 +161,7 @@ final class VmLab implements AutoCloseable {
     check(List.of("ip", "link", "set", BRIDGE, "up"));
     int host = 11;
     for (Map.Entry<String, Boolean> n : nodes.entrySet()) {
+      if (host == WITNESS_HOST) host++;
       Guest g = new Guest(n.getKey(), host++, n.getValue());
       check(List.of("ip", "tuntap", "add", "dev", g.tap(), "mode", "tap"));
       links.add(0, g.tap());
@@ -285,6 +295,13 @@ final class VmLab implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    for (AutoCloseable c : onHost) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        System.out.println("vm lab: cannot end " + c + ": " + e);
+      }
+    }
     for (Guest g : guests.values()) {
       try {
         g.crash();

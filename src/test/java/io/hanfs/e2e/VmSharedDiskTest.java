@@ -26,10 +26,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * hanfs on a disk shared by two TCG guests: an iSCSI LUN that w serves with the kernel's LIO
- * target (the lab's SAN), with SCSI-3 persistent reservations (fencing = scsi-reservation), the
- * kernel's softdog as the watchdog and the kernel NFS server; w is also the witness and the
- * kernel NFS client. The active daemon is frozen (SIGSTOP) for longer than the watchdog's
+ * hanfs on a disk shared by two TCG guests: an iSCSI LUN that the client guest c serves with the
+ * kernel's LIO target (the lab's SAN), with SCSI-3 persistent reservations (fencing =
+ * scsi-reservation), the kernel's softdog as the watchdog and the kernel NFS server; c is also the
+ * kernel NFS client, the witness runs on the host ({@link VmWitness}). The active daemon is frozen (SIGSTOP) for longer than the watchdog's
  * timeout: its VM resets (qemu runs with -no-reboot, so the reset ends it), and only then does
  * the other node mount the disk. Checked: the reset's time against the other node's mount (its
  * own log, moved to the host's clock), no sample with two mounts or two VIP owners, every
@@ -52,7 +52,7 @@ class VmSharedDiskTest {
     Map<String, Boolean> nodes = new LinkedHashMap<>();
     nodes.put("d1", true);
     nodes.put("d2", true);
-    nodes.put("w", false);
+    nodes.put(VmLab.CLIENT, false);
     try {
       long t0 = System.nanoTime();
       lab.prepare(nodes);
@@ -88,7 +88,7 @@ class VmSharedDiskTest {
 
   @Test
   void aFrozenActiveNodeIsResetByItsWatchdogBeforeTheOtherMounts() throws Exception {
-    String since = cluster.clock("w");
+    String since = cluster.clock(VmWitness.NODE);
     try {
       String active = cluster.awaitWholeCluster(Duration.ofMinutes(5));
       String other = VmCluster.other(active);
@@ -108,7 +108,7 @@ class VmSharedDiskTest {
       frozen.crash(); // its agent is gone with it
       String console = Files.readString(frozen.console());
       assertTrue(console.contains("Initiating system reboot"), "softdog reset the frozen node:\n" + console);
-      cluster.awaitActive("w", Optional.of(other), Duration.ofMinutes(4));
+      cluster.awaitActive(VmWitness.NODE, Optional.of(other), Duration.ofMinutes(4));
       long serving = System.currentTimeMillis();
       cluster.awaitAcks("freeze", Math.max(before, cluster.ackCount("freeze")) + 10, Duration.ofMinutes(3));
       List<long[]> acks = cluster.stopWriter("freeze");

@@ -548,6 +548,17 @@ final class VmCluster {
    * The guest's whole daemon and collector logs, kept under target/vm-logs (a failure prints only
    * their last lines).
    */
+  /** Every daemon's whole logs (the data guests' and the witness's) under target/vm-logs: a passing run's too, to compare. */
+  void saveAllLogs() {
+    for (String n : DATA) if (g(n).agent != null) saveFullLogs(g(n));
+    try {
+      java.nio.file.Path dir = java.nio.file.Files.createDirectories(java.nio.file.Path.of("target", "vm-logs"));
+      java.nio.file.Files.writeString(dir.resolve("w-" + System.currentTimeMillis() / 1000 + "-hanfs.log"), witness.logText());
+    } catch (IOException e) {
+      System.out.println("w: cannot save its log: " + e.getMessage());
+    }
+  }
+
   static void saveFullLogs(VmLab.Guest guest) {
     try {
       java.nio.file.Path dir = java.nio.file.Files.createDirectories(java.nio.file.Path.of("target", "vm-logs"));

@@ -81,8 +81,7 @@ public final class ResourceLease extends AbstractBehavior<ResourceLease.Command>
   private final Duration lease;
   private final Duration margin;
   private final LeaseView view;
-  private final Runnable onRenewed;
-  private final Executor blocking;
+  private final CoalescedTask onRenewed;
   private final ActorRef<Event> parent;
   private final LeaseTerm term;
   private final Voters voters;
@@ -110,8 +109,7 @@ public final class ResourceLease extends AbstractBehavior<ResourceLease.Command>
     this.lease = Duration.ofMillis(contract.durationMillis());
     this.margin = Duration.ofMillis(contract.marginMillis());
     this.view = view;
-    this.onRenewed = onRenewed;
-    this.blocking = blocking;
+    this.onRenewed = new CoalescedTask(onRenewed, blocking);
     this.parent = parent;
     this.term = new LeaseTerm(voters.names(), lease.toNanos());
     this.metrics = io.hanfs.metrics.Metrics.of(ctx.getSystem());
@@ -228,7 +226,7 @@ public final class ResourceLease extends AbstractBehavior<ResourceLease.Command>
       if (a instanceof LeaseVoter.Granted && extendGrants.grant(voter)) {
         extendReply.tell(true);
         view.validUntil(deadline);
-        blocking.execute(onRenewed);
+        onRenewed.request();
       }
       return this;
     }
@@ -256,7 +254,7 @@ public final class ResourceLease extends AbstractBehavior<ResourceLease.Command>
       long now = System.nanoTime();
       view.validUntil(term.validUntil());
       if (state == State.HOLDING) metrics.leaseRenewed(resource, nodeName, now - g.round());
-      if (state == State.HOLDING && now - g.round() <= refreshWindowNanos()) blocking.execute(onRenewed);
+      if (state == State.HOLDING && now - g.round() <= refreshWindowNanos()) onRenewed.request();
       if (state == State.ACQUIRING) onTick();
     }
     return this;

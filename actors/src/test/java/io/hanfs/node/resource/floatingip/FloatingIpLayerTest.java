@@ -218,4 +218,71 @@ class FloatingIpLayerTest {
     assertEquals(FloatingIpLayer.Absence.LAPSED, FloatingIpLayer.absence(deadline + Kernel.SECOND, deadline));
     assertEquals(FloatingIpLayer.Absence.REMOVED, FloatingIpLayer.absence(deadline, FloatingIpLayer.NO_DEADLINE), "no lifetime set");
   }
+
+  /**
+   * A starved machine: a renewal's ip process is slow and more renewals wait for the layer's lock
+   * when the demote comes. The demote must not wait behind them: once it began, only the renewal
+   * already running may change the address (in the VM lab a stop waited 84 s behind such pushes).
+   */
+  @Test
+  void aStopGivesWayToNoWaitingRenewal() throws Exception {
+    String withVip = Captured.read("ip-j-addr-show-eth1-with-vip.json");
+    String withoutVip = withVip.replace("10.213.7.100", "10.213.7.199");
+    java.util.concurrent.CountDownLatch slow = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean present = new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+    List<String> changes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    io.hanfs.exec.CommandRunner ipCommands = new io.hanfs.exec.CommandRunner() {
+      @Override
+      public io.hanfs.exec.CommandResult run(List<String> argv, Duration timeout) {
+        String cmd = String.join(" ", argv);
+        if (cmd.startsWith("ip -j addr show")) {
+          if (Thread.currentThread().getName().startsWith("renewal") && first.getAndSet(false)) {
+            try {
+              slow.await(); // the first renewal's process answers only once the others and the stop wait
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          return RecordingCommandRunner.ok(argv, present.get() ? withVip : withoutVip);
+        }
+        if (cmd.startsWith("ip addr del")) present.set(false);
+        if (cmd.startsWith("ip addr change")) {
+          changes.add(Thread.currentThread().getName());
+          present.set(true);
+        }
+        return RecordingCommandRunner.ok(argv, "");
+      }
+    };
+    LeaseView view = new LeaseView(Duration.ofMillis(400));
+    long now = System.nanoTime();
+    view.validUntil(now + Duration.ofSeconds(2).toNanos());
+    FloatingIpLayer layer = new FloatingIpLayer(new FloatingIp("10.213.7.100", 24, "eth1", 0), new IpDriver(ipCommands, Duration.ofSeconds(5)),
+        Optional.of(view), () -> now);
+    assertTrue(layer.probe().active(), "adopted: the address is there");
+    List<Thread> renewals = new java.util.ArrayList<>();
+    renewals.add(new Thread(layer::renewLifetime, "renewal-0"));
+    renewals.get(0).start();
+    while (first.get()) Thread.sleep(1); // it holds the lock, in its slow process
+    Thread stop = new Thread(layer::stop, "demote");
+    stop.start();
+    while (stop.getState() != Thread.State.BLOCKED) Thread.sleep(1);
+    // Renewals keep coming after the demote began, as they did in the lab.
+    for (int i = 1; i < 6; i++) {
+      Thread r = new Thread(layer::renewLifetime, "renewal-" + i);
+      renewals.add(r);
+      r.start();
+    }
+    // Every other thread is blocked on the layer's lock (or done) before the slow process answers.
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline && (stop.getState() != Thread.State.BLOCKED
+        || renewals.subList(1, renewals.size()).stream().anyMatch(t -> t.getState() != Thread.State.BLOCKED))) {
+      Thread.sleep(1);
+    }
+    slow.countDown();
+    stop.join(10_000);
+    for (Thread r : renewals) r.join(10_000);
+    assertEquals(List.of("renewal-0"), changes, "only the renewal that was running when the stop began changed the address");
+    assertFalse(present.get(), "the address is gone after the stop");
+  }
 }

@@ -121,15 +121,29 @@ final class DecisionInput {
 
   private boolean leaseLapsed(Resource r, String node, Optional<ResourceStatus> st) {
     if (st.isEmpty() || st.get().role() != Role.PRIMARY) return false;
-    LeaseVoter.GrantInfo mine = model.grants(r.name()).get(selfNode);
+    Map<String, LeaseVoter.GrantInfo> grants = model.grants(r.name());
+    LeaseVoter.GrantInfo mine = grants.get(selfNode);
     if (mine == null) return false;
-    boolean holdsNow = mine.holder().map(h -> h.equals(node)).orElse(false) && mine.epoch() == st.get().epoch();
+    boolean holdsNow = holdsNow(node, st.get().epoch(), mine, grants.values(), config.voters().size());
     Remembered seen = new Remembered.GrantSeen(r.name(), node, st.get().epoch());
     if (holdsNow) {
       model.remember(seen);
       return false;
     }
     return model.remembers(seen);
+  }
+
+  /**
+   * Whether the voters still hold {@code node}'s grant for {@code epoch}: this leader's own voter
+   * does, or a majority of all voters' latest answers do. The second clause is for a flap: the
+   * node's renewals missed this voter for a lease (it then granted another node's attempt) but
+   * kept a majority with the others; read as lapsed, the node counted as gone and the leader
+   * tried promotions that its lease refused, every 8 s, for as long as it served (ClusterLabTest's
+   * flap in a CI-like run under load).
+   */
+  static boolean holdsNow(String node, long epoch, LeaseVoter.GrantInfo mine, java.util.Collection<LeaseVoter.GrantInfo> all, int voters) {
+    java.util.function.Predicate<LeaseVoter.GrantInfo> holds = g -> g.holder().map(node::equals).orElse(false) && g.epoch() == epoch;
+    return holds.test(mine) || all.stream().filter(holds).count() >= voters / 2 + 1;
   }
 
   /**

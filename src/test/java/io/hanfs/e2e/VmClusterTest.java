@@ -27,12 +27,11 @@ import org.junit.jupiter.api.io.TempDir;
  * that every acknowledged record is there afterwards. A failure prints the guests' consoles and
  * the daemons' logs.
  *
- * <p>The default run has the cold start (with the package's notify protocol), the switchover and
- * the kill -9: on two host cores the data guests' JVMs needed some seven minutes to a first
- * promotion while the witness was a guest too (four with it on the host), and the test took 19
- * minutes with the forced split brain as well, over the default run's budget. {@code -DlongLab=true} adds the forced data split brain, the crash of a whole VM
- * with its reboot and rejoin, and the replication link cut (the namespace lab covers rejoins,
- * the leader's fencing and split-brain verdicts with real actors in every run).
+ * <p>Long run only ({@code -DlongLab=true}) since stop 28: on a busy 2-core machine the data
+ * guests' JVMs on emulated CPUs miss lease renewals and time out their steps. The long run has the
+ * cold start (with the notify protocol), the switchover, the kill -9, the forced data split brain,
+ * the crash of a whole VM with its reboot and rejoin, and the replication link cut; the namespace
+ * lab covers rejoins, the leader's fencing and split-brain verdicts with real actors in every run.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class VmClusterTest {

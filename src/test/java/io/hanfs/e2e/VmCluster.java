@@ -521,6 +521,7 @@ final class VmCluster {
     wl.subList(Math.max(0, wl.size() - 60), wl.size()).forEach(l -> b.append(l.length() > 400 ? l.substring(0, 400) : l).append('\n'));
     for (String n : DATA) {
       VmLab.Guest guest = g(n);
+      if (guest == null) continue;
       try {
         GuestAgent.Result r = guest.agent == null ? null
             : guest.agent.exec(List.of("grep", "-E", "WARN|ERROR|Exception|i\\.h\\.|JOINING|Welcome from|is now Up|REACHABLE", "/var/log/hanfs.log"), Duration.ofSeconds(20));
@@ -550,7 +551,7 @@ final class VmCluster {
    */
   /** Every daemon's whole logs (the data guests' and the witness's) under target/vm-logs: a passing run's too, to compare. */
   void saveAllLogs() {
-    for (String n : DATA) if (g(n).agent != null) saveFullLogs(g(n));
+    for (String n : DATA) if (g(n) != null && g(n).agent != null) saveFullLogs(g(n));
     try {
       java.nio.file.Path dir = java.nio.file.Files.createDirectories(java.nio.file.Path.of("target", "vm-logs"));
       java.nio.file.Files.writeString(dir.resolve("w-" + System.currentTimeMillis() / 1000 + "-hanfs.log"), witness.logText());

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
  * The first step of the VM lab: the guest image (debootstrap bookworm, the host's stock Debian
  * kernel and modules) boots under qemu TCG via PVH, and inside it the real DRBD 8.4 and kernel
  * NFS server modules load and a Java runtime is there for hanfs. The guest powers itself off.
+ * Long run only: {@link VmPackageTest} boots the same image in every run (and checks DRBD 8.4
+ * there); this one is the first thing to run when a new kernel or image will not boot.
  */
 class VmGuestBootTest {
   static final Path ROOT = Path.of(System.getProperty("hanfs.root", "../..")).toAbsolutePath().normalize();
@@ -20,6 +22,7 @@ class VmGuestBootTest {
   @Test
   void guestBootsWithDrbdAndNfsdModules() {
     Assumptions.assumeFalse(Boolean.getBoolean("hanfs.skipLab"), "lab tests skipped with -Dhanfs.skipLab=true");
+    Assumptions.assumeTrue(Boolean.getBoolean("hanfs.longLab"), "in the long lab run only (-DlongLab=true)");
     Lab.Result build = Lab.exec(List.of(ROOT.resolve("deploy/lab/vm/build-image").toString()), Duration.ofMinutes(10), Map.of());
     assertTrue(build.ok(), "image build: " + build);
     Path image = Path.of(build.out().strip());

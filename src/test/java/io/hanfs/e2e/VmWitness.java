@@ -108,6 +108,33 @@ final class VmWitness implements AutoCloseable {
   }
 
   /**
+   * Waits up to {@code max} for READY=1 and {@code pings} WATCHDOG=1 lines, then checks them as
+   * hanfs.service's systemd would take them (Type=notify, WatchdogSec=20s): READY=1 only after a
+   * STATUS line saying the node is a member, no gap between pings that would let the watchdog
+   * fire. Returns a one-line summary; throws AssertionError with every line otherwise.
+   */
+  String awaitReadyAndWatchdog(int pings, Duration max) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + max.toNanos();
+    List<String> lines = notifications();
+    while (System.nanoTime() < deadline && !(lines.stream().filter(l -> l.endsWith(" WATCHDOG=1")).count() >= pings && lines.stream().anyMatch(l -> l.endsWith(" READY=1")))) {
+      Thread.sleep(2000);
+      lines = notifications();
+    }
+    int ready = -1;
+    for (int i = 0; i < lines.size() && ready < 0; i++) if (lines.get(i).endsWith(" READY=1")) ready = i;
+    if (ready < 0) throw new AssertionError("no READY=1 within " + max.toSeconds() + " s: " + lines);
+    String lastStatus = "";
+    for (int i = 0; i < ready; i++) if (lines.get(i).contains(" STATUS=")) lastStatus = lines.get(i);
+    if (!lastStatus.contains("STATUS=" + NODE + " member")) throw new AssertionError("READY only once a member; the status before it: " + lastStatus + " in " + lines);
+    List<Long> at = lines.stream().filter(l -> l.endsWith(" WATCHDOG=1")).map(l -> Long.parseLong(l.substring(0, l.indexOf(' ')))).toList();
+    if (at.size() < pings) throw new AssertionError(at.size() + " watchdog pings within " + max.toSeconds() + " s, wanted " + pings + ": " + lines);
+    long longest = 0;
+    for (int i = 1; i < at.size(); i++) longest = Math.max(longest, at.get(i) - at.get(i - 1));
+    if (longest >= 20_000) throw new AssertionError("a gap between pings would have let systemd's watchdog fire: " + longest + " ms in " + lines);
+    return "READY=1 after " + ready + " lines, " + at.size() + " watchdog pings, longest gap " + longest + " ms (WatchdogSec=20s)";
+  }
+
+  /**
    * A request to the witness's management endpoint (HTTP on its loopback, as the guests' daemons
    * have it), with its API token, from inside its namespace.
    */

@@ -46,9 +46,9 @@ final class DecisionInput {
   }
 
   LeaderDecision.Input of(Resource r, Optional<LeaderDecision.RunningSaga> saga, boolean retryPending, Optional<String> heldElsewhere,
-      boolean coldStartDone, long nowNanos) {
+      int stopRetries, boolean coldStartDone, long nowNanos) {
     Placement.Input placement = new Placement.Input(views(r, nowNanos), r.preferredNode(), r.failback(), model.maintenance(nowNanos), coldStartDone,
-        r.replication().shared() && config.watchdog().isEmpty() && r.replication().fencing() != HanfsConfig.Fencing.SCSI_RESERVATION);
+        r.replication().shared() && config.watchdog().isEmpty() && r.replication().fencing() != HanfsConfig.Fencing.SCSI_RESERVATION, stopRetries);
     List<PromotionBans.Ban> banned = bans.active(nowNanos).stream().filter(b -> b.resource().equals(r.name())).toList();
     return new LeaderDecision.Input(r.name(), saga, retryPending, layerSplitBrains(r, nowNanos), diverged(r, nowNanos), placement, banned,
         heldElsewhere, copies(r, nowNanos), model.remembered());

@@ -258,7 +258,7 @@ public final class Leader extends AbstractBehavior<Leader.Command> {
     }
     for (Resource r : config.resources()) {
       LeaderDecision.Input in = inputs.of(r, sagas.running(r.name(), now), sagas.retryPending(r.name(), now), sagas.heldElsewhere(r.name()),
-          coldStartDone, now);
+          sagas.stopRetries(r.name()), coldStartDone, now);
       for (LeaderEffect e : LeaderDecision.decide(in, now)) apply(r, e);
     }
     if (ticks++ % 10 == 0) StatusView.export(metrics, config, model, inputs, now);

@@ -57,6 +57,8 @@ final class Sagas {
   /** Per resource: the last promotion found the data held by another holder (why); cleared by a success. */
   private final Map<String, String> heldElsewhere = new HashMap<>();
   private final Map<String, Long> retryAfter = new HashMap<>();
+  /** Per resource: how often a node whose stop failed was demoted again (Placement.STOP_RETRIES); reset by a promotion or hanfs clear. */
+  private final Map<String, Integer> stopRetries = new HashMap<>();
   private long nextSaga = 1;
 
   Sagas(ActorContext<Leader.Command> ctx, ClusterModel model, DecisionInput inputs, PromotionBans bans, Recorder recorder, Metrics metrics,
@@ -83,6 +85,10 @@ final class Sagas {
     return nowNanos < retryAfter.getOrDefault(resource, 0L);
   }
 
+  int stopRetries(String resource) {
+    return stopRetries.getOrDefault(resource, 0);
+  }
+
   Optional<String> heldElsewhere(String resource) {
     return Optional.ofNullable(heldElsewhere.get(resource));
   }
@@ -94,6 +100,7 @@ final class Sagas {
   /** An operator cleared bans: the next decision may act at once. */
   void clearRetries() {
     retryAfter.clear();
+    stopRetries.clear();
   }
 
   /** The running saga's kind, as replies name it. */
@@ -142,6 +149,7 @@ final class Sagas {
     long epoch = model.epochOf(r.name(), node);
     ctx.getLog().info("resource {}: demoting {} (epoch {}){}", r.name(), node, epoch, thenPromote.map(t -> ", then promoting " + t).orElse(""));
     history.sagaStarted(r.name(), kind, Optional.of(node), thenPromote, epoch);
+    if (kind == SagaKind.RETRY_STOP) stopRetries.merge(r.name(), 1, Integer::sum);
     spawn(r, kind, Optional.of(node), thenPromote, replyTo, Optional.empty(),
         done -> DemoteSaga.create(rep.agent(), r.name(), node, model.stamp(epoch), r.operationTimeout().multipliedBy(4), done));
   }
@@ -199,7 +207,9 @@ final class Sagas {
       // A split-brain step that failed (DRBD refused, the rescue copy failed) needs a look more
       // than a retry every second: status shows why meanwhile.
       boolean resolveStep = d.step() == SagaOutcome.Step.DISCARD || d.step() == SagaOutcome.Step.KEEP;
-      retryAfter.put(r.name(), System.nanoTime() + (resolveStep ? Duration.ofSeconds(30) : Duration.ofMillis(1000)).toNanos());
+      // A stop that failed again gets time for what held it (a load, a slow device) to pass.
+      Duration pause = resolveStep ? Duration.ofSeconds(30) : saga.kind() == SagaKind.RETRY_STOP ? Duration.ofSeconds(10) : Duration.ofMillis(1000);
+      retryAfter.put(r.name(), System.nanoTime() + pause.toNanos());
     }
     finish(r.name(), saga, d.ok() ? Metrics.Outcome.OK : Metrics.Outcome.FAILED, d.step().display() + " on " + d.node() + ": " + d.why());
   }
@@ -229,6 +239,7 @@ final class Sagas {
     if (d.ok()) {
       bans.promoted(r.name(), d.node());
       heldElsewhere.remove(r.name());
+      stopRetries.remove(r.name());
     } else if (d.reply() instanceof ResourceAgent.Failed f && f.heldElsewhere()) {
       // Another holder still has the data (a frozen node's mount, DRBD's Primary peer): not
       // this node's failure. No ban; the next decision retries.

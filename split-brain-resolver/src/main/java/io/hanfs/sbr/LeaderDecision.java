@@ -140,7 +140,7 @@ public final class LeaderDecision {
     if (d instanceof Placement.Stay) out.add(new LeaderEffect.ForgetHeldElsewhere());
     else if (in.heldElsewhere().isPresent()) extra += "; last try: " + in.heldElsewhere().get();
     String text = d instanceof Placement.Wait w ? new Placement.Wait(w.why() + extra).toString() : d + extra;
-    out.add(new Decided(text, d instanceof Placement.Stay ? Loudness.QUIET : Loudness.INFO));
+    out.add(new Decided(text, d instanceof Placement.Stay ? Loudness.QUIET : d instanceof Placement.RetryStop ? Loudness.WARN : Loudness.INFO));
     if (d instanceof Placement.Promote p) {
       out.add(new LeaderEffect.StartPromote(p.node(), Optional.empty()));
     } else if (d instanceof Placement.Move m) {
@@ -148,6 +148,8 @@ public final class LeaderDecision {
           : new LeaderEffect.StartPromote(m.to(), Optional.of(m.from())));
     } else if (d instanceof Placement.DemoteExtra x) {
       out.add(new LeaderEffect.StartDemote(x.node(), Optional.empty(), SagaKind.DEMOTE_EXTRA));
+    } else if (d instanceof Placement.RetryStop x) {
+      out.add(new LeaderEffect.StartDemote(x.node(), Optional.empty(), SagaKind.RETRY_STOP));
     }
   }
 }

@@ -44,11 +44,24 @@ public final class Placement {
    *     promoted only once every other data node reported that it does not hold the resource
    */
   public record Input(List<NodeView> dataNodes, Optional<String> preferred, boolean failback, boolean maintenance, boolean coldStartDone,
-      boolean releaseMustBeConfirmed) {
+      boolean releaseMustBeConfirmed, int stopRetries) {
     public Input(List<NodeView> dataNodes, Optional<String> preferred, boolean failback, boolean maintenance, boolean coldStartDone) {
-      this(dataNodes, preferred, failback, maintenance, coldStartDone, false);
+      this(dataNodes, preferred, failback, maintenance, coldStartDone, false, 0);
+    }
+
+    public Input(List<NodeView> dataNodes, Optional<String> preferred, boolean failback, boolean maintenance, boolean coldStartDone,
+        boolean releaseMustBeConfirmed) {
+      this(dataNodes, preferred, failback, maintenance, coldStartDone, releaseMustBeConfirmed, 0);
     }
   }
+
+  /**
+   * How often the leader demotes a node again whose stop failed, before it leaves it to an
+   * operator. The node fenced itself (VIP and NFS down) and holds the data until a clean stop: a
+   * step that timed out on a busy machine (a VIP stop behind renewals, a slow umount) is worth
+   * another try; one that fails three times needs a person.
+   */
+  public static final int STOP_RETRIES = 3;
 
   public sealed interface Decision {}
 
@@ -60,6 +73,9 @@ public final class Placement {
   public record Move(String from, String to, boolean fromReachable, String why) implements Decision {}
 
   public record DemoteExtra(String node, String why) implements Decision {}
+
+  /** Demote again a node whose stop failed; {@code attempt} counts from 1. */
+  public record RetryStop(String node, int attempt, String why) implements Decision {}
 
   public record Wait(String why) implements Decision {}
 
@@ -76,7 +92,13 @@ public final class Placement {
     }
     Optional<NodeView> fenced = nodes.stream().filter(n -> n.role() == Role.STOP_FAILED).findFirst();
     if (fenced.isPresent()) {
-      return new Wait(fenced.get().name() + " failed to stop the resource and may still hold its data; demote it cleanly or take it out of the cluster");
+      NodeView f = fenced.get();
+      if (f.reachable() && in.stopRetries() < STOP_RETRIES) {
+        return new RetryStop(f.name(), in.stopRetries() + 1, f.name() + " failed to stop the resource; demoting it again (try " + (in.stopRetries() + 1)
+            + " of " + STOP_RETRIES + ")");
+      }
+      String tried = in.stopRetries() > 0 ? " (demoted again " + in.stopRetries() + " times)" : "";
+      return new Wait(f.name() + " failed to stop the resource and may still hold its data" + tried + "; demote it cleanly or take it out of the cluster");
     }
     Optional<NodeView> best = best(in);
     if (reachableHolders.isEmpty() && in.releaseMustBeConfirmed()) {

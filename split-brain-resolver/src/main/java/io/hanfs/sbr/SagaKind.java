@@ -9,6 +9,8 @@ public enum SagaKind {
   MOVE("move"),
   /** Two active nodes: the one with the lower epoch is demoted. */
   DEMOTE_EXTRA("demote-extra"),
+  /** A node whose stop failed (it fenced itself) is demoted again: every stop step is idempotent. */
+  RETRY_STOP("retried stop"),
   /** A split brain's victim still serves: it is demoted before its changes are discarded. */
   SPLIT_BRAIN_DEMOTE("split-brain demote"),
   /** A split brain's victim saves and discards its changes, then the survivor reconnects. */

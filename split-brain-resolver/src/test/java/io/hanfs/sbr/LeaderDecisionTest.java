@@ -166,6 +166,10 @@ class LeaderDecisionTest {
           idle(node("n1", Role.PRIMARY, 3), node("n2", Role.PRIMARY, 4)),
           List.of(new Decided("DemoteExtra[node=n1, why=active on [n1, n2]; keeping the higher epoch]", Loudness.INFO),
               new StartDemote("n1", Optional.empty(), SagaKind.DEMOTE_EXTRA))),
+      new Case("a node whose stop failed is demoted again, loudly",
+          idle(node("n1", Role.STOP_FAILED, 3), node("n2", Role.SECONDARY, 1)),
+          List.of(new Decided("RetryStop[node=n1, attempt=1, why=n1 failed to stop the resource; demoting it again (try 1 of 3)]", Loudness.WARN),
+              new StartDemote("n1", Optional.empty(), SagaKind.RETRY_STOP))),
       new Case("a wait says which ban leaves no candidate and how to lift it",
           banned(idle(new NodeView("n1", true, false, true, Role.SECONDARY, 1)), BAN),
           List.of(new Decided("Wait[why=no eligible data node (all unreachable, in standby, or failed here recently); n1 is banned until "

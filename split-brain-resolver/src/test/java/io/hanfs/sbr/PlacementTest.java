@@ -10,6 +10,7 @@ import io.hanfs.sbr.Placement.Input;
 import io.hanfs.sbr.Placement.Move;
 import io.hanfs.sbr.Placement.NodeView;
 import io.hanfs.sbr.Placement.Promote;
+import io.hanfs.sbr.Placement.RetryStop;
 import io.hanfs.sbr.Placement.Stay;
 import io.hanfs.sbr.Placement.Wait;
 import java.util.ArrayList;
@@ -62,9 +63,23 @@ class PlacementTest {
         new NodeView("n1", false, false, false, Role.PRIMARY, 5), new NodeView("n2", true, false, false, Role.PRIMARY, 6)));
   }
 
+  /**
+   * A node whose stop failed blocks every promotion; while it is reachable it is demoted again,
+   * {@link Placement#STOP_RETRIES} times, then it waits for an operator.
+   */
   @Test
-  void aStopFailedNodeBlocksEveryPromotion() {
-    assertInstanceOf(Wait.class, decide(Optional.empty(), false, n("n1", Role.STOP_FAILED), n("n2", Role.SECONDARY)));
+  void aStopFailedNodeBlocksEveryPromotionAndIsDemotedAgainThreeTimes() {
+    List<NodeView> nodes = List.of(n("n1", Role.STOP_FAILED), n("n2", Role.SECONDARY));
+    for (int tried = 0; tried < Placement.STOP_RETRIES; tried++) {
+      RetryStop r = (RetryStop) Placement.decide(new Input(nodes, Optional.empty(), false, false, true, false, tried));
+      assertEquals("n1", r.node());
+      assertEquals(tried + 1, r.attempt());
+    }
+    Wait w = (Wait) Placement.decide(new Input(nodes, Optional.empty(), false, false, true, false, Placement.STOP_RETRIES));
+    assertTrue(w.why().contains("demoted again 3 times") && w.why().contains("demote it cleanly"), w.why());
+    // Unreachable: it cannot be commanded, and it may still hold the data.
+    Wait gone = (Wait) decide(Optional.empty(), false, new NodeView("n1", false, false, false, Role.STOP_FAILED, 1), n("n2", Role.SECONDARY));
+    assertTrue(gone.why().contains("n1 failed to stop"), gone.why());
   }
 
   @Test
@@ -116,6 +131,10 @@ class PlacementTest {
             assertTrue(to.eligible() && from.holding() && !twoHolders && !anyStopFailed, "bad move: " + a + b);
           }
           if (twoHolders) assertInstanceOf(DemoteExtra.class, d, a + " " + b);
+          if (d instanceof RetryStop r) {
+            NodeView t = r.node().equals("n1") ? a : b;
+            assertTrue(t.role() == Role.STOP_FAILED && t.reachable() && !twoHolders, "demote again only a reachable stop-failed node: " + a + b);
+          }
         }
       }
     }

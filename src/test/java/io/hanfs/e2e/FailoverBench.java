@@ -28,13 +28,13 @@ public final class FailoverBench {
     Process hog = System.getenv("HANFS_BENCH_HOG") == null ? null
         : new ProcessBuilder("taskset", "-c", "1", "sh", "-c", "while :; do :; done").redirectErrorStream(true).start();
     try {
-      run(runs, wanted);
+      run(runs, wanted, only.contains("steady"));
     } finally {
       if (hog != null) hog.destroyForcibly();
     }
   }
 
-  private static void run(int runs, java.util.function.Predicate<String> wanted) throws Exception {
+  private static void run(int runs, java.util.function.Predicate<String> wanted, boolean steady) throws Exception {
     Map<String, List<Scenarios.Result>> results = new LinkedHashMap<>();
     Map<String, Long> rss;
     long coldStartMs;
@@ -62,6 +62,8 @@ public final class FailoverBench {
       }
       // Stays on its node: the outage is the longest client gap, and a move is a false failover.
       if (wanted.test("flap")) plan.put("flapping link", s::flap);
+      // Not in the default plan: a lease curve's count of false failovers without any fault.
+      if (steady) plan.put("no fault, 20 s", s::steady);
       for (int i = 1; i <= runs; i++) {
         for (var e : plan.entrySet()) {
           Scenarios.Result r = e.getValue().get();

@@ -129,6 +129,17 @@ final class Scenarios {
     }, Duration.ofSeconds(40), false);
   }
 
+  /**
+   * No fault for 20 s: on a busy machine a lease too short for it lapses on its own. A move is a
+   * false failover; the outage is the longest client gap of a quiet period.
+   */
+  Result steady() {
+    return run("no fault for 20 s", active -> {
+      ClusterLab.sleep(20_000);
+      return () -> { };
+    }, Duration.ofSeconds(40), false);
+  }
+
   Result restart() {
     return run("restart of the active daemon (SIGTERM, restarted by the supervisor)", active -> {
       ClusterLab.check(lab.lab.nslab(ClusterLab.SHORT, "kill", active, "TERM"));

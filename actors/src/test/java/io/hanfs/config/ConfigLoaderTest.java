@@ -332,6 +332,15 @@ class ConfigLoaderTest {
     return VALID.replace("hanfs {\n", "hanfs {\n" + settings + "\n");
   }
 
+  /** 500 ms is the shortest lease (the lease curve's first point); below it the error names the field and the range. */
+  @Test
+  void theLeaseIsAtLeastHalfASecond() throws Exception {
+    assertEquals(Duration.ofMillis(500), ConfigLoader.parse(top("lease { duration = 500ms }")).lease().duration());
+    ConfigError tooShort = onlyError(top("lease { duration = 400ms }"));
+    assertEquals("hanfs.lease.duration", tooShort.path(), tooShort.toString());
+    assertTrue(tooShort.toString().contains("500"), tooShort.toString());
+  }
+
   /** A watchdog must reset a node before the lease can go elsewhere; a shared disk without one is a warning. */
   @Test
   void watchdogTimeoutMustFitTheLeaseAndSharedDisksWithoutOneWarn() throws Exception {

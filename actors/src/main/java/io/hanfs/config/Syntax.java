@@ -102,11 +102,12 @@ public final class Syntax {
     return prefix <= 128 ? prefix : -1;
   }
 
-  /** An NFS client spec: *, an address, a CIDR, a hostname, a *.domain wildcard or an @netgroup. */
+  /** An NFS client spec: *, an address or CIDR (IPv4 or IPv6), a hostname, a *.domain wildcard or an @netgroup. */
   public static boolean isClientSpec(String s) {
     if (s.equals("*")) return true;
     if (s.startsWith("@")) return s.substring(1).matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     if (isIpv4(s) || cidrPrefix(s) >= 0) return true;
+    if (isIpv6(s) || ipv6CidrPrefix(s) >= 0) return true;
     if (s.startsWith("*.")) return isHostname(s.substring(2));
     return isHostname(s);
   }

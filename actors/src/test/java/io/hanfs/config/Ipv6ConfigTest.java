@@ -26,6 +26,17 @@ class Ipv6ConfigTest {
     assertEquals("2001:db8::1:0:0:30/80", c.resource("data").orElseThrow().floatingIp().cidr());
   }
 
+  /** Export client specs in IPv6: an address or a prefix; a bad prefix or a zone id is refused with the field. */
+  @Test
+  void ipv6ExportClientsAreAcceptedAndBadOnesRefused() throws Exception {
+    HanfsConfig c = ConfigLoader.parse(V6.replace("clients = \"192.168.33.0/24\"", "clients = [\"fd00:33::/64\", \"fd00:44::7\"]"));
+    assertEquals(List.of("fd00:33::/64", "fd00:44::7"), c.resource("home").orElseThrow().nfs().exports().get(0).clients());
+    for (String bad : List.of("fd00:33::/129", "fe80::7%eth0", "fd00:::7", "fd00:33::/64/2")) {
+      ConfigError e = ConfigLoaderTest.onlyError(V6.replace("clients = \"192.168.33.0/24\"", "clients = \"" + bad + "\""));
+      assertEquals("hanfs.resources[0].nfs.exports[0].clients", e.path(), bad + ": " + e);
+    }
+  }
+
   @Test
   void anIpv4ConfigIsReadAsBefore() throws Exception {
     HanfsConfig c = ConfigLoader.parse(VALID);

@@ -81,8 +81,15 @@ public class KernelNfsLayer implements Layer, GraceTracking {
   }
 
   /** The exportfs argument that names one export: CLIENT:PATH. */
+  /**
+   * exportfs's CLIENT:/PATH. An IPv6 client goes in brackets, "[fd00:33::]/64:/srv": exportfs
+   * splits a plain argument at its first colon and takes the bracketed form apart itself.
+   */
   static String target(String client, Export e) {
-    return client + ":" + e.path();
+    if (!client.contains(":")) return client + ":" + e.path();
+    int slash = client.indexOf('/');
+    String address = slash < 0 ? client : client.substring(0, slash);
+    return "[" + address + "]" + (slash < 0 ? "" : client.substring(slash)) + ":" + e.path();
   }
 
   static String exportOptions(Export e) {

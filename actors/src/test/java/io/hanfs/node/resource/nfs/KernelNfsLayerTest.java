@@ -17,6 +17,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Argument-level tests; the kernel server itself runs in the VM lab (no nfsd module on CI hosts). */
 class KernelNfsLayerTest {
+  /** exportfs takes an IPv6 client in brackets (it splits a plain CLIENT:/PATH at the first colon). */
+  @Test
+  void anIpv6ClientIsBracketedForExportfs() {
+    io.hanfs.config.HanfsConfig.Export e = new io.hanfs.config.HanfsConfig.Export(Path.of("/srv/home"), List.of(), List.of("rw"), 1);
+    assertEquals("[fd00:33::]/64:/srv/home", KernelNfsLayer.target("fd00:33::/64", e));
+    assertEquals("[fd00:33::7]:/srv/home", KernelNfsLayer.target("fd00:33::7", e));
+    assertEquals("192.168.33.0/24:/srv/home", KernelNfsLayer.target("192.168.33.0/24", e));
+    assertEquals("*.lab.example:/srv/home", KernelNfsLayer.target("*.lab.example", e));
+  }
+
   @TempDir Path proc;
   @TempDir Path srv;
   @TempDir Path run;

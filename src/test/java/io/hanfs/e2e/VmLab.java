@@ -65,7 +65,7 @@ final class VmLab implements AutoCloseable {
     void boot() throws IOException, InterruptedException {
       boots++;
       Files.deleteIfExists(qgaSocket);
-      List<String> argv = new ArrayList<>(List.of("qemu-system-x86_64", "-machine", "q35,accel=tcg", "-cpu", "max", "-m", "768", "-smp", "1",
+      List<String> argv = new ArrayList<>(List.of("qemu-system-x86_64", "-machine", "q35,accel=tcg", "-cpu", "max", "-m", "768", "-smp", String.valueOf(cpusPerGuest),
           "-display", "none", "-monitor", "none", "-no-reboot", "-nodefaults", "-serial", "file:" + console(),
           "-kernel", image.resolve("vmlinux").toString(), "-initrd", image.resolve("initrd.img").toString(),
           "-append", "root=/dev/vda ro console=ttyS0 init=/sbin/hanfs-guest-init quiet panic=1 hanfs.mode=lab hanfs.name=" + name
@@ -126,6 +126,11 @@ final class VmLab implements AutoCloseable {
   final Path dir;
   /** The data guests share one disk (/dev/vdd in each) instead of a DRBD backing disk each. */
   final boolean sharedDisk;
+  /**
+   * Emulated CPUs per guest (multi-threaded TCG: one host thread each). One while several guests
+   * share the host's two cores; a lab of one guest may give it both.
+   */
+  int cpusPerGuest = 1;
   final Map<String, Guest> guests = new LinkedHashMap<>();
   /** What runs beside the guests on the host (the witness), ended before them. */
   final List<AutoCloseable> onHost = new ArrayList<>();

@@ -18,6 +18,9 @@ import java.util.Optional;
 final class ClusterSections {
   private ClusterSections() {}
 
+  /** A VIP lifetime of one whole second, the kernel's second of lateness, and 100 ms for a renewal round. */
+  static final Duration SHORTEST_LEASE_AND_MARGIN = Duration.ofMillis(2200);
+
   static Lease lease(ObjectReader h) {
     // 3 s, not 2: renewals ride on the cluster's TCP connections, whose retransmissions back off
     // exponentially; a 1 s link drop silenced them for 1.35-2.2 s (measured), which a 2 s lease
@@ -26,12 +29,21 @@ final class ClusterSections {
     Optional<ObjectReader> leaseReader = h.object("lease", false);
     if (leaseReader.isPresent()) {
       ObjectReader l = leaseReader.get();
-      // Down to 500 ms: the README's lease curve measures how short a lease a network and load allow.
+      // Down to 500 ms (with a margin that makes up the rest, below): a lease curve may measure short leases.
       Optional<Duration> duration = l.duration("duration", Duration.ofMillis(500), Duration.ofSeconds(60), lease.duration());
       Optional<Duration> margin = l.duration("margin", Duration.ofMillis(200), Duration.ofSeconds(30), lease.margin());
       Optional<Duration> grace = l.duration("restart-grace", Duration.ofSeconds(0), Duration.ofMinutes(10), lease.restartGrace());
       l.finish();
-      if (duration.isPresent() && margin.isPresent() && grace.isPresent()) lease = new Lease(duration.get(), margin.get(), grace.get());
+      if (duration.isPresent() && margin.isPresent() && duration.get().plus(margin.get()).compareTo(SHORTEST_LEASE_AND_MARGIN) < 0) {
+        // The floating IP's kernel lifetime (valid_lft) counts whole seconds, and the kernel drops an
+        // address up to a second late: it needs duration + margin - 1.1 s >= 1 s (LeaseView). The lease
+        // curve's first run found it: with 500 ms and a 1 s margin no VIP could be raised at all.
+        l.error("duration", (duration.get().toMillis() + margin.get().toMillis()) + " ms of lease.duration + lease.margin is too short for the "
+            + "floating IP's kernel lifetime (whole seconds, removed up to 1 s late): the address could never be raised",
+            "make lease.duration + lease.margin at least " + SHORTEST_LEASE_AND_MARGIN.toMillis() + " ms, e.g. duration = 2s, margin = 400ms");
+      } else if (duration.isPresent() && margin.isPresent() && grace.isPresent()) {
+        lease = new Lease(duration.get(), margin.get(), grace.get());
+      }
     }
     return lease;
   }

@@ -332,10 +332,17 @@ class ConfigLoaderTest {
     return VALID.replace("hanfs {\n", "hanfs {\n" + settings + "\n");
   }
 
-  /** 500 ms is the shortest lease (the lease curve's first point); below it the error names the field and the range. */
+  /**
+   * 500 ms is the shortest lease; below it the error names the field and the range. Lease and margin
+   * together must leave the floating IP a kernel lifetime of a whole second.
+   */
   @Test
-  void theLeaseIsAtLeastHalfASecond() throws Exception {
-    assertEquals(Duration.ofMillis(500), ConfigLoader.parse(top("lease { duration = 500ms }")).lease().duration());
+  void theLeaseIsAtLeastHalfASecondAndLeavesTheVipASecond() throws Exception {
+    assertEquals(Duration.ofMillis(500), ConfigLoader.parse(top("lease { duration = 500ms, margin = 1700ms }")).lease().duration());
+    ConfigError noVip = onlyError(top("lease { duration = 500ms, margin = 1s }"));
+    assertEquals("hanfs.lease.duration", noVip.path(), noVip.toString());
+    assertTrue(noVip.problem().contains("1500 ms") && noVip.fix().contains("2200 ms"), noVip.toString());
+    assertEquals("hanfs.lease.duration", onlyError(top("lease { duration = 1500ms }")).path(), "1.5 s with the default 400 ms margin");
     ConfigError tooShort = onlyError(top("lease { duration = 400ms }"));
     assertEquals("hanfs.lease.duration", tooShort.path(), tooShort.toString());
     assertTrue(tooShort.toString().contains("500"), tooShort.toString());

@@ -19,7 +19,7 @@ final class DrillReport {
   static final long CLOCK_SLACK_MILLIS = 500;
   private static final Set<String> PHASE_KINDS = Set.of("member-down", "member-up", "lease-lost", "monitor-failed", "decided", "failover-started",
       "switchover-started", "move-started", "demoted", "step", "promoted", "failover-done", "switchover-done", "move-done", "transition-failed",
-      "grace-ended", "needs-move", "fenced");
+      "first-reclaim", "grace-ended", "needs-move", "fenced");
 
   private DrillReport() {}
 
@@ -101,6 +101,7 @@ final class DrillReport {
         boolean vip = step.equals("floating-ip start") && !"false".equals(f.get("ok"));
         yield (step.isEmpty() ? "step" : step) + (vip ? " (VIP up)" : "") + ("false".equals(f.get("ok")) ? " FAILED" : "");
       }
+      case "first-reclaim" -> "first reclaim";
       case "grace-ended" -> "grace ended";
       default -> e.kind().replace('-', ' ');
     };
@@ -112,6 +113,7 @@ final class DrillReport {
     return switch (e.kind()) {
       case "step" -> join(millis, e.reason());
       case "grace-ended" -> join(f.getOrDefault("grace-end", ""), "after " + f.getOrDefault("millis", "?") + " ms", e.reason());
+      case "first-reclaim" -> join("after " + f.getOrDefault("millis", "?") + " ms", e.reason());
       default -> e.reason();
     };
   }

@@ -35,19 +35,23 @@ class AlertDispatcherTest {
   }
 
   static HanfsConfig.Alerts webhook(WebhookReceiver r, int retries) {
-    return new HanfsConfig.Alerts(Optional.empty(), Optional.of(r.url()), Duration.ofSeconds(5), retries, 100);
+    return webhook(r, retries, Duration.ofSeconds(5));
+  }
+
+  static HanfsConfig.Alerts webhook(WebhookReceiver r, int retries, Duration timeout) {
+    return new HanfsConfig.Alerts(Optional.empty(), Optional.of(r.url()), timeout, retries, 100);
   }
 
   static AlertDispatcher.HookStats stats(ActorRef<AlertDispatcher.Command> d, AlertHook.Kind hook) {
     TestProbe<AlertDispatcher.Stats> probe = kit.createTestProbe();
     d.tell(new AlertDispatcher.GetStats(probe.getRef()));
-    return probe.receiveMessage(Duration.ofSeconds(2)).hooks().get(hook);
+    return probe.receiveMessage(Duration.ofSeconds(10)).hooks().get(hook);
   }
 
   @Test
   void everyAlertingEventArrivesInOrderWithItsPayloadAndTheRestDoNot() {
     try (WebhookReceiver r = new WebhookReceiver(n -> 200)) {
-      ActorRef<AlertDispatcher.Command> d = kit.spawn(AlertDispatcher.create(webhook(r, 3), "lab"), "alerts-order");
+      ActorRef<AlertDispatcher.Command> d = kit.spawn(AlertDispatcher.create(webhook(r, 3, Duration.ofSeconds(30)), "lab"), "alerts-order");
       List<String> expected = new ArrayList<>();
       HistoryKind[] kinds = HistoryKind.values();
       for (int i = 0; i < 40; i++) {
@@ -57,10 +61,11 @@ class AlertDispatcherTest {
       }
       assertTrue(expected.size() < 40, "some kinds are history only");
       TestProbe<Object> wait = kit.createTestProbe();
-      wait.awaitAssert(Duration.ofSeconds(10), () -> {
+      wait.awaitAssert(Duration.ofSeconds(60), () -> {
         assertEquals(expected, r.firstIds());
         return null;
       });
+      // The 30 s per attempt: on a loaded machine the client's first request (its JIT, its pool) can outlast the default 5 s.
       assertEquals(expected.size(), r.requests().size(), "no retries against a receiver that answers 200");
       WebhookReceiver.Request first = r.requests().get(0);
       assertEquals("POST", first.method());
@@ -120,7 +125,7 @@ class AlertDispatcherTest {
       d.tell(new AlertDispatcher.Publish(event(1, HistoryKind.FENCED)));
       d.tell(new AlertDispatcher.Publish(event(2, HistoryKind.FENCED)));
       TestProbe<Object> wait = kit.createTestProbe();
-      wait.awaitAssert(Duration.ofSeconds(10), () -> {
+      wait.awaitAssert(Duration.ofSeconds(60), () -> {
         assertEquals(new AlertDispatcher.HookStats(1, 1, 0, 1, 0, false), stats(d, AlertHook.Kind.WEBHOOK));
         return null;
       });

@@ -96,6 +96,7 @@ class DrillReportTest {
         event(t0 + 2150, "switchover-done", "n2", Map.of()),
         event(t0 + 4200, "grace-ended", "n2", Map.of("grace-end", "all-clients-reclaimed", "millis", "3000")),
         event(t0 + 3000, "member-up", "", Map.of()),
+        event(t0 + 3500, "first-reclaim", "n2", Map.of("millis", "2300", "clients", "1")),
         event(t0 - 9000, "promoted", "n1", Map.of()),
         event(t0 + 9000, "promoted", "n1", Map.of()));
   }
@@ -105,11 +106,12 @@ class DrillReportTest {
     long t0 = 1_000_000;
     List<Phase> p = DrillReport.phases(switchoverEvents(t0), t0, t0 + 5000);
     assertEquals(List.of("switchover started", "nfs stop", "demoted", "nfs start", "floating-ip start (VIP up)", "promoted", "switchover done", "member up",
-        "grace ended"), p.stream().map(Phase::name).toList());
+        "first reclaim", "grace ended"), p.stream().map(Phase::name).toList());
     assertEquals(20, p.get(0).offsetMillis());
     assertEquals("n1", p.get(2).node());
     assertTrue(p.get(1).detail().startsWith("350 ms"), p.get(1).detail());
-    assertTrue(p.get(8).detail().contains("all-clients-reclaimed") && p.get(8).detail().contains("after 3000 ms"), p.get(8).detail());
+    assertTrue(p.get(8).detail().startsWith("after 2300 ms"), p.get(8).detail());
+    assertTrue(p.get(9).detail().contains("all-clients-reclaimed") && p.get(9).detail().contains("after 3000 ms"), p.get(9).detail());
   }
 
   @Test

@@ -19,8 +19,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 /**
  * Watches one start of an NFS server until its grace period ends (a named child of the NFS
  * layer's {@link LayerActor}, one per start): reads the server every {@link #TICK} off the actor
- * thread, asks {@link GraceEnd#decide}, and tells the resource agent once how grace ended, then
- * stops. A stop of the layer stops the watch.
+ * thread, asks {@link GraceEnd#decide}, and tells the resource agent when the first client came
+ * back to reclaim and, once, how grace ended, then stops. A stop of the layer stops the watch.
  */
 public final class GraceWatch extends AbstractBehavior<GraceWatch.Command> {
   /** Often enough that the recorded end is within a tenth of a second; a read is one /proc file. */
@@ -41,6 +41,7 @@ public final class GraceWatch extends AbstractBehavior<GraceWatch.Command> {
   private final ActorRef<LayerActor.Event> agent;
   private final Executor blocking;
   private boolean reading;
+  private boolean firstReclaimSeen;
   private String lastError = "";
 
   private GraceWatch(ActorContext<Command> ctx, TimerScheduler<Command> timers, StackLayer layer, GraceTracking server,
@@ -79,10 +80,15 @@ public final class GraceWatch extends AbstractBehavior<GraceWatch.Command> {
     java.util.OptionalLong started = record.serverStartedNanos();
     if (started.isEmpty()) return Behaviors.stopped();
     Duration elapsed = Duration.ofNanos(System.nanoTime() - started.getAsLong());
+    java.util.Optional<GraceEnd.FirstReclaim> first = GraceEnd.firstReclaim(r, elapsed, record.grace(), firstReclaimSeen);
+    if (first.isPresent()) {
+      firstReclaimSeen = true;
+      agent.tell(new LayerActor.GraceReport(layer, first.get()));
+    }
     GraceEnd.Verdict v = GraceEnd.decide(r, elapsed, record.grace(), record.lease());
     if (v instanceof GraceEnd.Waiting) return this;
     if (v instanceof GraceEnd.Ended e) record.ended(e);
-    agent.tell(new LayerActor.GraceEnded(layer, v));
+    agent.tell(new LayerActor.GraceReport(layer, v));
     return Behaviors.stopped();
   }
 }

@@ -68,10 +68,10 @@ public final class LayerActor extends AbstractBehavior<LayerActor.Command> {
   public record Monitored(StackLayer layer, Layer.Probe probe) implements Event {}
 
   /**
-   * How the NFS server's grace period ended after a start (or that it did not end in time):
-   * told once per start by the layer's {@link GraceWatch}.
+   * The NFS server's grace after a start: its first reclaim, then how it ended (or that it did not
+   * end in time), each told once per start by the layer's {@link GraceWatch}.
    */
-  public record GraceEnded(StackLayer layer, io.hanfs.node.resource.nfs.GraceEnd.Verdict verdict) implements Event {}
+  public record GraceReport(StackLayer layer, io.hanfs.node.resource.nfs.GraceEnd.Verdict verdict) implements Event {}
 
   /** @param serves which layer of the stack {@code layer} is, as its events say */
   public static Behavior<Command> create(StackLayer serves, Layer layer, ActorRef<Event> parent, Executor blocking, Duration opTimeout, Duration monitorInterval) {

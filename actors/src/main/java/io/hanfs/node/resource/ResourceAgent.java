@@ -240,8 +240,8 @@ public final class ResourceAgent extends AbstractBehavior<ResourceAgent.Command>
           return this;
         })
         .onMessage(LayerEvent.class, e -> {
-          if (!(e.event() instanceof LayerActor.GraceEnded g)) return handle(StackEvents.fromLayer(e.event()), new Nobody());
-          history.graceEnded(state, g.verdict());
+          if (!(e.event() instanceof LayerActor.GraceReport g)) return handle(StackEvents.fromLayer(e.event()), new Nobody());
+          history.grace(state, g.verdict());
           getContext().getLog().info("resource {}: {}", resource.name(), g.verdict().describe());
           return this;
         })

@@ -27,11 +27,17 @@ final class StackHistoryRecorder {
     this.sink = sink;
   }
 
-  /** How the NFS server's grace ended after a start here (or that the watch gave up on it). */
-  void graceEnded(StackState state, io.hanfs.node.resource.nfs.GraceEnd.Verdict verdict) {
+  /** The NFS server's first reclaim after a start here, or how its grace ended (or that the watch gave up on it). */
+  void grace(StackState state, io.hanfs.node.resource.nfs.GraceEnd.Verdict verdict) {
     Map<String, String> facts = new LinkedHashMap<>();
     facts.put("role", state.role().display());
     facts.put("layer", StackLayer.NFS.layerName());
+    if (verdict instanceof io.hanfs.node.resource.nfs.GraceEnd.FirstReclaim f) {
+      facts.put("millis", String.valueOf(f.afterStart().toMillis()));
+      facts.put("clients", String.valueOf(f.clients()));
+      sink.publish(HistoryKind.FIRST_RECLAIM, resource, node, state.epoch(), verdict.describe(), facts);
+      return;
+    }
     if (verdict instanceof io.hanfs.node.resource.nfs.GraceEnd.Ended e) {
       facts.put("grace-end", e.reason().display());
       facts.put("millis", String.valueOf(e.afterStart().toMillis()));

@@ -31,6 +31,8 @@ public enum HistoryKind {
   DEMOTED(true),
   /** One layer's step on a node ended (replication primary, filesystem mounted, NFS up, floating IP up...). */
   STEP(false),
+  /** A new NFS server, in grace, saw its first client come back (to reclaim its state). */
+  FIRST_RECLAIM(false),
   /** A new NFS server's grace period ended (its reason: every known client reclaimed, none known, the period ran). */
   GRACE_ENDED(false),
   /** A layer's monitor failed on a node. */

@@ -47,7 +47,12 @@ public final class GraceEnd {
    */
   public record Reading(boolean ended, Optional<Reason> serverSays, int clients) {
     public static Reading inGrace() {
-      return new Reading(false, Optional.empty(), -1);
+      return inGrace(-1);
+    }
+
+    /** Still in grace, with the clients it has now (-1 unknown): the first one back is reclaiming. */
+    public static Reading inGrace(int clients) {
+      return new Reading(false, Optional.empty(), clients);
     }
   }
 
@@ -60,6 +65,17 @@ public final class GraceEnd {
   public record Waiting() implements Verdict {
     public String describe() {
       return "in grace";
+    }
+  }
+
+  /**
+   * Still in grace, and the first NFSv4 client is back: in grace a client may only reclaim, so
+   * this is the first reclaim (kernel nfsd lists a client from its EXCHANGE_ID/SETCLIENTID on).
+   */
+  public record FirstReclaim(Duration afterStart, int clients) implements Verdict {
+    public String describe() {
+      return String.format(Locale.ROOT, "first client back in grace %.1f s after start, reclaiming (%d client%s)", afterStart.toMillis() / 1000.0,
+          clients, clients == 1 ? "" : "s");
     }
   }
 
@@ -83,6 +99,17 @@ public final class GraceEnd {
    * runs on a timer; the kernel lets clients still reclaiming have up to twice the lease more).
    */
   static final Duration PERIOD_SLACK = Duration.ofMillis(1500);
+
+  /**
+   * The first reclaim, once: present when the server, in grace, shows a client for the first time
+   * since its start (a reading that shows grace ended and a client at once names both).
+   *
+   * @param seen the watch already reported the first reclaim of this start
+   */
+  public static Optional<FirstReclaim> firstReclaim(Reading r, Duration elapsed, Duration grace, boolean seen) {
+    if (seen || grace.isZero() || r.clients() <= 0) return Optional.empty();
+    return Optional.of(new FirstReclaim(elapsed, r.clients()));
+  }
 
   /**
    * @param elapsed from the server's start to this reading

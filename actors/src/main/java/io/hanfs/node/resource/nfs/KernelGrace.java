@@ -37,7 +37,8 @@ final class KernelGrace {
     } catch (IOException e) {
       return GraceEnd.Reading.inGrace();
     }
-    if (!flag.equals("Y")) return GraceEnd.Reading.inGrace();
+    // In grace the client count is one directory listing a tick: the first one back is the first reclaim.
+    if (!flag.equals("Y")) return GraceEnd.Reading.inGrace(clients());
     // Once per start: the reason is in the kernel log (one process, only when grace ended).
     CommandResult log = runner.run(List.of("dmesg"), timeout);
     Optional<GraceEnd.Reason> said = log.ok() ? reasonInKernelLog(log.stdout()) : Optional.empty();

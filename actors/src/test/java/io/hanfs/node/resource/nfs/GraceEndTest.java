@@ -44,6 +44,20 @@ class GraceEndTest {
   }
 
   @Test
+  void theFirstClientBackInGraceIsTheFirstReclaimReportedOnce() {
+    Duration at = Duration.ofMillis(800);
+    assertEquals(Optional.empty(), GraceEnd.firstReclaim(Reading.inGrace(), at, GRACE, false), "clients unknown");
+    assertEquals(Optional.empty(), GraceEnd.firstReclaim(Reading.inGrace(0), at, GRACE, false), "no client yet");
+    assertEquals(Optional.of(new GraceEnd.FirstReclaim(at, 2)), GraceEnd.firstReclaim(Reading.inGrace(2), at, GRACE, false));
+    assertEquals(Optional.empty(), GraceEnd.firstReclaim(Reading.inGrace(2), at, GRACE, true), "once per start");
+    assertEquals(Optional.of(new GraceEnd.FirstReclaim(at, 1)), GraceEnd.firstReclaim(new Reading(true, Optional.empty(), 1), at, GRACE, false),
+        "grace ended in the same tick the client came back");
+    assertEquals(Optional.empty(), GraceEnd.firstReclaim(Reading.inGrace(3), at, Duration.ZERO, false), "no grace, nothing to reclaim in");
+    assertEquals(new Waiting(), at(Reading.inGrace(2), 800), "a client back is still grace");
+    assertEquals("first client back in grace 0.8 s after start, reclaiming (2 clients)", new GraceEnd.FirstReclaim(at, 2).describe());
+  }
+
+  @Test
   void graceOffIsEndedAtOnce() {
     assertEquals(new Ended(Reason.GRACELESS, Duration.ZERO, -1), GraceEnd.decide(Reading.inGrace(), Duration.ZERO, Duration.ZERO, LEASE));
   }

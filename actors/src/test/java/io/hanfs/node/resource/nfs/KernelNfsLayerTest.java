@@ -177,8 +177,9 @@ class KernelNfsLayerTest {
       assertTrue(layer.graceRecord().serverStartedNanos().isPresent(), "this start launched nfsd");
       Files.writeString(proc.resolve("v4_end_grace"), "N\n");
       assertEquals(GraceEnd.Reading.inGrace(), layer.readGrace());
-      Files.writeString(proc.resolve("v4_end_grace"), "Y\n");
       Files.createDirectories(proc.resolve("clients/5"));
+      assertEquals(GraceEnd.Reading.inGrace(1), layer.readGrace(), "in grace, the first client back (its first reclaim)");
+      Files.writeString(proc.resolve("v4_end_grace"), "Y\n");
       assertEquals(new GraceEnd.Reading(true, java.util.Optional.of(GraceEnd.Reason.ALL_CLIENTS_RECLAIMED), 1), layer.readGrace());
       layer.graceRecord().ended(new GraceEnd.Ended(GraceEnd.Reason.ALL_CLIENTS_RECLAIMED, Duration.ofMillis(700), 1));
       Files.writeString(run.resolve("etab"), srv + "/a\t10.1.1.0/24(rw)\n" + srv + "/b\t10.1.1.0/24(ro)\n");

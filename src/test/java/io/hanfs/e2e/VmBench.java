@@ -67,12 +67,15 @@ public final class VmBench {
       at = c.awaitColdStart(Duration.ofMinutes(5));
       List<Run> hanfs = new ArrayList<>();
       List<Run> answered = new ArrayList<>();
+      List<String> phases = new ArrayList<>();
       String steps = "";
       for (int i = 0; i < runs; i++) {
         String to = VmCluster.other(at);
         c.startWriterAndAwait("hanfs" + i, 10);
         c.awaitSwitchoverTarget(to, Duration.ofMinutes(3));
         String since = c.clock(VmWitness.NODE);
+        Map<String, Long> ahead = clockAhead(lab);
+        long requested = System.currentTimeMillis();
         long t = System.nanoTime();
         VmCluster.Http r = c.switchover(to);
         // The leader answers once the target's last layer (the VIP) is up.
@@ -84,12 +87,15 @@ public final class VmBench {
         long gap = VmCluster.longestGapMillis(c.stopWriter("hanfs" + i));
         hanfs.add(new Run(took, gap));
         answered.add(new Run(answer, gap));
+        phases.add(phases(c, "switchover " + at + " -> " + to + ", client gap " + gap + " ms", ahead, requested));
         steps = c.timeline(since, true);
         at = to;
       }
       print("hanfs switchover (HTTP answer)", answered);
       print("hanfs switchover (status shows it)", hanfs);
       System.out.println("the last hanfs switchover, step by step (daemon logs):\n" + steps);
+      System.out.println("each hanfs switchover's phases, as hanfs drill prints them (from the history):\n" + String.join("\n", phases));
+      phases.clear();
       // Failover: kill -9 of the active daemon (the service manager's fence step runs, the lease
       // hands over); measured from the kill until the other node is active, and the client's gap.
       List<Run> failover = new ArrayList<>();
@@ -98,19 +104,52 @@ public final class VmBench {
         String to = VmCluster.other(at);
         c.awaitSwitchoverTarget(to, Duration.ofMinutes(3));
         c.startWriterAndAwait("failover" + i, 10);
+        Map<String, Long> ahead = clockAhead(lab);
+        long killed = System.currentTimeMillis();
         long t = System.nanoTime();
         c.killDaemon(at);
         c.awaitActive(VmWitness.NODE, Optional.of(to), Duration.ofMinutes(5));
         long took = (System.nanoTime() - t) / 1_000_000;
         c.awaitAcks("failover" + i, c.ackCount("failover" + i) + 10, Duration.ofMinutes(3));
-        failover.add(new Run(took, VmCluster.longestGapMillis(c.stopWriter("failover" + i))));
+        long gap = VmCluster.longestGapMillis(c.stopWriter("failover" + i));
+        failover.add(new Run(took, gap));
+        phases.add(phases(c, "kill -9 of the daemon on " + at + ", " + to + " active, client gap " + gap + " ms", ahead, killed));
         c.awaitDrbd(to, "cs:Connected ro:Primary/Secondary ds:UpToDate/UpToDate", Duration.ofMinutes(8));
       }
       print("hanfs failover (kill -9 of daemon)", failover);
+      System.out.println("each failover's phases (offsets from the kill):\n" + String.join("\n", phases));
     } finally {
       Lab.exec(List.of("rm", "-rf", dir.toString()), Duration.ofMinutes(1), Map.of());
     }
   }
+
+  /**
+   * How far each data guest's clock is ahead of the host's (where the witness and leader run):
+   * an emulated guest reads the host's clock once at boot and then drifts. One `date` each,
+   * against the middle of the host's clock around it (the round trip bounds the error).
+   */
+  static Map<String, Long> clockAhead(VmLab lab) throws Exception {
+    Map<String, Long> ahead = new LinkedHashMap<>();
+    for (String n : VmCluster.DATA) {
+      long before = System.currentTimeMillis();
+      long guest = Long.parseLong(lab.guest(n).check("date", "+%s%3N").out().strip());
+      long after = System.currentTimeMillis();
+      ahead.put(n, guest - (before + after) / 2);
+    }
+    return ahead;
+  }
+
+  /** One transition's phases from the cluster's history (what hanfs drill prints beside its client's gap). */
+  static String phases(VmCluster c, String title, Map<String, Long> ahead, long fromMillis) throws Exception {
+    long to = System.currentTimeMillis();
+    VmCluster.Http r = c.witness.http("GET", "/hanfs/events?limit=2000&resource=home&since=" + (fromMillis - 10_000), Duration.ofSeconds(30));
+    StringBuilder b = new StringBuilder(title).append(" (guest clocks ahead of the host, ms: ").append(ahead).append(")\n");
+    if (!r.ok()) return b.append("  the history did not answer: HTTP ").append(r.status()).append('\n').toString();
+    for (String line : io.hanfs.app.DrillReport.phaseLines(JSON.readTree(r.body()), ahead, fromMillis, to)) b.append("  ").append(line).append('\n');
+    return b.toString();
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
   interface Step {
     void run(VmLab.Guest g) throws Exception;

@@ -350,11 +350,7 @@ final class DrillCommand implements Callable<Integer> {
         unanswered.add("the history (GET /hanfs/events) did not answer: the cluster's phases are missing");
         return;
       }
-      for (JsonNode e : best.path("events")) {
-        Map<String, String> facts = new LinkedHashMap<>();
-        e.path("facts").fields().forEachRemaining(f -> facts.put(f.getKey(), f.getValue().asText()));
-        events.add(new DrillReport.Event(e.path("atMillis").asLong(), e.path("kind").asText(), e.path("node").asText(), e.path("reason").asText(), facts));
-      }
+      events.addAll(DrillReport.events(best));
       best.path("unanswered").forEach(n -> unanswered.add(n.asText()));
     }
 

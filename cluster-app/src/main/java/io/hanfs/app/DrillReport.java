@@ -1,9 +1,11 @@
 package io.hanfs.app;
 
 import io.hanfs.app.DrillWriter.Attempt;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,7 +16,7 @@ import java.util.Set;
  * times, what read back) and the cluster's history of those minutes. Pure: the client's side and
  * the cluster's side of each transition side by side.
  */
-final class DrillReport {
+public final class DrillReport {
   /** Events of a transition may carry a node's clock slightly behind the client's. */
   static final long CLOCK_SLACK_MILLIS = 500;
   private static final Set<String> PHASE_KINDS = Set.of("member-down", "member-up", "lease-lost", "monitor-failed", "decided", "failover-started",
@@ -76,6 +78,37 @@ final class DrillReport {
     long failed = 0;
     for (Attempt a : attempts) if (!a.acked() && a.startMillis() >= best.fromMillis() && a.startMillis() <= best.toMillis()) failed++;
     return new Gap(best.millis(), best.fromMillis(), best.toMillis(), best.unended(), failed);
+  }
+
+  /** The events of one GET /hanfs/events answer. */
+  static List<Event> events(JsonNode answer) {
+    List<Event> out = new ArrayList<>();
+    for (JsonNode e : answer.path("events")) {
+      Map<String, String> facts = new LinkedHashMap<>();
+      e.path("facts").fields().forEachRemaining(f -> facts.put(f.getKey(), f.getValue().asText()));
+      out.add(new Event(e.path("atMillis").asLong(), e.path("kind").asText(), e.path("node").asText(), e.path("reason").asText(), facts));
+    }
+    return out;
+  }
+
+  /**
+   * A transition's phases as the drill prints them, for a bench that drives the transition itself
+   * (the VM lab's, whose emulated guests' clocks run apart from the host's): from one events
+   * answer, each node's times corrected by how far its clock is ahead ({@code clockAheadMillis},
+   * 0 for a node not named).
+   */
+  public static List<String> phaseLines(JsonNode answer, Map<String, Long> clockAheadMillis, long fromMillis, long toMillis) {
+    List<Event> corrected = new ArrayList<>();
+    for (Event e : events(answer)) {
+      corrected.add(new Event(e.atMillis() - clockAheadMillis.getOrDefault(e.node(), 0L), e.kind(), e.node(), e.reason(), e.facts()));
+    }
+    List<String> out = new ArrayList<>();
+    for (Phase p : phases(corrected, fromMillis, toMillis)) out.add(phaseLine(p));
+    return out;
+  }
+
+  private static String phaseLine(Phase p) {
+    return String.format(Locale.ROOT, "%+8.3f s  %-30s %-6s %s", p.offsetMillis() / 1000.0, p.name(), dash(p.node()), p.detail());
   }
 
   /** The cluster's events from the request (less the clock slack) to when the drill moved on, in time order. */
@@ -157,9 +190,7 @@ final class DrillReport {
         continue;
       }
       out.append("  cluster (offsets from the request; each event carries its node's clock):\n");
-      for (Phase p : phases) {
-        out.append(String.format(Locale.ROOT, "    %+8.3f s  %-30s %-6s %s%n", p.offsetMillis() / 1000.0, p.name(), dash(p.node()), p.detail()));
-      }
+      for (Phase p : phases) out.append("    ").append(phaseLine(p)).append('\n');
     }
     if (!r.unanswered().isEmpty()) out.append("\nnot answering (their events may be missing): ").append(r.unanswered()).append('\n');
     return out.toString();

@@ -102,6 +102,22 @@ class DrillReportTest {
   }
 
   @Test
+  void aBenchGetsThePhaseLinesFromAnEventsAnswerWithEachNodesClockCorrected() throws Exception {
+    String answer = """
+        {"events":[
+          {"atMillis":10400,"kind":"step","node":"d2","reason":"","facts":{"layer":"floating-ip","op":"start","ok":"true","millis":"90"}},
+          {"atMillis":11200,"kind":"first-reclaim","node":"d2","reason":"first client back","facts":{"millis":"1300","clients":"1"}},
+          {"atMillis":10050,"kind":"switchover-started","node":"w","reason":"","facts":{}},
+          {"atMillis":30000,"kind":"promoted","node":"d1","reason":"","facts":{}}],
+         "unanswered":[]}""";
+    List<String> lines = DrillReport.phaseLines(new com.fasterxml.jackson.databind.ObjectMapper().readTree(answer), Map.of("d2", 300L), 10_000, 12_000);
+    assertEquals(3, lines.size(), String.join("\n", lines));
+    assertTrue(lines.get(0).contains("switchover started") && lines.get(0).startsWith("  +0.050 s"), lines.get(0));
+    assertTrue(lines.get(1).contains("floating-ip start (VIP up)") && lines.get(1).startsWith("  +0.100 s"), "d2's clock 0.3 s ahead: " + lines.get(1));
+    assertTrue(lines.get(2).contains("first reclaim") && lines.get(2).contains("after 1300 ms") && lines.get(2).startsWith("  +0.900 s"), lines.get(2));
+  }
+
+  @Test
   void phasesAreInTimeOrderWithOffsetsFromTheRequestAndOnlyThisWindow() {
     long t0 = 1_000_000;
     List<Phase> p = DrillReport.phases(switchoverEvents(t0), t0, t0 + 5000);

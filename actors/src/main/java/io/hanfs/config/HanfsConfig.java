@@ -200,7 +200,17 @@ public record HanfsConfig(
 
   public enum NfsServer { GANESHA, KERNEL }
 
-  public record Nfs(NfsServer server, Path stateDir, Duration grace, Duration lease, List<Export> exports) {}
+  /**
+   * @param v4Minors the NFSv4 minor versions served (0, 1, 2; sorted): without 0 every client
+   *     sends RECLAIM_COMPLETE after a move, so grace can always end on reclaim
+   */
+  public record Nfs(NfsServer server, Path stateDir, Duration grace, Duration lease, List<Export> exports, List<Integer> v4Minors) {
+    public static final List<Integer> ALL_V4_MINORS = List.of(0, 1, 2);
+
+    public Nfs(NfsServer server, Path stateDir, Duration grace, Duration lease, List<Export> exports) {
+      this(server, stateDir, grace, lease, exports, ALL_V4_MINORS);
+    }
+  }
 
   /** One export; {@code fsid} stays fixed so file handles survive a move to another node. */
   public record Export(Path path, List<String> clients, List<String> options, int fsid) {

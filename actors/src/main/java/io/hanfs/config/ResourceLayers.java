@@ -101,6 +101,7 @@ final class ResourceLayers {
       // their open and lock state on the new node before others may take it.
       Optional<Duration> grace = o.duration("grace", Duration.ZERO, Duration.ofSeconds(180), Duration.ofSeconds(10));
       Optional<Duration> lease = o.duration("lease", Duration.ofSeconds(1), Duration.ofSeconds(120), Duration.ofSeconds(10));
+      Optional<List<Integer>> minors = v4Minors(o);
       List<Export> exports = new ArrayList<>();
       List<ObjectReader> exportReaders = o.objects("exports", true);
       for (ObjectReader e : exportReaders) readExport(e).ifPresent(exports::add);
@@ -121,9 +122,31 @@ final class ResourceLayers {
           o.error("lease", lease.get().toSeconds() + "s is below what the kernel NFS server accepts", "use 10s or more with server = kernel");
         }
       }
-      if (server.isEmpty() || stateDir.isEmpty() || grace.isEmpty() || lease.isEmpty() || exports.size() != exportReaders.size() || exports.isEmpty()) return Optional.empty();
-      return Optional.of(new Nfs(server.get(), stateDir.get(), grace.get(), lease.get(), List.copyOf(exports)));
+      if (server.isEmpty() || stateDir.isEmpty() || grace.isEmpty() || lease.isEmpty() || minors.isEmpty() || exports.size() != exportReaders.size()
+          || exports.isEmpty()) return Optional.empty();
+      return Optional.of(new Nfs(server.get(), stateDir.get(), grace.get(), lease.get(), List.copyOf(exports), minors.get()));
     });
+  }
+
+  /** nfs.v4-minor-versions: "4.0", "4.1", "4.2" (all by default), sorted, at least one. */
+  private static Optional<List<Integer>> v4Minors(ObjectReader o) {
+    if (!o.has("v4-minor-versions")) return Optional.of(Nfs.ALL_V4_MINORS);
+    Optional<List<String>> raw = o.strings("v4-minor-versions", false, "[\"4.1\", \"4.2\"]");
+    if (raw.isEmpty()) return Optional.empty();
+    java.util.TreeSet<Integer> minors = new java.util.TreeSet<>();
+    for (String v : raw.get()) {
+      int at = List.of("4.0", "4.1", "4.2").indexOf(v);
+      if (at < 0 || !minors.add(at)) {
+        o.error("v4-minor-versions", "\"" + v + "\" is " + (at < 0 ? "not an NFSv4 minor version this server serves" : "named twice"),
+            "list each of \"4.0\", \"4.1\", \"4.2\" at most once, e.g. [\"4.1\", \"4.2\"]");
+        return Optional.empty();
+      }
+    }
+    if (minors.isEmpty()) {
+      o.error("v4-minor-versions", "is empty", "name at least one of \"4.0\", \"4.1\", \"4.2\", or leave the key out for all three");
+      return Optional.empty();
+    }
+    return Optional.of(List.copyOf(minors));
   }
 
   static Optional<FloatingIp> floatingIp(ObjectReader r) {

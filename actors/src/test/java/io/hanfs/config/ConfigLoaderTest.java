@@ -106,6 +106,18 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void nfsv4MinorVersionsAreNamedOnceEachAndAtLeastOne() throws Exception {
+    assertEquals(java.util.List.of(0, 1, 2), ConfigLoader.parse(VALID).resources().get(0).nfs().v4Minors(), "all by default");
+    assertEquals(java.util.List.of(1, 2),
+        ConfigLoader.parse(VALID.replace("grace = 10s", "grace = 10s, v4-minor-versions = [\"4.2\", \"4.1\"]")).resources().get(0).nfs().v4Minors());
+    for (String bad : new String[] {"[\"4.3\"]", "[\"4.1\", \"4.1\"]", "[]", "\"3\""}) {
+      ConfigError e = onlyError(VALID.replace("grace = 10s", "grace = 10s, v4-minor-versions = " + bad));
+      assertEquals("hanfs.resources[0].nfs.v4-minor-versions", e.path(), bad);
+      assertTrue(e.fix().contains("4.1"), e.toString());
+    }
+  }
+
+  @Test
   void theKernelServerNeedsTenSecondsOfGraceAndLease() {
     ConfigError e = onlyError(VALID.replace("grace = 10s", "grace = 5s"));
     assertEquals("hanfs.resources[0].nfs.grace", e.path());

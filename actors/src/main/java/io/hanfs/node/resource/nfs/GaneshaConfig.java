@@ -31,6 +31,7 @@ public final class GaneshaConfig {
     b.append("NFSv4 {\n")
         .append(r.nfs().grace().isZero() ? "  Graceless = true;\n" : "  Grace_Period = " + r.nfs().grace().toSeconds() + ";\n")
         .append("  Lease_Lifetime = ").append(r.nfs().lease().toSeconds()).append(";\n")
+        .append(minorVersions(r))
         .append("  RecoveryBackend = fs;\n")
         .append("  RecoveryRoot = \"").append(recoveryRoot(r)).append("\";\n")
         .append("  Server_Scope = \"").append(r.floatingIp().address()).append("\";\n")
@@ -40,6 +41,13 @@ public final class GaneshaConfig {
     b.append("LOG {\n  Default_Log_Level = EVENT;\n}\n");
     for (Export e : r.nfs().exports()) b.append(renderExport(e));
     return b.toString();
+  }
+
+  /** Only when the config narrows them: without 4.0 every client ends its reclaim with RECLAIM_COMPLETE. */
+  private static String minorVersions(Resource r) {
+    List<Integer> m = r.nfs().v4Minors();
+    if (m.equals(io.hanfs.config.HanfsConfig.Nfs.ALL_V4_MINORS)) return "";
+    return "  Minor_Versions = " + String.join(", ", m.stream().map(String::valueOf).toList()) + ";\n";
   }
 
   static String renderExport(Export e) {

@@ -166,7 +166,7 @@ public class KernelNfsLayer implements Layer, GraceTracking {
       writeProc("nfsv4gracetime", resource.nfs().grace().toSeconds());
       writeProc("nfsv4leasetime", resource.nfs().lease().toSeconds());
       graceRecord.serverStarting();
-      require(runner.run(List.of("rpc.nfsd", Integer.toString(threads)), timeout));
+      require(runner.run(rpcNfsd(threads, resource.nfs().v4Minors()), timeout));
       if (noNlmLocks && grace.endNlmGrace()) graceRecord.noteAtStart("NLM grace ended at start (no NFSv3 lock holder)");
     } else {
       graceRecord.serverAdopted();
@@ -291,6 +291,16 @@ public class KernelNfsLayer implements Layer, GraceTracking {
     }
     require(runner.run(List.of("mount", "-t", "rpc_pipefs", "sunrpc", RPC_PIPEFS.toString()), timeout));
     return RPC_PIPEFS;
+  }
+
+  /** rpc.nfsd with the NFSv4 minor versions the config leaves out turned off (-N 4.0: only 4.1+ clients, all of them send RECLAIM_COMPLETE). */
+  static List<String> rpcNfsd(int threads, List<Integer> v4Minors) {
+    List<String> argv = new java.util.ArrayList<>(List.of("rpc.nfsd"));
+    for (int minor : io.hanfs.config.HanfsConfig.Nfs.ALL_V4_MINORS) {
+      if (!v4Minors.contains(minor)) argv.addAll(List.of("-N", "4." + minor));
+    }
+    argv.add(Integer.toString(threads));
+    return List.copyOf(argv);
   }
 
   @Override

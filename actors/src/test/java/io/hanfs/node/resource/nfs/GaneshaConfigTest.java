@@ -23,6 +23,13 @@ class GaneshaConfigTest {
       """;
 
   @Test
+  void onlyTheNfsv4MinorVersionsTheConfigNamesAreServed() throws Exception {
+    assertTrue(!GaneshaConfig.render(ConfigLoader.parse(CONF).resources().get(0)).contains("Minor_Versions"), "all three by default: Ganesha's own default");
+    String c = GaneshaConfig.render(ConfigLoader.parse(CONF.replace("lease = 4s", "lease = 4s, v4-minor-versions = [\"4.2\", \"4.1\"]")).resources().get(0));
+    assertTrue(c.contains("NFSv4 {\n") && c.contains("  Minor_Versions = 1, 2;\n"), c);
+  }
+
+  @Test
   void rendersCoreGraceRecoveryScopeAndExports() throws Exception {
     Resource r = ConfigLoader.parse(CONF).resources().get(0);
     String c = GaneshaConfig.render(r);

@@ -19,6 +19,13 @@ import org.junit.jupiter.api.io.TempDir;
 class KernelNfsLayerTest {
   /** exportfs takes an IPv6 client in brackets (it splits a plain CLIENT:/PATH at the first colon). */
   @Test
+  void rpcNfsdTurnsOffTheMinorVersionsTheConfigLeavesOut() {
+    assertEquals(List.of("rpc.nfsd", "8"), KernelNfsLayer.rpcNfsd(8, List.of(0, 1, 2)));
+    assertEquals(List.of("rpc.nfsd", "-N", "4.0", "8"), KernelNfsLayer.rpcNfsd(8, List.of(1, 2)));
+    assertEquals(List.of("rpc.nfsd", "-N", "4.0", "-N", "4.1", "4"), KernelNfsLayer.rpcNfsd(4, List.of(2)));
+  }
+
+  @Test
   void anIpv6ClientIsBracketedForExportfs() {
     io.hanfs.config.HanfsConfig.Export e = new io.hanfs.config.HanfsConfig.Export(Path.of("/srv/home"), List.of(), List.of("rw"), 1);
     assertEquals("[fd00:33::]/64:/srv/home", KernelNfsLayer.target("fd00:33::/64", e));

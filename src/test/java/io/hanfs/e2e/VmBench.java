@@ -36,91 +36,17 @@ public final class VmBench {
       lab.prepare(nodes);
       lab.bootAll();
       VmCluster c = new VmCluster(lab);
-      c.setUpDrbd();
-      for (String n : VmCluster.DATA) {
-        lab.guest(n).check("mkdir", "-p", "/srv/nfs/home");
-        lab.guest(n).check("start-stop-daemon", "--start", "--background", "--make-pidfile", "--pidfile", MOUNTD_PID,
-            "--exec", "/usr/sbin/rpc.mountd", "--", "-F");
+      try {
+        bench(lab, c, runs);
+      } catch (Exception | Error e) {
+        // The guests go with the lab: their daemons' whole logs are what explains a failed bench.
+        try {
+          c.saveAllLogs();
+        } catch (RuntimeException saving) {
+          e.addSuppressed(saving);
+        }
+        throw e;
       }
-      handStart(lab.guest("d1"));
-      c.mountClient();
-      List<Run> hand = new ArrayList<>();
-      String at = scripted(lab, c, "hand", runs, "d1", VmBench::handStop, VmBench::handStart, hand);
-      handStop(lab.guest(at));
-      // hanfs starts its own rpc.mountd with /var/lib/nfs on the replicated filesystem; the
-      // script's mountd (started above, by its pid file) would keep that mount busy.
-      for (String n : VmCluster.DATA) {
-        lab.guest(n).check("start-stop-daemon", "--stop", "--pidfile", MOUNTD_PID, "--retry", "5", "--remove-pidfile");
-      }
-      // The seeds' procedure (Pacemaker's nfsserver agent, seed 003): NFS state on the
-      // replicated disk, so NFSv4 clients reclaim their state and NFSv3 locks are recovered;
-      // statd and mountd follow the export. What hanfs does too.
-      seedSharedState(lab.guest(at));
-      seedsStart(lab.guest(at));
-      List<Run> seeds = new ArrayList<>();
-      at = scripted(lab, c, "seeds", runs, at, VmBench::seedsStop, VmBench::seedsStart, seeds);
-      seedsStop(lab.guest(at));
-      System.out.printf("%-34s %4s %22s %22s%n", "VM lab, kernel nfsd, DRBD 8.4", "runs", "switchover ms min/med/max", "client gap ms min/med/max");
-      print("hand-run script, nfsd only", hand);
-      print("hand-run script, NFS state on DRBD", seeds);
-      long daemonsStarted = System.nanoTime();
-      c.startDaemons();
-      // The guests' JVMs and TLS handshakes on emulated CPUs: a cold start took 5-7 min here.
-      at = c.awaitColdStart(Duration.ofMinutes(12));
-      System.out.printf("hanfs cold start (daemons started to serving): %d s%n", (System.nanoTime() - daemonsStarted) / 1_000_000_000L);
-      List<Run> hanfs = new ArrayList<>();
-      List<Run> answered = new ArrayList<>();
-      List<String> phases = new ArrayList<>();
-      String steps = "";
-      for (int i = 0; i < runs; i++) {
-        String to = VmCluster.other(at);
-        c.startWriterAndAwait("hanfs" + i, 10);
-        c.awaitSwitchoverTarget(to, Duration.ofMinutes(3));
-        String since = c.clock(VmWitness.NODE);
-        Map<String, Long> ahead = clockAhead(lab);
-        long requested = System.currentTimeMillis();
-        long t = System.nanoTime();
-        VmCluster.Http r = c.switchover(to);
-        // The leader answers once the target's last layer (the VIP) is up.
-        long answer = (System.nanoTime() - t) / 1_000_000;
-        if (!r.ok()) throw new IllegalStateException("switchover to " + to + ": HTTP " + r.status() + " " + r.body());
-        c.awaitActive(VmWitness.NODE, Optional.of(to), Duration.ofMinutes(3));
-        long took = (System.nanoTime() - t) / 1_000_000;
-        c.awaitAcks("hanfs" + i, c.ackCount("hanfs" + i) + 10, Duration.ofMinutes(3));
-        long gap = VmCluster.longestGapMillis(c.stopWriter("hanfs" + i));
-        hanfs.add(new Run(took, gap));
-        answered.add(new Run(answer, gap));
-        phases.add(phases(c, "switchover " + at + " -> " + to + ", client gap " + gap + " ms", ahead, requested));
-        steps = c.timeline(since, true);
-        at = to;
-      }
-      print("hanfs switchover (HTTP answer)", answered);
-      print("hanfs switchover (status shows it)", hanfs);
-      System.out.println("the last hanfs switchover, step by step (daemon logs):\n" + steps);
-      System.out.println("each hanfs switchover's phases, as hanfs drill prints them (from the history):\n" + String.join("\n", phases));
-      phases.clear();
-      // Failover: kill -9 of the active daemon (the service manager's fence step runs, the lease
-      // hands over); measured from the kill until the other node is active, and the client's gap.
-      List<Run> failover = new ArrayList<>();
-      for (int i = 0; i < runs; i++) {
-        at = c.awaitWholeCluster(Duration.ofMinutes(5));
-        String to = VmCluster.other(at);
-        c.awaitSwitchoverTarget(to, Duration.ofMinutes(3));
-        c.startWriterAndAwait("failover" + i, 10);
-        Map<String, Long> ahead = clockAhead(lab);
-        long killed = System.currentTimeMillis();
-        long t = System.nanoTime();
-        c.killDaemon(at);
-        c.awaitActive(VmWitness.NODE, Optional.of(to), Duration.ofMinutes(5));
-        long took = (System.nanoTime() - t) / 1_000_000;
-        c.awaitAcks("failover" + i, c.ackCount("failover" + i) + 10, Duration.ofMinutes(3));
-        long gap = VmCluster.longestGapMillis(c.stopWriter("failover" + i));
-        failover.add(new Run(took, gap));
-        phases.add(phases(c, "kill -9 of the daemon on " + at + ", " + to + " active, client gap " + gap + " ms", ahead, killed));
-        c.awaitDrbd(to, "cs:Connected ro:Primary/Secondary ds:UpToDate/UpToDate", Duration.ofMinutes(8));
-      }
-      print("hanfs failover (kill -9 of daemon)", failover);
-      System.out.println("each failover's phases (offsets from the kill):\n" + String.join("\n", phases));
     } finally {
       Lab.exec(List.of("rm", "-rf", dir.toString()), Duration.ofMinutes(1), Map.of());
     }
@@ -153,6 +79,94 @@ public final class VmBench {
   }
 
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+  private static void bench(VmLab lab, VmCluster c, int runs) throws Exception {
+    c.setUpDrbd();
+    for (String n : VmCluster.DATA) {
+      lab.guest(n).check("mkdir", "-p", "/srv/nfs/home");
+      lab.guest(n).check("start-stop-daemon", "--start", "--background", "--make-pidfile", "--pidfile", MOUNTD_PID,
+          "--exec", "/usr/sbin/rpc.mountd", "--", "-F");
+    }
+    handStart(lab.guest("d1"));
+    c.mountClient();
+    List<Run> hand = new ArrayList<>();
+    String at = scripted(lab, c, "hand", runs, "d1", VmBench::handStop, VmBench::handStart, hand);
+    handStop(lab.guest(at));
+    // hanfs starts its own rpc.mountd with /var/lib/nfs on the replicated filesystem; the
+    // script's mountd (started above, by its pid file) would keep that mount busy.
+    for (String n : VmCluster.DATA) {
+      lab.guest(n).check("start-stop-daemon", "--stop", "--pidfile", MOUNTD_PID, "--retry", "5", "--remove-pidfile");
+    }
+    // The seeds' procedure (Pacemaker's nfsserver agent, seed 003): NFS state on the
+    // replicated disk, so NFSv4 clients reclaim their state and NFSv3 locks are recovered;
+    // statd and mountd follow the export. What hanfs does too.
+    seedSharedState(lab.guest(at));
+    seedsStart(lab.guest(at));
+    List<Run> seeds = new ArrayList<>();
+    at = scripted(lab, c, "seeds", runs, at, VmBench::seedsStop, VmBench::seedsStart, seeds);
+    seedsStop(lab.guest(at));
+    System.out.printf("%-34s %4s %22s %22s%n", "VM lab, kernel nfsd, DRBD 8.4", "runs", "switchover ms min/med/max", "client gap ms min/med/max");
+    print("hand-run script, nfsd only", hand);
+    print("hand-run script, NFS state on DRBD", seeds);
+    long daemonsStarted = System.nanoTime();
+    c.startDaemons();
+    // The guests' JVMs and TLS handshakes on emulated CPUs: a cold start took 5-7 min here.
+    at = c.awaitColdStart(Duration.ofMinutes(12));
+    System.out.printf("hanfs cold start (daemons started to serving): %d s%n", (System.nanoTime() - daemonsStarted) / 1_000_000_000L);
+    List<Run> hanfs = new ArrayList<>();
+    List<Run> answered = new ArrayList<>();
+    List<String> phases = new ArrayList<>();
+    String steps = "";
+    for (int i = 0; i < runs; i++) {
+      String to = VmCluster.other(at);
+      c.startWriterAndAwait("hanfs" + i, 10);
+      c.awaitSwitchoverTarget(to, Duration.ofMinutes(3));
+      String since = c.clock(VmWitness.NODE);
+      Map<String, Long> ahead = clockAhead(lab);
+      long requested = System.currentTimeMillis();
+      long t = System.nanoTime();
+      VmCluster.Http r = c.switchover(to);
+      // The leader answers once the target's last layer (the VIP) is up.
+      long answer = (System.nanoTime() - t) / 1_000_000;
+      if (!r.ok()) throw new IllegalStateException("switchover to " + to + ": HTTP " + r.status() + " " + r.body());
+      c.awaitActive(VmWitness.NODE, Optional.of(to), Duration.ofMinutes(3));
+      long took = (System.nanoTime() - t) / 1_000_000;
+      c.awaitAcks("hanfs" + i, c.ackCount("hanfs" + i) + 10, Duration.ofMinutes(3));
+      long gap = VmCluster.longestGapMillis(c.stopWriter("hanfs" + i));
+      hanfs.add(new Run(took, gap));
+      answered.add(new Run(answer, gap));
+      phases.add(phases(c, "switchover " + at + " -> " + to + ", client gap " + gap + " ms", ahead, requested));
+      steps = c.timeline(since, true);
+      at = to;
+    }
+    print("hanfs switchover (HTTP answer)", answered);
+    print("hanfs switchover (status shows it)", hanfs);
+    System.out.println("the last hanfs switchover, step by step (daemon logs):\n" + steps);
+    System.out.println("each hanfs switchover's phases, as hanfs drill prints them (from the history):\n" + String.join("\n", phases));
+    phases.clear();
+    // Failover: kill -9 of the active daemon (the service manager's fence step runs, the lease
+    // hands over); measured from the kill until the other node is active, and the client's gap.
+    List<Run> failover = new ArrayList<>();
+    for (int i = 0; i < runs; i++) {
+      at = c.awaitWholeCluster(Duration.ofMinutes(5));
+      String to = VmCluster.other(at);
+      c.awaitSwitchoverTarget(to, Duration.ofMinutes(3));
+      c.startWriterAndAwait("failover" + i, 10);
+      Map<String, Long> ahead = clockAhead(lab);
+      long killed = System.currentTimeMillis();
+      long t = System.nanoTime();
+      c.killDaemon(at);
+      c.awaitActive(VmWitness.NODE, Optional.of(to), Duration.ofMinutes(5));
+      long took = (System.nanoTime() - t) / 1_000_000;
+      c.awaitAcks("failover" + i, c.ackCount("failover" + i) + 10, Duration.ofMinutes(3));
+      long gap = VmCluster.longestGapMillis(c.stopWriter("failover" + i));
+      failover.add(new Run(took, gap));
+      phases.add(phases(c, "kill -9 of the daemon on " + at + ", " + to + " active, client gap " + gap + " ms", ahead, killed));
+      c.awaitDrbd(to, "cs:Connected ro:Primary/Secondary ds:UpToDate/UpToDate", Duration.ofMinutes(8));
+    }
+    print("hanfs failover (kill -9 of daemon)", failover);
+    System.out.println("each failover's phases (offsets from the kill):\n" + String.join("\n", phases));
+  }
 
   interface Step {
     void run(VmLab.Guest g) throws Exception;

@@ -28,7 +28,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "drill", description = {"A failover drill from a client: write and fsync records through the floating IP (a kernel mount with --dir, "
     + "libnfs with --url), switch the resource over to the other data node and back (with --kill-active also kill the active daemon), "
     + "read every acknowledged record back, and print each transition's longest client I/O gap beside its phases from the history "
-    + "(detected, decided, demoted, each promote step, VIP up, promoted, grace ended).",
+    + "(detected, decided, demoted, each promote step, VIP up, promoted, first reclaim, grace ended).",
     "Records are files hanfs-drill-RUN-N in the directory; with --dir they are removed after a clean read-back (unless --keep)."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {" 0:every acknowledged record read back, every transition done", " 1:a switchover or the kill was refused or failed (the report still prints)",

@@ -97,8 +97,15 @@ class VmPackageTest {
       GuestAgent.Result token = d1.run("stat", "-c", "%a", "/var/lib/hanfs/api-token");
       assertEquals("600", token.out().strip(), "the API token the daemon wrote: " + token);
       String bearer = "Authorization: Bearer " + d1.agent.readFile("/var/lib/hanfs/api-token").strip();
-      GuestAgent.Result status = d1.agent.exec(List.of("curl", "-sf", "-m", "30", "-H", bearer, "http://127.0.0.1:7626/hanfs/status"), Duration.ofSeconds(60));
-      assertEquals(0, status.exitCode(), "GET /hanfs/status in the guest: " + status);
+      // The daemon binds its management endpoint after it joined (seen 7 s later on an emulated CPU): ask until it answers.
+      GuestAgent.Result status;
+      long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+      do {
+        status = d1.agent.exec(List.of("curl", "-sf", "-m", "30", "-H", bearer, "http://127.0.0.1:7626/hanfs/status"), Duration.ofSeconds(60));
+        if (status.exitCode() == 0) break;
+        Thread.sleep(1000);
+      } while (System.nanoTime() < deadline);
+      assertEquals(0, status.exitCode(), "GET /hanfs/status in the guest within 3 min: " + status);
       JsonNode s = JSON.readTree(status.out());
       assertTrue(s.toString().contains("\"d1\"") && s.toString().contains("home"), "d1's status names the node and its resource: " + status.out());
       // A POST without the token changes nothing and says why (403 or 401).

@@ -206,10 +206,6 @@ public record HanfsConfig(
    */
   public record Nfs(NfsServer server, Path stateDir, Duration grace, Duration lease, List<Export> exports, List<Integer> v4Minors) {
     public static final List<Integer> ALL_V4_MINORS = List.of(0, 1, 2);
-
-    public Nfs(NfsServer server, Path stateDir, Duration grace, Duration lease, List<Export> exports) {
-      this(server, stateDir, grace, lease, exports, ALL_V4_MINORS);
-    }
   }
 
   /** One export; {@code fsid} stays fixed so file handles survive a move to another node. */

@@ -89,6 +89,12 @@ public final class ClientReconnect {
     });
   }
 
+  /** ss's filter takes an IPv6 address only in brackets (unbracketed, it reads the colons as a port and exits 1). */
+  static List<String> resetCommand(String vip, int port) {
+    String src = vip.contains(":") ? "[" + vip + "]" : vip;
+    return List.of("ss", "-K", "-t", "-n", "src", src, "sport", "=", ":" + port);
+  }
+
   static boolean plausible(String ip, int port) {
     return port > 0 && port < 65536 && ip != null && ip.matches("[0-9A-Fa-f:.]{2,45}");
   }
@@ -104,7 +110,7 @@ public final class ClientReconnect {
     // In the background: the demotion goes on to stop the NFS server meanwhile (a process costs
     // a fork and exec, slow on small or emulated CPUs).
     java.util.concurrent.CompletableFuture.runAsync(() -> {
-      CommandResult r = runner.run(List.of("ss", "-K", "-t", "-n", "src", vip, "sport", "=", ":" + port), timeout);
+      CommandResult r = runner.run(resetCommand(vip, port), timeout);
       if (!r.ok()) log.warn("could not reset the client connections to {}: {}", vip, r.describe());
     });
   }
